@@ -1,0 +1,43 @@
+"""The README's run command: the CLI on the bundled examples, with embedded defaults.
+
+``make run`` calls ``python -m greenprocure.cli.examples``. Each step is a real command line
+of ``greenprocure``, printed before it runs, so a newcomer sees what to type next.
+Output files go to ``out/`` in the current directory.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from rich.console import Console
+
+from greenprocure.cli.app import main as cli_main
+
+__all__ = ["STEPS", "run"]
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+#: Command lines run in order; ``{examples}`` is the bundled examples folder.
+STEPS: tuple[str, ...] = (
+    "--version",
+    "factors list",
+)
+
+
+def run() -> None:
+    """Run every step; stop at the first failure with its exit code."""
+    console = Console()
+    Path("out").mkdir(exist_ok=True)
+    for step in STEPS:
+        line = step.format(examples=EXAMPLES)
+        console.rule(f"[bold]greenprocure {line}")
+        try:
+            cli_main(shlex.split(line))
+        except SystemExit as stop:
+            if stop.code not in (0, None):
+                raise
+
+
+if __name__ == "__main__":
+    run()

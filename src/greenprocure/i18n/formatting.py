@@ -1,0 +1,81 @@
+"""Locale-correct numbers, percentages, money, dates and quantities, through Babel.
+
+Each function formats for the language in force (see :mod:`greenprocure.i18n.languages`)
+unless a language is passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel import dates, numbers
+
+from greenprocure.i18n.languages import BABEL_LOCALES, get_language, normalize_language
+
+__all__ = [
+    "babel_locale",
+    "format_currency",
+    "format_date",
+    "format_datetime",
+    "format_number",
+    "format_percent",
+    "format_quantity",
+]
+
+Number = int | float | Decimal
+
+
+def babel_locale(lang: str | None = None) -> str:
+    """The Babel locale for a language (default: the one in force)."""
+    return BABEL_LOCALES[normalize_language(lang) if lang else get_language()]
+
+
+def format_number(value: Number, digits: int | None = None, lang: str | None = None) -> str:
+    """A number with the locale's grouping; ``digits`` fixes the decimals shown."""
+    locale = babel_locale(lang)
+    if digits is None:
+        return numbers.format_decimal(value, locale=locale)
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return numbers.format_decimal(value, format=pattern, locale=locale)
+
+
+def format_percent(value: Number, digits: int = 1, lang: str | None = None) -> str:
+    """A fraction (0.25) as a percentage in the locale's style (25.0%)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+    return numbers.format_percent(value, format=pattern, locale=babel_locale(lang))
+
+
+def format_currency(
+    value: Number, currency: str, lang: str | None = None, digits: int | None = None
+) -> str:
+    """Money in the locale's style; the currency's own decimals unless ``digits`` is given."""
+    locale = babel_locale(lang)
+    if digits is None:
+        return numbers.format_currency(value, currency, locale=locale)
+    return _currency_with_digits(value, currency, locale, digits)
+
+
+def _currency_with_digits(value: Number, currency: str, locale: str, digits: int) -> str:
+    from babel import Locale
+
+    pattern = numbers.parse_pattern(Locale.parse(locale).currency_formats["standard"].pattern)
+    pattern.frac_prec = (digits, digits)
+    return str(pattern.apply(value, locale, currency=currency, currency_digits=False))
+
+
+def format_date(value: dt.date, lang: str | None = None, style: str = "medium") -> str:
+    """A date in the locale's style (2024年3月5日, 2024. 3. 5., Mar 5, 2024)."""
+    return dates.format_date(value, format=style, locale=babel_locale(lang))
+
+
+def format_datetime(value: dt.datetime, lang: str | None = None, style: str = "medium") -> str:
+    """A date and time in the locale's style."""
+    return dates.format_datetime(value, format=style, locale=babel_locale(lang))
+
+
+def format_quantity(
+    value: Number, unit: str, digits: int | None = None, lang: str | None = None
+) -> str:
+    """A number followed by its unit symbol (``1,234.5 kg/kWh``)."""
+    return f"{format_number(value, digits, lang)} {unit}"
