@@ -1,8 +1,10 @@
 """Catalog maintenance for developers.
 
     python scripts/i18n.py missing            list messages absent or untranslated, per language
-    python scripts/i18n.py add DOMAIN         append every missing message to DOMAIN.po of all
-                                              four languages (empty msgstr: then translate them)
+    python scripts/i18n.py add DOMAIN [PATH...]
+                                              append the missing messages found under PATHs
+                                              (default: all) to DOMAIN.po of the four languages
+                                              (empty msgstr: then translate them)
     python scripts/i18n.py fill DOMAIN F.json set translations in DOMAIN.po from a JSON object
                                               {msgid: {"zh_Hans": .., "ko": .., "ja": ..}}
 
@@ -101,8 +103,17 @@ def missing() -> dict[str, list[str | tuple[str, str]]]:
     return result
 
 
-def add(domain: str) -> None:
+def add(domain: str, prefixes: list[str] | None = None) -> None:
     gaps = missing()
+    if prefixes:
+        where = extract()
+        wanted = [str((ROOT / p).resolve().relative_to(PACKAGE)) for p in prefixes]
+        for lang in gaps:
+            gaps[lang] = [
+                k
+                for k in gaps[lang]
+                if any(loc.startswith(tuple(wanted)) for loc in where.get(k, []))
+            ]
     for lang in LANGUAGES:
         path = LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
         if path.exists():
@@ -153,8 +164,8 @@ def main() -> int:
             for key in keys:
                 print(f"{lang}\t{key!r}")
         return 1 if any(gaps.values()) else 0
-    if len(sys.argv) == 3 and sys.argv[1] == "add":
-        add(sys.argv[2])
+    if len(sys.argv) >= 3 and sys.argv[1] == "add":
+        add(sys.argv[2], sys.argv[3:])
         return 0
     print(__doc__)
     return 2
