@@ -1,0 +1,70 @@
+"""The command line: version, language selection, translated help, docs kept current."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from greenprocure import __version__
+from greenprocure.cli.app import build_app, split_language
+from greenprocure.cli.docs import render
+from greenprocure.i18n import use_language
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(build_app(), ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"greenprocure {__version__}"
+
+
+def test_lang_is_taken_out_anywhere() -> None:
+    assert split_language(["factors", "list", "--lang", "ko"]) == ("ko", ["factors", "list"])
+    assert split_language(["--lang=ja", "factors"]) == ("ja", ["factors"])
+    assert split_language(["factors", "--", "--lang", "x"]) == (
+        None,
+        ["factors", "--", "--lang", "x"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "Options"), ("zh", "选项"), ("ko", "옵션"), ("ja", "オプション")],
+)
+def test_help_in_every_language(lang: str, expected: str) -> None:
+    with use_language(lang):
+        result = CliRunner().invoke(build_app(), ["--help"])
+    assert result.exit_code == 0
+    assert expected in result.output
+
+
+def test_environment_language_and_bad_lang_in_a_real_process() -> None:
+    env = {"LANG": "ko_KR.UTF-8", "PATH": "/usr/bin:/bin"}
+    ok = subprocess.run(
+        [sys.executable, "-m", "greenprocure.cli.app", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert ok.returncode == 0
+    assert "옵션" in ok.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "greenprocure.cli.app", "--lang", "fr", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "available: en, zh, ko, ja" in bad.stderr
+
+
+def test_cli_reference_is_current() -> None:
+    checked_in = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert checked_in == render(), "docs/cli.md is stale: run `make docs`"
