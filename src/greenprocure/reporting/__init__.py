@@ -1,0 +1,43 @@
+"""Renderers: HTML, XLSX, DOCX and charts, from result objects, in the four languages.
+
+Reporting knows result objects, never how they were computed. The shared base:
+
+- :func:`render_html` renders a template of ``reporting/templates`` (all extend
+  ``base.html``) with the i18n extension and the ``number``/``money``/``percent``/``date``/
+  ``quantity`` filters;
+- :func:`chart_svg` turns an Altair chart into inline SVG (offline, self-contained HTML);
+- ``docx_tools`` and ``xlsx_tools`` hold the Word and Excel helpers.
+"""
+
+from greenprocure.reporting.charts import chart_svg
+from greenprocure.reporting.docx_tools import (
+    add_key_values,
+    add_table,
+    document_bytes,
+    new_document,
+)
+from greenprocure.reporting.html import HTML_LANG, environment, render_html, translate
+from greenprocure.reporting.xlsx_tools import (
+    add_sheet,
+    new_workbook,
+    safe_sheet_title,
+    set_cell,
+    workbook_bytes,
+)
+
+__all__ = [
+    "HTML_LANG",
+    "add_key_values",
+    "add_sheet",
+    "add_table",
+    "chart_svg",
+    "document_bytes",
+    "environment",
+    "new_document",
+    "new_workbook",
+    "render_html",
+    "safe_sheet_title",
+    "set_cell",
+    "translate",
+    "workbook_bytes",
+]

@@ -1,0 +1,53 @@
+"""Charts as inline SVG: an Altair (Vega-Lite) chart rendered offline by vl-convert.
+
+The SVG goes straight into an HTML report, which therefore needs no JavaScript, no network and
+no external file. Numbers on axes follow the language of the report (d3-format locales), text
+uses the same CJK font stack as the HTML, and data URLs are refused (``allowed_base_urls=[]``):
+a chart only shows the data inlined in its spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import vl_convert
+
+from greenprocure.i18n import get_language, normalize_language
+
+__all__ = ["CHART_FONT", "chart_svg"]
+
+#: Font family used for chart text: Latin first, then CJK fonts per script.
+CHART_FONT = (
+    "'Noto Sans', 'Helvetica Neue', Arial, 'Noto Sans CJK SC', 'Noto Sans CJK KR', "
+    "'Noto Sans CJK JP', 'Source Han Sans', 'PingFang SC', 'Malgun Gothic', "
+    "'Hiragino Sans', 'Yu Gothic', sans-serif"
+)
+
+D3Locale = Literal["en-US", "zh-CN", "ko-KR", "ja-JP"]
+_D3_LOCALES: Mapping[str, D3Locale] = {
+    "en": "en-US",
+    "zh_Hans": "zh-CN",
+    "ko": "ko-KR",
+    "ja": "ja-JP",
+}
+
+
+def chart_svg(chart: Any, lang: str | None = None) -> str:
+    """Render an Altair chart (or a Vega-Lite dict) to a standalone ``<svg>`` string.
+
+    ``lang`` picks the number and date format of axes (default: the language in force).
+    """
+    spec: dict[str, Any] = dict(chart) if isinstance(chart, Mapping) else chart.to_dict()
+    current = normalize_language(lang) if lang else get_language()
+    locale = _D3_LOCALES[current]
+    config = {"font": CHART_FONT}
+    svg: str = vl_convert.vegalite_to_svg(
+        spec,
+        config=config,
+        format_locale=locale,
+        time_format_locale=locale,
+        allowed_base_urls=[],
+    )
+    start = svg.find("<svg")
+    return svg[start:] if start > 0 else svg
