@@ -1,0 +1,79 @@
+"""Tender evaluation: life-cycle costing, award methods, green award mechanisms, compliance.
+
+``evaluate(tender, bids)`` checks every bid against the requirements, costs it (Directive
+2014/24/EU Art. 68 life-cycle cost or the Clean Vehicles Directive 2009/33/EC Art. 6 method),
+applies the green award mechanisms (CO2 Performance Ladder, certificate-based price deduction),
+scores and ranks the compliant bids and returns an :class:`EvaluationResult` with the full
+breakdown, the sources used and the sensitivity of the winner to each weight. No file I/O
+happens here: callers pass mappings or models.
+"""
+
+from greenprocure.evaluation.result import (
+    Adjustment,
+    BidResult,
+    CriterionScore,
+    CvdBreakdown,
+    EvaluationResult,
+    LccBreakdown,
+    LotResult,
+    Message,
+    RequirementCheck,
+    SourceUsed,
+    WeightInterval,
+)
+from greenprocure.evaluation.tender import (
+    LADDER_PRESETS,
+    AwardSpec,
+    Bid,
+    Certificate,
+    CertificateDeduction,
+    Co2Ladder,
+    Criterion,
+    CvdSpec,
+    GreenMechanism,
+    LccSpec,
+    Lot,
+    ParameterValue,
+    PriceDeduction,
+    PriceFormulaSpec,
+    Requirement,
+    ResourceSpec,
+    Tender,
+    parse_bids,
+    parse_tender,
+    tender_json_schema,
+)
+
+__all__ = [
+    "LADDER_PRESETS",
+    "Adjustment",
+    "AwardSpec",
+    "Bid",
+    "BidResult",
+    "Certificate",
+    "CertificateDeduction",
+    "Co2Ladder",
+    "Criterion",
+    "CriterionScore",
+    "CvdBreakdown",
+    "CvdSpec",
+    "EvaluationResult",
+    "GreenMechanism",
+    "LccBreakdown",
+    "LccSpec",
+    "Lot",
+    "LotResult",
+    "Message",
+    "ParameterValue",
+    "PriceDeduction",
+    "PriceFormulaSpec",
+    "Requirement",
+    "RequirementCheck",
+    "ResourceSpec",
+    "SourceUsed",
+    "Tender",
+    "WeightInterval",
+    "parse_bids",
+    "parse_tender",
+    "tender_json_schema",
+]
