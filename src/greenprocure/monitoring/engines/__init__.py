@@ -1,0 +1,105 @@
+"""Engines: where lot rows are stored and indicators computed (DuckDB, Spark).
+
+Every engine is a module with the same functions, so that the command line can switch
+between them with ``--engine``:
+
+``DEFAULT_STORE: Path``
+    where the engine keeps its store unless told otherwise.
+``ingest(paths, store, *, reporting_currency="EUR", errors_file=None, progress=None)``
+    read files into the store (-> :class:`~greenprocure.monitoring.indicators.IngestSummary`);
+    a file already stored (same content hash) adds nothing; each file is added whole or not
+    at all; bad records go to the errors file (JSON Lines) and are counted.
+``compute_indicators(store, by=())``
+    every indicator grouped by ``by`` with totals
+    (-> :class:`~greenprocure.monitoring.indicators.IndicatorResult`).
+``indicators_from_compiled(paths, by=(), *, reporting_currency="EUR")``
+    the fast path: the same indicators straight from compiled-release JSON Lines files.
+
+DuckDB (:mod:`greenprocure.monitoring.engines.duckdb_engine`) is the embedded default;
+the Spark engine (:mod:`greenprocure.monitoring.engines.spark`) needs the ``spark`` extra
+and is imported only when asked for.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import ModuleType
+
+from greenprocure.errors import ConfigurationError, InputError, ValidationError
+from greenprocure.i18n import N_
+
+__all__ = ["ENGINES", "ProgressCallback", "expand_inputs", "load_engine"]
+
+#: Engine name -> module implementing it.
+ENGINES: dict[str, str] = {
+    "duckdb": "greenprocure.monitoring.engines.duckdb_engine",
+    "spark": "greenprocure.monitoring.engines.spark",
+}
+
+#: Called while ingesting with (bytes read since the last call, records since the last call).
+ProgressCallback = Callable[[int, int], None]
+
+_SUFFIXES = (".json", ".jsonl", ".ndjson", ".xml", ".gz", ".zip")
+
+
+def load_engine(name: str) -> ModuleType:
+    """The engine module called ``name``; a clear error if it or its library is missing."""
+    if name not in ENGINES:
+        raise ValidationError(
+            N_("unknown engine {engine}; use one of {known}"),
+            field="engine",
+            engine=name,
+            known=", ".join(ENGINES),
+        )
+    try:
+        return importlib.import_module(ENGINES[name])
+    except ModuleNotFoundError as error:
+        missing = error.name or name
+        raise ConfigurationError(
+            N_(
+                "the {engine} engine needs the Python package {package}, which is not "
+                "installed; install the extra: pip install 'greenprocure[{engine}]'"
+            ),
+            engine=name,
+            package=missing,
+        ) from error
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named by ``paths``: files as given, folders walked, glob patterns expanded.
+
+    Folders contribute their data files (``.json``, ``.jsonl``, ``.ndjson``, ``.xml``,
+    ``.gz``, ``.zip``), sorted; the result has no repeats and keeps the order given.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for item in paths:
+        text = os.fspath(item)
+        path = Path(text)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.name.lower().endswith(_SUFFIXES):
+                    add(child)
+        elif path.is_file():
+            add(path)
+        elif glob.has_magic(text):
+            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
+            files = [m for m in matches if m.is_file()]
+            if not files:
+                raise InputError(N_("no file matches {pattern}"), file=text, pattern=text)
+            for match in files:
+                add(match)
+        else:
+            raise InputError(N_("no such file or folder: {path}"), file=text, path=text)
+    return found

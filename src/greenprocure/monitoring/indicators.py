@@ -1,0 +1,299 @@
+"""Green-procurement indicators, defined once for every engine.
+
+The indicators are SQL text over one table of lot rows (:data:`~greenprocure.monitoring.rows.
+LOT_COLUMNS`). The text is written in the subset of SQL that DuckDB and Spark SQL share;
+the only words that differ between the two (how to turn a list into rows, how to drop
+duplicates from a list) come from :data:`DIALECTS`. An engine registers its lot rows under a
+table name, asks :func:`indicator_sql` for the query of each indicator and runs it; the rows
+come back in a fixed order, so two engines can be compared row for row.
+
+Indicators (each grouped by any of :data:`GROUP_KEYS`; no key gives the total):
+
+``green_share``
+    lots, green lots and their share; estimated, awarded and contracted value (reporting
+    currency, ``*_value_rc`` columns) of all lots and of green lots, and the green shares of
+    value; how many lots carry each value (the others have no value to count); CVD lots.
+``goals``
+    per environmental goal: the lots that pursue it and their awarded and contracted value.
+``strategies``
+    the same per strategy (award criteria, technical specifications, EU GPP criteria, ...).
+
+Deduplication: the same lot (``ocid``, ``lot_id``) may reach the store from several files
+(a release package and a later one, a contract notice and its award notice). Each lot is
+counted once, from the row with the latest ``date``; ties are broken by ``source_file`` and
+``record_ref`` (largest first) so that every engine keeps the same row.
+
+A time series is the green share grouped by ``year`` or by ``month`` (the key ``month``
+groups by year and month).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from greenprocure.errors import ValidationError
+from greenprocure.i18n import N_
+
+__all__ = [
+    "DIALECTS",
+    "GROUP_KEYS",
+    "INDICATORS",
+    "KEY_COLUMNS",
+    "Dialect",
+    "IndicatorResult",
+    "IndicatorTable",
+    "IngestSummary",
+    "indicator_sql",
+    "key_columns",
+    "parse_group_keys",
+]
+
+Dialect = Literal["duckdb", "spark"]
+
+#: The names of the indicators, in the order they are computed and reported.
+INDICATORS: tuple[str, ...] = ("green_share", "goals", "strategies")
+
+#: Group-by keys a user may name, with the columns each one groups by (in order).
+KEY_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "buyer": ("buyer_id", "buyer_name"),
+    "country": ("country",),
+    "cpv2": ("cpv2",),
+    "cpv3": ("cpv3",),
+    "year": ("year",),
+    "month": ("year", "month"),
+    "procurement_method": ("procurement_method",),
+    "main_category": ("main_category",),
+}
+
+#: The keys a user may group by.
+GROUP_KEYS: tuple[str, ...] = tuple(KEY_COLUMNS)
+
+#: The words of each SQL dialect that are not shared.
+DIALECTS: Mapping[str, Mapping[str, str]] = {
+    "duckdb": {"explode": "unnest", "distinct_list": "list_distinct"},
+    "spark": {"explode": "explode", "distinct_list": "array_distinct"},
+}
+
+_LIST_COLUMNS = {"goals": "goal", "strategies": "strategy"}
+
+
+def parse_group_keys(text: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``"buyer,cpv2,year"`` (or a list) as validated keys, in the order given, no repeats."""
+    if text is None:
+        return ()
+    items = text.split(",") if isinstance(text, str) else list(text)
+    keys: list[str] = []
+    for raw in items:
+        key = raw.strip()
+        if not key:
+            continue
+        if key not in KEY_COLUMNS:
+            raise ValidationError(
+                N_("unknown group-by key {key}; use one of {known}"),
+                field="by",
+                key=key,
+                known=", ".join(GROUP_KEYS),
+            )
+        if key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
+def key_columns(by: Sequence[str]) -> tuple[str, ...]:
+    """The lot-row columns that the keys ``by`` group by (``month`` brings ``year``)."""
+    columns: list[str] = []
+    for key in parse_group_keys(by):
+        for column in KEY_COLUMNS[key]:
+            if column not in columns:
+                columns.append(column)
+    return tuple(columns)
+
+
+def _base(table: str, dialect: Dialect) -> str:
+    distinct = DIALECTS[dialect]["distinct_list"]
+    return (
+        "base AS (\n"
+        "  SELECT * FROM (\n"
+        "    SELECT *, ROW_NUMBER() OVER (\n"
+        "      PARTITION BY ocid, lot_id\n"
+        "      ORDER BY date DESC NULLS LAST, source_file DESC, record_ref DESC\n"
+        "    ) AS gp_rank\n"
+        f"    FROM {table}\n"
+        "  ) ranked WHERE gp_rank = 1\n"
+        "), lots AS (\n"
+        "  SELECT buyer_id, buyer_name, country, year, month, procurement_method,\n"
+        "    main_category, cpv2, cpv3, is_green, cvd,\n"
+        f"    {distinct}(goals) AS goals, {distinct}(strategies) AS strategies,\n"
+        "    estimated_value_rc, awarded_value_rc, contracted_value_rc\n"
+        "  FROM base\n"
+        ")"
+    )
+
+
+def _group(columns: Sequence[str], extra: Sequence[str] = ()) -> tuple[str, str, str]:
+    """SELECT list prefix, GROUP BY clause and ORDER BY clause for the group columns."""
+    grouped = [c for c in columns if c != "buyer_name"] + list(extra)
+    select = list(grouped)
+    if "buyer_name" in columns:
+        select.insert(grouped.index("buyer_id") + 1, "MAX(buyer_name) AS buyer_name")
+    select_text = "".join(f"{item}, " for item in select)
+    group_text = f"GROUP BY {', '.join(grouped)}" if grouped else ""
+    order_text = "ORDER BY " + ", ".join(f"{c} ASC NULLS FIRST" for c in grouped) if grouped else ""
+    return select_text, group_text, order_text
+
+
+def _share(part: str, whole: str) -> str:
+    return f"CAST({part} AS DOUBLE) / NULLIF({whole}, 0)"
+
+
+def indicator_sql(
+    indicator: str, by: Sequence[str] = (), *, table: str = "lot_rows", dialect: Dialect = "duckdb"
+) -> str:
+    """The query computing ``indicator`` grouped by ``by`` over ``table`` in ``dialect``.
+
+    The result columns are the group columns (:func:`key_columns`, with ``buyer_name`` after
+    ``buyer_id``) followed by the indicator's measures; rows are ordered by the group
+    columns with NULLs first.
+    """
+    if dialect not in DIALECTS:
+        raise ValidationError(
+            N_("unknown engine dialect {dialect}"), field="dialect", dialect=dialect
+        )
+    columns = key_columns(by)
+    base = _base(table, dialect)
+    if indicator == "green_share":
+        select, group, order = _group(columns)
+        green = "CASE WHEN is_green THEN {} END"
+        measures = [
+            "COUNT(*) AS lots",
+            "SUM(CASE WHEN is_green THEN 1 ELSE 0 END) AS green_lots",
+            f"{_share('SUM(CASE WHEN is_green THEN 1 ELSE 0 END)', 'COUNT(*)')} "
+            "AS green_share_count",
+            "SUM(CASE WHEN cvd THEN 1 ELSE 0 END) AS cvd_lots",
+        ]
+        for kind in ("estimated", "awarded", "contracted"):
+            value = f"{kind}_value_rc"
+            measures += [
+                f"COUNT({value}) AS lots_with_{kind}_value",
+                f"SUM({value}) AS {kind}_value",
+                f"SUM({green.format(value)}) AS green_{kind}_value",
+                f"{_share(f'SUM({green.format(value)})', f'SUM({value})')} AS green_share_{kind}",
+            ]
+        body = f"SELECT {select}{', '.join(measures)}\nFROM lots\n{group}\n{order}"
+        return f"WITH {base}\n{body}".strip()
+    if indicator in ("goals", "strategies"):
+        name = _LIST_COLUMNS[indicator]
+        explode = DIALECTS[dialect]["explode"]
+        select, group, order = _group(columns, (name,))
+        keys = "".join(f"{c}, " for c in columns)
+        measures = [
+            "COUNT(*) AS lots",
+            "COUNT(awarded_value_rc) AS lots_with_awarded_value",
+            "SUM(awarded_value_rc) AS awarded_value",
+            "COUNT(contracted_value_rc) AS lots_with_contracted_value",
+            "SUM(contracted_value_rc) AS contracted_value",
+        ]
+        exploded = (
+            f"listed AS (\n  SELECT {keys}awarded_value_rc, contracted_value_rc, "
+            f"{explode}({indicator}) AS {name}\n  FROM lots\n)"
+        )
+        body = f"SELECT {select}{', '.join(measures)}\nFROM listed\n{group}\n{order}"
+        return f"WITH {base}, {exploded}\n{body}".strip()
+    raise ValidationError(
+        N_("unknown indicator {indicator}; use one of {known}"),
+        field="indicator",
+        indicator=indicator,
+        known=", ".join(INDICATORS),
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """One indicator's rows: named columns, rows in the order of the query."""
+
+    name: str
+    by: tuple[str, ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts (column name -> value)."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: name, by, columns and rows as dicts."""
+        return {
+            "name": self.name,
+            "by": list(self.by),
+            "columns": list(self.columns),
+            "rows": self.records(),
+        }
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """All indicators grouped by ``by``, their totals, and what they were computed from.
+
+    ``tables`` holds each indicator grouped by ``by``; ``totals`` each indicator with no
+    group key (one row for ``green_share``, one row per goal or strategy for the others).
+    """
+
+    by: tuple[str, ...]
+    reporting_currency: str
+    engine: str
+    tables: Mapping[str, IndicatorTable]
+    totals: Mapping[str, IndicatorTable]
+    files: int = 0
+    lot_rows: int = 0
+    errors: int = 0
+    sources: tuple[str, ...] = ()
+    computed_at: dt.datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, deterministic key order left to the JSON writer."""
+        return {
+            "by": list(self.by),
+            "reporting_currency": self.reporting_currency,
+            "engine": self.engine,
+            "files": self.files,
+            "lot_rows": self.lot_rows,
+            "errors": self.errors,
+            "sources": list(self.sources),
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+            "indicators": {name: table.to_dict() for name, table in self.tables.items()},
+            "totals": {name: table.to_dict() for name, table in self.totals.items()},
+        }
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What one ingest run did: files read or skipped as already stored, rows, errors."""
+
+    store: str
+    files_ingested: tuple[str, ...] = ()
+    files_skipped: tuple[str, ...] = ()
+    files_failed: tuple[str, ...] = ()
+    lot_rows: int = 0
+    errors: int = 0
+    bytes_read: int = 0
+    seconds: float = 0.0
+    errors_file: str | None = None
+    failures: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return {
+            "store": self.store,
+            "files_ingested": list(self.files_ingested),
+            "files_skipped": list(self.files_skipped),
+            "files_failed": list(self.files_failed),
+            "lot_rows": self.lot_rows,
+            "errors": self.errors,
+            "bytes_read": self.bytes_read,
+            "seconds": round(self.seconds, 3),
+            "errors_file": self.errors_file,
+            "failures": [{"file": f, "reason": r} for f, r in self.failures],
+        }
