@@ -1,0 +1,279 @@
+"""Streaming OCDS reader: any layout, any size, bounded memory.
+
+Accepted layouts, detected from the content (not the file name):
+
+* JSON Lines: one JSON value per line (release, compiled release, record, or a whole
+  package). Each line is parsed with orjson; a bad line is one :class:`RecordError` at
+  ``line N`` and reading goes on with the next line.
+* One JSON document or several concatenated ones (release packages, record packages, bare
+  releases, compiled releases, records, versioned releases, or a top-level array of any of
+  them). The ``releases`` / ``records`` arrays are streamed item by item with ijson's C
+  backend (yajl2_c), so a package of any size is read in bounded memory. Locations are the
+  index of the item (``releases[12]``). Malformed JSON here cannot be resynchronised: it is
+  one :class:`RecordError` and the rest of that file is skipped.
+
+Files may be plain, ``.gz`` or ``.zip`` (each member read in turn), UTF-8 or a declared or
+detected legacy encoding (see :mod:`._source`).
+
+Each value becomes a :class:`Document`: a ``release`` (to be compiled with the other
+releases of its ``ocid``) or a ``compiled`` release (compiled releases as published,
+records' ``compiledRelease``, records' embedded releases compiled here, versioned releases
+unversioned here). Records with only linked releases and nothing compiled are a
+:class:`RecordError`: their content is not in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import ijson
+import orjson
+
+from greenprocure.errors import GreenProcureError
+from greenprocure.monitoring.compile import compile_releases, unversion
+from greenprocure.monitoring.readers._source import Source, iter_sources
+from greenprocure.monitoring.rows import RecordError
+
+__all__ = ["Document", "iter_documents"]
+
+_FIRST_LINE_LIMIT = 16 * 1024 * 1024
+_VERSIONED_KEYS = frozenset(("releaseID", "releaseDate", "releaseTag", "value"))
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One release or compiled release read from a file, with where it was found."""
+
+    kind: Literal["release", "compiled"]
+    data: dict[str, Any]
+    file: str
+    location: str
+
+    @property
+    def ocid(self) -> str:
+        """The contracting process identifier (validated non-empty by the reader)."""
+        return str(self.data["ocid"])
+
+
+Item = Document | RecordError
+
+
+def iter_documents(path: str | Path, encoding: str | None = None) -> Iterator[Item]:
+    """Every release and compiled release in ``path``, and a :class:`RecordError` per bad one.
+
+    Never raises for bad content (a missing file still raises ``OSError``).
+    """
+    for source in iter_sources(path, encoding):
+        try:
+            yield from _read_source(source)
+        except (OSError, EOFError, ValueError) as error:
+            # Damaged compression or zip member: the rest of this source is unreadable.
+            yield RecordError(source.name, "file", None, f"cannot read: {error}")
+
+
+def _read_source(source: Source) -> Iterator[Item]:
+    with source.open() as stream:
+        first = stream.readline(_FIRST_LINE_LIMIT)
+        stripped = first.strip()
+        if not stripped:
+            # Leading blank lines: look further for the first non-empty line.
+            while not stripped:
+                first = stream.readline(_FIRST_LINE_LIMIT)
+                if not first:
+                    return
+                stripped = first.strip()
+        if first.endswith(b"\n") or len(first) < _FIRST_LINE_LIMIT:
+            try:
+                value = orjson.loads(stripped)
+            except orjson.JSONDecodeError:
+                value = _NOT_JSON
+            if value is not _NOT_JSON:
+                yield from _read_lines(source, stream, first)
+                return
+    yield from _read_document(source)
+
+
+_NOT_JSON = object()
+
+
+def _read_lines(source: Source, stream: IO[bytes], first: bytes) -> Iterator[Item]:
+    number = 0
+    line = first
+    name = source.name
+    loads = orjson.loads
+    while line:
+        number += 1
+        text = line.strip()
+        if text:
+            location = f"line {number}"
+            try:
+                value = loads(text)
+            except orjson.JSONDecodeError as error:
+                yield RecordError(name, location, _guess_ocid(text), f"malformed JSON: {error}")
+            else:
+                yield from _classify(value, name, location)
+        line = stream.readline()
+
+
+def _guess_ocid(text: bytes) -> str | None:
+    start = text.find(b'"ocid"')
+    if start < 0:
+        return None
+    rest = text[start + 6 : start + 300]
+    colon = rest.find(b'"', rest.find(b":"))
+    end = rest.find(b'"', colon + 1)
+    if colon < 0 or end < 0:
+        return None
+    return rest[colon + 1 : end].decode("utf-8", "replace")
+
+
+def _layout(source: Source) -> str:
+    """The ijson prefix of the items to stream: packages' arrays, or whole values."""
+    with source.open() as stream:
+        base: str | None = None
+        for prefix, event, value in ijson.parse(stream, multiple_values=True):
+            if base is None:
+                if event == "start_array":
+                    base = "item"
+                    continue
+                if event == "start_map":
+                    base = ""
+                    continue
+                return ""
+            if prefix == base and event == "map_key":
+                if value == "records":
+                    return f"{base}.records.item".lstrip(".")
+                if value == "releases":
+                    return f"{base}.releases.item".lstrip(".")
+            elif (prefix, event) in ((base, "end_map"), ("", "end_array")):
+                return base
+    return base or ""
+
+
+def _read_document(source: Source) -> Iterator[Item]:
+    name = source.name
+    try:
+        prefix = _layout(source)
+    except ijson.JSONError as error:
+        yield RecordError(name, "byte 0", None, f"malformed JSON: {error}")
+        return
+    label = {"releases.item": "releases", "records.item": "records"}.get(
+        prefix.removeprefix("item."), "value"
+    )
+    index = -1
+    with source.open() as stream:
+        try:
+            for index, value in enumerate(
+                ijson.items(stream, prefix, multiple_values=True, use_float=True)
+            ):
+                if label == "records":
+                    yield from _record(value, name, f"records[{index}]")
+                else:
+                    yield from _classify(value, name, f"{label}[{index}]")
+        except ijson.JSONError as error:
+            where = f"after {label}[{index}]" if index >= 0 else f"before {label}[0]"
+            yield RecordError(name, where, None, f"malformed JSON: {error}")
+
+
+def _classify(value: Any, file: str, location: str) -> Iterator[Item]:
+    if type(value) is not dict:
+        yield RecordError(file, location, None, "not a JSON object")
+        return
+    records = value.get("records")
+    if type(records) is list and "ocid" not in value:
+        for index, record in enumerate(records):
+            yield from _record(record, file, f"{location}, records[{index}]")
+        return
+    releases = value.get("releases")
+    if "ocid" in value and (
+        "compiledRelease" in value or "versionedRelease" in value or type(releases) is list
+    ):
+        yield from _record(value, file, location)
+        return
+    if type(releases) is list:
+        for index, release in enumerate(releases):
+            yield from _release(release, file, f"{location}, releases[{index}]")
+        return
+    yield from _release(value, file, location)
+
+
+def _check_ocid(value: dict[str, Any], file: str, location: str) -> RecordError | None:
+    ocid = value.get("ocid")
+    if type(ocid) is not str or not ocid:
+        found = None if ocid is None else str(ocid)
+        return RecordError(file, location, found, "field ocid: missing or not a non-empty string")
+    return None
+
+
+def _is_versioned(value: dict[str, Any]) -> bool:
+    if "date" in value and "id" in value:
+        return False
+    for field in ("initiationType", "tag", "tender", "buyer", "language"):
+        history = value.get(field)
+        if type(history) is list and history and type(history[0]) is dict:
+            return _VERSIONED_KEYS.issuperset(history[0]) and "releaseID" in history[0]
+    return False
+
+
+def _release(value: Any, file: str, location: str) -> Iterator[Item]:
+    if type(value) is not dict:
+        yield RecordError(file, location, None, "release is not a JSON object")
+        return
+    problem = _check_ocid(value, file, location)
+    if problem is not None:
+        yield problem
+        return
+    tag = value.get("tag")
+    if type(tag) is list and "compiled" in tag:
+        yield Document("compiled", value, file, location)
+    elif _is_versioned(value):
+        yield Document("compiled", unversion(value), file, location)
+    else:
+        if type(value.get("date")) is not str:
+            yield RecordError(file, location, value["ocid"], "field date: missing or not a string")
+            return
+        yield Document("release", value, file, location)
+
+
+def _record(value: Any, file: str, location: str) -> Iterator[Item]:
+    if type(value) is not dict:
+        yield RecordError(file, location, None, "record is not a JSON object")
+        return
+    problem = _check_ocid(value, file, location)
+    if problem is not None:
+        yield problem
+        return
+    ocid = value["ocid"]
+    compiled = value.get("compiledRelease")
+    if type(compiled) is dict and compiled:
+        compiled.setdefault("ocid", ocid)
+        yield Document("compiled", compiled, file, location)
+        return
+    versioned = value.get("versionedRelease")
+    if type(versioned) is dict and versioned:
+        result = unversion(versioned)
+        result.setdefault("ocid", ocid)
+        yield Document("compiled", result, file, location)
+        return
+    releases = value.get("releases")
+    embedded = [
+        release
+        for release in releases or ()
+        if type(release) is dict and not set(release) <= {"url", "date", "tag"}
+    ]
+    if not embedded:
+        yield RecordError(
+            file, location, ocid, "record has only linked releases and no compiledRelease"
+        )
+        return
+    for release in embedded:
+        release.setdefault("ocid", ocid)
+    try:
+        compiled = compile_releases(embedded)
+    except GreenProcureError as error:
+        yield RecordError(file, location, ocid, str(error))
+        return
+    yield Document("compiled", compiled, file, location)
