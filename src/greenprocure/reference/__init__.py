@@ -5,18 +5,64 @@ publisher, year, URL, access date), note and dataset version. A lookup that cann
 answered raises :class:`~greenprocure.errors.FactorNotFoundError` naming what exists.
 """
 
+from greenprocure.reference.carbon import carbon_price, carbon_price_names
+from greenprocure.reference.currency import (
+    CurrencyConversion,
+    convert_currency,
+    currencies,
+    exchange_rate,
+)
+from greenprocure.reference.cvd import (
+    cvd_emission_cost,
+    cvd_energy_content,
+    cvd_fuels,
+    cvd_lifetime_mileage,
+    cvd_pollutants,
+    cvd_vehicle_categories,
+)
+from greenprocure.reference.fuels import fuel_emission_factor, fuel_energy_content, fuel_names
+from greenprocure.reference.grid import grid_factor, grid_regions
 from greenprocure.reference.library import ReferenceLibrary, available_datasets, default_library
 from greenprocure.reference.model import Citation, DatasetRef, Factor
 from greenprocure.reference.package import DataPackage, Table, load_package
+from greenprocure.reference.refrigerants import (
+    blend_composition,
+    canonical_gas,
+    gwp,
+    odp,
+    refrigerant_names,
+)
 
 __all__ = [
     "Citation",
+    "CurrencyConversion",
     "DataPackage",
     "DatasetRef",
     "Factor",
     "ReferenceLibrary",
     "Table",
     "available_datasets",
+    "blend_composition",
+    "canonical_gas",
+    "carbon_price",
+    "carbon_price_names",
+    "convert_currency",
+    "currencies",
+    "cvd_emission_cost",
+    "cvd_energy_content",
+    "cvd_fuels",
+    "cvd_lifetime_mileage",
+    "cvd_pollutants",
+    "cvd_vehicle_categories",
     "default_library",
+    "exchange_rate",
+    "fuel_emission_factor",
+    "fuel_energy_content",
+    "fuel_names",
+    "grid_factor",
+    "grid_regions",
+    "gwp",
     "load_package",
+    "odp",
+    "refrigerant_names",
 ]
