@@ -20,11 +20,19 @@ from greenprocure.reference.cvd import (
     cvd_pollutants,
     cvd_vehicle_categories,
 )
+from greenprocure.reference.equivalences import equivalence_factor, equivalence_names
+from greenprocure.reference.food import food_factor, food_names
 from greenprocure.reference.fuels import fuel_emission_factor, fuel_energy_content, fuel_names
 from greenprocure.reference.grid import grid_factor, grid_regions
 from greenprocure.reference.library import ReferenceLibrary, available_datasets, default_library
+from greenprocure.reference.materials import ROUTES, material_factor, material_names
 from greenprocure.reference.model import Citation, DatasetRef, Factor
 from greenprocure.reference.package import DataPackage, Table, load_package
+from greenprocure.reference.products import (
+    equipment_types,
+    refrigerant_charge,
+    refrigerant_leak_rate,
+)
 from greenprocure.reference.refrigerants import (
     blend_composition,
     canonical_gas,
@@ -34,6 +42,7 @@ from greenprocure.reference.refrigerants import (
 )
 
 __all__ = [
+    "ROUTES",
     "Citation",
     "CurrencyConversion",
     "DataPackage",
@@ -55,7 +64,12 @@ __all__ = [
     "cvd_pollutants",
     "cvd_vehicle_categories",
     "default_library",
+    "equipment_types",
+    "equivalence_factor",
+    "equivalence_names",
     "exchange_rate",
+    "food_factor",
+    "food_names",
     "fuel_emission_factor",
     "fuel_energy_content",
     "fuel_names",
@@ -63,6 +77,10 @@ __all__ = [
     "grid_regions",
     "gwp",
     "load_package",
+    "material_factor",
+    "material_names",
     "odp",
+    "refrigerant_charge",
+    "refrigerant_leak_rate",
     "refrigerant_names",
 ]
