@@ -43,6 +43,7 @@ CURRENCIES: tuple[str, ...] = (
     "RON",
     "BGN",
     "CHF",
+    "MXN",
 )
 
 ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)

@@ -18,7 +18,7 @@ from greenprocure.i18n import N_
 from greenprocure.reference.library import ReferenceLibrary, default_library
 from greenprocure.reference.model import Factor
 
-__all__ = ["CurrencyConversion", "convert_currency", "currencies", "exchange_rate"]
+__all__ = ["CurrencyConversion", "convert_currency", "currencies", "exchange_rate", "years"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,20 +47,39 @@ def _library(library: ReferenceLibrary | None) -> ReferenceLibrary:
     return library if library is not None else default_library()
 
 
+def _base(library: ReferenceLibrary) -> str:
+    """The base currency of the table (the one every row is quoted against)."""
+    table = library.table("fx", "rates")
+    for row in table.factors:
+        numerator, denominator = row.unit.split("/", 1)
+        return denominator if numerator == row.key["currency"] else numerator
+    raise FactorNotFoundError(N_("the exchange-rate table is empty"))
+
+
 def currencies(library: ReferenceLibrary | None = None) -> list[str]:
     """ISO 4217 codes with at least one rate (the base currency included), sorted."""
+    lib = _library(library)
+    return sorted({*lib.table("fx", "rates").values("currency"), _base(lib)})
+
+
+def years(currency: str, library: ReferenceLibrary | None = None) -> list[str]:
+    """The years with a rate for ``currency``."""
     table = _library(library).table("fx", "rates")
-    codes = set(table.values("currency"))
-    codes.update(f.unit.split("/", 1)[1] for f in table.factors)
-    return sorted(codes)
+    return sorted({f.period for f in table.find(currency=currency.strip().upper()) if f.period})
 
 
-def _per_base(code: str, year: int, library: ReferenceLibrary) -> Factor | None:
+@dataclass(frozen=True, slots=True)
+class _PerBase:
+    value: float  # units of the currency per one unit of the base currency
+    row: Factor
+    text: str  # how the value was read: "7.0809 CNY/USD" or "1 / 1.0817 USD/EUR"
+
+
+def _per_base(code: str, year: int, library: ReferenceLibrary) -> _PerBase | None:
     """Units of ``code`` per base currency in ``year``; None when ``code`` is the base."""
-    table = library.table("fx", "rates")
-    bases = {f.unit.split("/", 1)[1] for f in table.factors}
-    if code in bases:
+    if code == _base(library):
         return None
+    table = library.table("fx", "rates")
     rows = table.find(currency=code)
     if not rows:
         raise FactorNotFoundError(
@@ -70,7 +89,9 @@ def _per_base(code: str, year: int, library: ReferenceLibrary) -> Factor | None:
         )
     for row in rows:
         if row.period_start is not None and row.period_start <= year <= (row.period_end or year):
-            return row
+            if row.unit.split("/", 1)[0] == code:
+                return _PerBase(row.value, row, f"{row.value:g} {row.unit}")
+            return _PerBase(1.0 / row.value, row, f"1 / {row.value:g} {row.unit}")
     raise FactorNotFoundError(
         N_("no exchange rate for {currency} in {year}; available: {available}"),
         currency=code,
@@ -82,62 +103,62 @@ def _per_base(code: str, year: int, library: ReferenceLibrary) -> Factor | None:
 def exchange_rate(
     from_currency: str, to_currency: str, year: int, library: ReferenceLibrary | None = None
 ) -> Factor:
-    """Annual average rate of ``year``: units of ``to_currency`` per ``from_currency``."""
+    """Annual average rate of ``year``: units of ``to_currency`` per ``from_currency``.
+
+    The factor's citation is that of the rate of ``to_currency`` (or of ``from_currency``
+    when ``to_currency`` is the base); its ``note`` shows how the rate was computed and
+    ``extra`` names the source of each leg.
+    """
     lib = _library(library)
     source = from_currency.strip().upper()
     target = to_currency.strip().upper()
+    base = _base(lib)
     a = _per_base(source, year, lib)
     b = _per_base(target, year, lib)
-    if a is None and b is None:
-        # Both are the base currency: the identity, still tied to the table's source.
-        anchor = lib.table("fx", "rates").factors[0]
+    if source == target or (a is None and b is None):
+        anchor = (a or b).row if (a or b) else lib.table("fx", "rates").factors[0]
         return dataclasses.replace(
             anchor,
+            table="rates",
             key={"from": source, "to": target},
             value=1.0,
             unit=f"{target}/{source}",
             period_start=year,
             period_end=year,
-            note="same currency: rate 1",
             low=None,
             high=None,
+            note="same currency: no conversion (rate 1 by definition)",
             extra={},
         )
+    a_value = 1.0 if a is None else a.value
+    b_value = 1.0 if b is None else b.value
+    value = b_value / a_value
+    anchor = (b or a).row  # type: ignore[union-attr]
+    a_text = f"1 {base}/{base}" if a is None else a.text
+    b_text = f"1 {base}/{base}" if b is None else b.text
     if a is None:
-        assert b is not None
-        return dataclasses.replace(
-            b,
-            key={"from": source, "to": target},
-            note=f"{target} per {source}, annual average {b.period}" + _tail(b),
-        )
-    if b is None:
-        return dataclasses.replace(
-            a,
-            key={"from": source, "to": target},
-            value=1.0 / a.value,
-            unit=f"{target}/{source}",
-            low=None,
-            high=None,
-            note=f"inverse of {a.value:g} {a.unit}, annual average {a.period}" + _tail(a),
-        )
-    value = b.value / a.value
+        how = f"{target} per {base}: {b_text}"
+    elif b is None:
+        how = f"{base} per {source} = 1 / ({a_text})"
+    else:
+        how = f"cross rate via {base}: ({b_text}) / ({a_text})"
+    note = f"{how} = {value:.6g} {target}/{source}; annual average {year}"
+    legs = {
+        "from_source": "" if a is None else a.row.citation.id,
+        "to_source": "" if b is None else b.row.citation.id,
+    }
     return dataclasses.replace(
-        b,
+        anchor,
+        table="rates",
         key={"from": source, "to": target},
         value=value,
         unit=f"{target}/{source}",
+        region=anchor.region if b is not None else (a.row.region if a else anchor.region),
         low=None,
         high=None,
-        note=(
-            f"cross rate computed: ({b.value:g} {b.unit}) / ({a.value:g} {a.unit}) = "
-            f"{value:.6g} {target}/{source}, annual averages {b.period}" + _tail(b)
-        ),
-        extra={},
+        note=note,
+        extra={k: v for k, v in legs.items() if v},
     )
-
-
-def _tail(factor: Factor) -> str:
-    return f"; {factor.note}" if factor.note else ""
 
 
 def convert_currency(

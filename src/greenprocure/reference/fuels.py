@@ -150,6 +150,32 @@ def _lookup(table_name: str, numerator: str, fuel: str, per: str, lib: Reference
                 ),
                 extra={**row.extra, "energy_content_source": content.citation.id},
             )
+    # 4. Per physical unit from a per-energy factor: multiply by the energy content of that unit.
+    if table_name == "emission_factors":
+        contents = lib.table("fuels", "energy_content").find(fuel=name)
+        match = [c for c in contents if _same_dimension(_per_unit(c.unit), unit)]
+        per_energy = [r for r in rows if _same_dimension(_per_unit(r.unit), "MJ")]
+        if match and per_energy:
+            row, content = per_energy[0], match[0]
+            kg_per_mj = row.value / convert(1.0, _per_unit(row.unit), "MJ")
+            mj_per_unit = convert(content.value, content.unit, f"MJ/{unit}")
+            scale = mj_per_unit / content.value
+            return dataclasses.replace(
+                row,
+                key={**row.key, "per": per},
+                value=kg_per_mj * mj_per_unit,
+                unit=f"{numerator}/{unit}",
+                region=content.region if row.region == "GLOBAL" else row.region,
+                low=None if content.low is None else kg_per_mj * content.low * scale,
+                high=None if content.high is None else kg_per_mj * content.high * scale,
+                note=(
+                    f"derived: {row.value:g} {row.unit} ({row.citation.id}) × "
+                    f"{content.value:g} {content.unit} ({content.citation.id})"
+                    + (f" [range {content.low:g}-{content.high:g}]" if content.low else "")
+                    + f"; {row.note}"
+                ),
+                extra={**row.extra, "energy_content_source": content.citation.id},
+            )
     raise FactorNotFoundError(
         N_("no {table} value for {fuel} per {unit}; available per: {available}"),
         table=table_name,
