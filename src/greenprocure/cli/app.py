@@ -87,9 +87,9 @@ def build_app() -> typer.Typer:
     ) -> None:
         """Root options."""
 
-    from greenprocure.cli import factors
+    from greenprocure.cli import factors, monitor
 
-    for group in (factors,):
+    for group in (factors, monitor):
         group.register(app)
     return app
 

@@ -46,6 +46,7 @@ __all__ = [
     "IndicatorResult",
     "IndicatorTable",
     "IngestSummary",
+    "MonitoringReportData",
     "indicator_sql",
     "key_columns",
     "parse_group_keys",
@@ -297,3 +298,15 @@ class IngestSummary:
             "errors_file": self.errors_file,
             "failures": [{"file": f, "reason": r} for f, r in self.failures],
         }
+
+
+@dataclass(frozen=True)
+class MonitoringReportData:
+    """What the HTML report shows: a time series and a breakdown, each with its totals."""
+
+    time_series: IndicatorResult
+    breakdown: IndicatorResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return {"time_series": self.time_series.to_dict(), "breakdown": self.breakdown.to_dict()}

@@ -31,8 +31,9 @@ from types import ModuleType
 
 from greenprocure.errors import ConfigurationError, InputError, ValidationError
 from greenprocure.i18n import N_
+from greenprocure.monitoring.indicators import MonitoringReportData, parse_group_keys
 
-__all__ = ["ENGINES", "ProgressCallback", "expand_inputs", "load_engine"]
+__all__ = ["ENGINES", "ProgressCallback", "expand_inputs", "load_engine", "report_data"]
 
 #: Engine name -> module implementing it.
 ENGINES: dict[str, str] = {
@@ -103,3 +104,24 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
         else:
             raise InputError(N_("no such file or folder: {path}"), file=text, path=text)
     return found
+
+
+def report_data(
+    store: Path | None = None,
+    by: Iterable[str] = ("cpv2",),
+    *,
+    engine: str = "duckdb",
+    period: str = "year",
+) -> MonitoringReportData:
+    """The indicators the HTML report shows: by ``period`` (year or month) and by ``by``."""
+    if period not in ("year", "month"):
+        raise ValidationError(
+            N_("the period of a time series is year or month, not {period}"),
+            field="period",
+            period=period,
+        )
+    module = load_engine(engine)
+    location = store if store is not None else module.DEFAULT_STORE
+    series = module.compute_indicators(location, (period,))
+    breakdown = module.compute_indicators(location, parse_group_keys(list(by)))
+    return MonitoringReportData(time_series=series, breakdown=breakdown)

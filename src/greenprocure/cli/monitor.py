@@ -1,0 +1,348 @@
+"""``greenprocure monitor``: ingest OCDS and eForms files, compute green indicators, report."""
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.text import Text
+
+from greenprocure.cli.io import (
+    console,
+    dump_json,
+    error_console,
+    handles_errors,
+    print_json,
+    print_table,
+    write_output,
+)
+from greenprocure.errors import InputError
+from greenprocure.i18n import N_, format_currency, format_number, format_percent
+from greenprocure.i18n import gettext as _
+from greenprocure.monitoring.engines import expand_inputs, load_engine, report_data
+from greenprocure.monitoring.indicators import (
+    IndicatorResult,
+    IndicatorTable,
+    IngestSummary,
+    parse_group_keys,
+)
+
+__all__ = ["register"]
+
+
+class Engine(StrEnum):
+    """Where the data is stored and the indicators computed."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+class Format(StrEnum):
+    """Output formats of ``monitor indicators``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class Period(StrEnum):
+    """Step of the report's time series."""
+
+    year = "year"
+    month = "month"
+
+
+#: Column headers of the tables (translated when shown).
+HEADERS: dict[str, str] = {
+    "buyer_id": N_("Buyer id"),
+    "buyer_name": N_("Buyer"),
+    "country": N_("Country"),
+    "cpv2": N_("CPV division"),
+    "cpv3": N_("CPV group"),
+    "year": N_("Year"),
+    "month": N_("Month"),
+    "procurement_method": N_("Procedure"),
+    "main_category": N_("Category"),
+    "goal": N_("Goal"),
+    "strategy": N_("Strategy"),
+    "lots": N_("Lots"),
+    "green_lots": N_("Green lots"),
+    "green_share_count": N_("Green share (count)"),
+    "awarded_value": N_("Awarded value"),
+    "green_share_awarded": N_("Green share (awarded)"),
+    "contracted_value": N_("Contracted value"),
+    "green_share_contracted": N_("Green share (contracted)"),
+}
+
+_SHOWN = (
+    "lots",
+    "green_lots",
+    "green_share_count",
+    "awarded_value",
+    "green_share_awarded",
+    "contracted_value",
+    "green_share_contracted",
+)
+_LIST_SHOWN = ("lots", "awarded_value", "contracted_value")
+
+
+class _RecordsPerSecond(ProgressColumn):
+    """Records read per second."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        records = int(task.fields.get("records", 0))
+        rate = records / elapsed if elapsed > 0 else 0.0
+        return Text(_("{rate} records/s").format(rate=format_number(rate, 0)), style="cyan")
+
+
+def _store(engine: Engine, store: Path | None) -> Path:
+    if store is not None:
+        return store
+    default: Path = load_engine(engine.value).DEFAULT_STORE
+    return default
+
+
+def _cell(column: str, value: Any, currency: str) -> str:
+    if value is None:
+        return ""
+    if column.startswith("green_share"):
+        return format_percent(value, 1)
+    if column.endswith("_value"):
+        return format_currency(value, currency, digits=0)
+    if isinstance(value, int | float) and column in ("lots", "green_lots"):
+        return format_number(value)
+    return str(value)
+
+
+def _show(table: IndicatorTable, currency: str, title: str) -> None:
+    shown = _LIST_SHOWN if table.name in ("goals", "strategies") else _SHOWN
+    keys = [c for c in table.columns if c not in shown and c in HEADERS]
+    columns = keys + [c for c in shown if c in table.columns]
+    rows = [[_cell(c, record[c], currency) for c in columns] for record in table.records()]
+    justify = ["left"] * len(keys) + ["right"] * (len(columns) - len(keys))
+    print_table(title, [_(HEADERS[c]) for c in columns], rows, justify=justify)
+
+
+def _show_result(result: IndicatorResult) -> None:
+    currency = result.reporting_currency
+    _show(result.tables["green_share"], currency, _("Green share of procurement"))
+    if result.by:
+        _show(result.totals["green_share"], currency, _("Total"))
+    _show(result.totals["goals"], currency, _("Lots per environmental goal"))
+    _show(result.totals["strategies"], currency, _("Lots per strategy"))
+    error_console.print(
+        _("{files} files, {rows} lot rows, {errors} record errors; engine {engine}").format(
+            files=result.files, rows=result.lot_rows, errors=result.errors, engine=result.engine
+        )
+    )
+
+
+def _show_summary(summary: IngestSummary) -> None:
+    rows = [
+        [_("Files ingested"), format_number(len(summary.files_ingested))],
+        [_("Files already in the store"), format_number(len(summary.files_skipped))],
+        [_("Files that could not be read"), format_number(len(summary.files_failed))],
+        [_("Lot rows added"), format_number(summary.lot_rows)],
+        [_("Record errors"), format_number(summary.errors)],
+        [_("Seconds"), format_number(summary.seconds, 1)],
+    ]
+    print_table(_("Ingest into {store}").format(store=summary.store), ["", ""], rows)
+    for file, reason in summary.failures:
+        error_console.print(f"[red]{file}[/red]: {reason}", highlight=False)
+    if summary.errors or summary.failures:
+        error_console.print(_("Errors written to {path}").format(path=summary.errors_file))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``monitor`` command group to ``app``."""
+    group = typer.Typer(
+        help=_("Monitoring: green-procurement indicators from OCDS and eForms data."),
+        no_args_is_help=True,
+    )
+
+    engine_option = typer.Option(
+        "--engine", help=_("Engine: duckdb (embedded) or spark (extra 'spark').")
+    )
+    store_option = typer.Option(
+        "--store",
+        help=_("The local store (default .greenprocure/monitoring.duckdb for duckdb)."),
+    )
+    by_option = typer.Option(
+        "--by",
+        help=_(
+            "Group by these keys, comma separated: buyer, country, cpv2, cpv3, year, month, "
+            "procurement_method, main_category."
+        ),
+    )
+    currency_option = typer.Option(
+        "--currency", help=_("Reporting currency values are converted to.")
+    )
+
+    @group.command(
+        "ingest", help=_("Read files into the local store; a file already stored adds nothing.")
+    )
+    @handles_errors
+    def ingest(
+        paths: Annotated[
+            list[str],
+            typer.Argument(help=_("Files, folders or glob patterns of OCDS JSON or eForms XML.")),
+        ],
+        engine: Annotated[Engine, engine_option] = Engine.duckdb,
+        store: Annotated[Path | None, store_option] = None,
+        currency: Annotated[str, currency_option] = "EUR",
+        errors: Annotated[
+            Path | None,
+            typer.Option(
+                "--errors", help=_("Errors file, JSON Lines (default: next to the store).")
+            ),
+        ] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help=_("Print the summary as JSON."))
+        ] = False,
+    ) -> None:
+        module = load_engine(engine.value)
+        files = expand_inputs(paths)
+        total = sum(os.path.getsize(p) for p in files)
+        columns = (
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            _RecordsPerSecond(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=error_console, transient=True) as bar:
+            task = bar.add_task(_("Ingesting"), total=total, records=0)
+            count = {"records": 0}
+
+            def advance(done: int, records: int) -> None:
+                count["records"] += records
+                bar.update(task, advance=done, records=count["records"])
+
+            summary: IngestSummary = module.ingest(
+                files,
+                _store(engine, store),
+                reporting_currency=currency,
+                errors_file=errors,
+                progress=advance,
+            )
+        if as_json:
+            print_json(summary)
+        else:
+            _show_summary(summary)
+
+    @group.command(
+        "indicators", help=_("Green share by count and by value, counts per goal and per strategy.")
+    )
+    @handles_errors
+    def indicators(
+        by: Annotated[str, by_option] = "",
+        engine: Annotated[Engine, engine_option] = Engine.duckdb,
+        store: Annotated[Path | None, store_option] = None,
+        compiled: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--compiled",
+                help=_(
+                    "Compute straight from these compiled-release JSON Lines files instead "
+                    "of the store (fast path; repeatable)."
+                ),
+            ),
+        ] = None,
+        currency: Annotated[str, currency_option] = "EUR",
+        output_format: Annotated[
+            Format, typer.Option("--format", help=_("Output format."))
+        ] = Format.table,
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help=_(
+                    "Write here: a file for json, a folder for csv and parquet (one file each)."
+                ),
+            ),
+        ] = None,
+    ) -> None:
+        module = load_engine(engine.value)
+        keys = parse_group_keys(by)
+        result: IndicatorResult
+        if compiled:
+            result = module.indicators_from_compiled(
+                expand_inputs(compiled), keys, reporting_currency=currency
+            )
+        else:
+            result = module.compute_indicators(_store(engine, store), keys)
+        _emit(result, output_format, output)
+
+    @group.command(
+        "report",
+        help=_("Write one self-contained HTML report (charts, tables, method) in the language."),
+    )
+    @handles_errors
+    def report(
+        by: Annotated[
+            str,
+            typer.Option(
+                "--by", help=_("Breakdown of the report: group-by keys, comma separated.")
+            ),
+        ] = "cpv2",
+        period: Annotated[
+            Period, typer.Option("--period", help=_("Time-series step."))
+        ] = Period.year,
+        engine: Annotated[Engine, engine_option] = Engine.duckdb,
+        store: Annotated[Path | None, store_option] = None,
+        output: Annotated[
+            Path, typer.Option("--output", "-o", help=_("The HTML file to write."))
+        ] = Path("report.html"),
+    ) -> None:
+        from greenprocure.reporting.monitoring_report import render_monitoring_report
+
+        data = report_data(store, parse_group_keys(by), engine=engine.value, period=period.value)
+        write_output(output, render_monitoring_report(data))
+
+    _add_synth(group)
+    app.add_typer(group, name="monitor")
+
+
+def _emit(result: IndicatorResult, output_format: Format, output: Path | None) -> None:
+    if output_format is Format.table:
+        _show_result(result)
+        return
+    if output_format is Format.json:
+        if output is None:
+            print_json(result)
+        else:
+            write_output(output, dump_json(result) + b"\n")
+        return
+    from greenprocure.monitoring.engines.duckdb_export import export_indicators, indicators_csv
+
+    if output is None:
+        if output_format is Format.csv:
+            console.file.write(indicators_csv(result.tables["green_share"]))
+            return
+        raise InputError(N_("--format parquet needs --output FOLDER"), field="output")
+    for path in export_indicators(result, output, output_format.value):
+        error_console.print(_("Wrote {path}").format(path=path))
+
+
+def _add_synth(group: typer.Typer) -> None:
+    """``monitor synth`` lives in its own module when it is installed."""
+    try:
+        from greenprocure.cli import monitor_synth  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return
+    monitor_synth.register(group)

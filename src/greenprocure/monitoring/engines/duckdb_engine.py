@@ -1,0 +1,401 @@
+"""The DuckDB engine: a local store of lot rows and the indicators computed over it.
+
+The store is one DuckDB database file (default ``.greenprocure/monitoring.duckdb``) with
+four tables:
+
+``gp_meta``        schema version and the store's reporting currency
+``gp_files``       one row per ingested file: content hash (BLAKE2b-256), path, size, counts
+``lot_rows``       the lot rows (:data:`~greenprocure.monitoring.rows.LOT_COLUMNS`) with the
+                   hash of the file they come from
+``record_errors``  the records that were skipped, with file, location, ocid and reason
+
+A file is identified by the hash of its content: ingesting it again (under any name) adds
+nothing. Each file is ingested in one transaction: its rows, its errors and its ``gp_files``
+entry are committed together, so an ingest interrupted inside a file leaves the store as it
+was before that file. Rows are streamed from the readers in batches through a temporary
+JSON Lines file that DuckDB's ``read_json`` loads with the declared column types (fast, and
+no dependency beyond DuckDB).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import importlib
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+
+from greenprocure.errors import GreenProcureError, StoreError, ValidationError
+from greenprocure.i18n import N_
+from greenprocure.monitoring.engines import ProgressCallback
+from greenprocure.monitoring.indicators import (
+    INDICATORS,
+    IndicatorResult,
+    IndicatorTable,
+    IngestSummary,
+    indicator_sql,
+    parse_group_keys,
+)
+from greenprocure.monitoring.rows import ERROR_COLUMNS, LOT_COLUMNS, RecordError
+
+__all__ = [
+    "DEFAULT_STORE",
+    "SCHEMA_VERSION",
+    "compute_indicators",
+    "connect_store",
+    "file_hash",
+    "ingest",
+    "run_indicators",
+    "struct_columns",
+]
+
+#: Where the store lives unless ``--store`` says otherwise (relative to the working folder).
+DEFAULT_STORE = Path(".greenprocure") / "monitoring.duckdb"
+
+#: Version of the store's table layout; a store of another version is refused.
+SCHEMA_VERSION = "1"
+
+_BATCH = 20_000
+_CHUNK = 1 << 20
+
+
+def struct_columns(columns: Sequence[tuple[str, str]]) -> str:
+    """``{'name': 'TYPE', ...}``: the ``columns`` argument of DuckDB's ``read_json``."""
+    return "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns) + "}"
+
+
+def file_hash(path: Path) -> tuple[str, int]:
+    """BLAKE2b-256 of the file's bytes (hex) and its size."""
+    digest = hashlib.blake2b(digest_size=32)
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def connect_store(
+    store: Path, *, reporting_currency: str | None = None, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open (and if needed create) the store; check its version and reporting currency."""
+    if read_only and not store.is_file():
+        raise StoreError(
+            N_("no monitoring store at {store}; run 'greenprocure monitor ingest' first"),
+            store=os.fspath(store),
+        )
+    if not read_only:
+        store.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(os.fspath(store), read_only=read_only)
+    except duckdb.Error as error:
+        raise StoreError(
+            N_("cannot open the monitoring store {store}: {reason}"),
+            store=os.fspath(store),
+            reason=str(error),
+        ) from error
+    if not read_only:
+        _create_tables(con)
+    meta = dict(con.execute("SELECT key, value FROM gp_meta").fetchall())
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        con.close()
+        raise StoreError(
+            N_("the store {store} has layout version {found}; this version reads {expected}"),
+            store=os.fspath(store),
+            found=meta.get("schema_version", "?"),
+            expected=SCHEMA_VERSION,
+        )
+    stored = meta.get("reporting_currency")
+    if reporting_currency and stored and stored != reporting_currency.upper():
+        con.close()
+        raise ValidationError(
+            N_(
+                "the store {store} holds values in {stored}; it cannot take values in "
+                "{currency} (use another --store)"
+            ),
+            field="reporting_currency",
+            store=os.fspath(store),
+            stored=stored,
+            currency=reporting_currency,
+        )
+    if reporting_currency and not stored:
+        con.execute(
+            "INSERT INTO gp_meta VALUES ('reporting_currency', ?)", [reporting_currency.upper()]
+        )
+    return con
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    lot_columns = ", ".join(f"{name} {kind}" for name, kind in LOT_COLUMNS)
+    error_columns = ", ".join(f"{name} {kind}" for name, kind in ERROR_COLUMNS)
+    con.execute("BEGIN TRANSACTION")
+    con.execute("CREATE TABLE IF NOT EXISTS gp_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS gp_files (file_hash VARCHAR PRIMARY KEY, path VARCHAR, "
+        "size BIGINT, reporting_currency VARCHAR, lot_rows BIGINT, errors BIGINT, "
+        "ingested_at TIMESTAMP)"
+    )
+    con.execute(f"CREATE TABLE IF NOT EXISTS lot_rows (file_hash VARCHAR, {lot_columns})")
+    con.execute(f"CREATE TABLE IF NOT EXISTS record_errors (file_hash VARCHAR, {error_columns})")
+    con.execute(
+        "INSERT INTO gp_meta SELECT 'schema_version', ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM gp_meta WHERE key = 'schema_version')",
+        [SCHEMA_VERSION],
+    )
+    con.execute("COMMIT")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+class _Batcher:
+    """Rows of one file, flushed in batches into ``lot_rows`` inside the open transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, digest: str, scratch: Path) -> None:
+        self.con = con
+        self.digest = digest
+        self.scratch = scratch
+        self.lines: list[bytes] = []
+        self.count = 0
+        names = ", ".join(name for name, _kind in LOT_COLUMNS)
+        self.sql = (
+            f"INSERT INTO lot_rows SELECT ? AS file_hash, {names} FROM read_json(?, "
+            f"format='newline_delimited', columns={struct_columns(LOT_COLUMNS)})"
+        )
+
+    def add(self, row: Any) -> None:
+        self.lines.append(orjson.dumps(row, default=_default))
+        if len(self.lines) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.lines:
+            return
+        self.scratch.write_bytes(b"\n".join(self.lines) + b"\n")
+        self.con.execute(self.sql, [self.digest, os.fspath(self.scratch)])
+        self.count += len(self.lines)
+        self.lines = []
+
+
+def _offset(location: str) -> int | None:
+    if location.startswith("byte "):
+        with contextlib.suppress(ValueError):
+            return int(location[5:])
+    return None
+
+
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    digest: str,
+    size: int,
+    reporting_currency: str,
+    rows: Iterable[Any],
+    errors_out: list[bytes],
+    progress: ProgressCallback | None,
+    scratch_folder: Path,
+) -> tuple[int, int]:
+    """Add one file in one transaction; return (lot rows, record errors)."""
+    scratch = scratch_folder / f"gp-ingest-{os.getpid()}-{time.monotonic_ns()}.jsonl"
+    errors: list[RecordError] = []
+    done_bytes = 0
+    records = 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        batcher = _Batcher(con, digest, scratch)
+        for item in rows:
+            if isinstance(item, RecordError):
+                errors.append(item)
+                location = item.location
+            else:
+                batcher.add(item)
+                location = str(item.get("record_ref") or "")
+            records += 1
+            if progress is not None and records % 1000 == 0:
+                offset = _offset(location)
+                step = max(0, min(offset, size) - done_bytes) if offset is not None else 0
+                done_bytes += step
+                progress(step, 1000)
+        batcher.flush()
+        if errors:
+            con.executemany(
+                "INSERT INTO record_errors VALUES (?, ?, ?, ?, ?)",
+                [[digest, e.file, e.location, e.ocid, e.reason] for e in errors],
+            )
+        con.execute(
+            "INSERT INTO gp_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                digest,
+                os.fspath(path),
+                size,
+                reporting_currency,
+                batcher.count,
+                len(errors),
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            ],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        scratch.unlink(missing_ok=True)
+    errors_out.extend(orjson.dumps(e.to_dict()) for e in errors)
+    if progress is not None:
+        progress(max(0, size - done_bytes), records % 1000)
+    return batcher.count, len(errors)
+
+
+def _rows(path: Path, reporting_currency: str) -> Iterator[Any]:
+    lots = importlib.import_module("greenprocure.monitoring.lots")
+    yield from lots.lot_rows(path, reporting_currency=reporting_currency)
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    store: Path = DEFAULT_STORE,
+    *,
+    reporting_currency: str = "EUR",
+    errors_file: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Read ``paths`` (files) into the store; see the module docstring for the guarantees.
+
+    Record errors are written to ``errors_file`` (default: the store's name with
+    ``.errors.jsonl``) as JSON Lines with file, location, ocid and reason; the file is
+    replaced at the end of the run and lists the errors of the files ingested in this run.
+    A file that cannot be read at all (e.g. unreadable) is rolled back, listed in
+    ``failures`` and the run goes on; any other exception rolls the current file back and
+    is raised.
+    """
+    started = time.perf_counter()
+    currency = reporting_currency.upper()
+    errors_path = errors_file or store.with_name(store.name + ".errors.jsonl")
+    con = connect_store(store, reporting_currency=currency)
+    ingested: list[str] = []
+    skipped: list[str] = []
+    failed: list[str] = []
+    failures: list[tuple[str, str]] = []
+    error_lines: list[bytes] = []
+    total_rows = 0
+    total_errors = 0
+    total_bytes = 0
+    try:
+        for item in paths:
+            path = Path(item)
+            try:
+                digest, size = file_hash(path)
+            except OSError as error:
+                failed.append(os.fspath(path))
+                failures.append((os.fspath(path), str(error)))
+                continue
+            known = con.execute("SELECT 1 FROM gp_files WHERE file_hash = ?", [digest]).fetchone()
+            if known:
+                skipped.append(os.fspath(path))
+                if progress is not None:
+                    progress(size, 0)
+                continue
+            try:
+                count, errors = _ingest_file(
+                    con,
+                    path,
+                    digest,
+                    size,
+                    currency,
+                    _rows(path, currency),
+                    error_lines,
+                    progress,
+                    store.parent,
+                )
+            except (GreenProcureError, OSError) as error:
+                failed.append(os.fspath(path))
+                reason = error.localized() if isinstance(error, GreenProcureError) else str(error)
+                failures.append((os.fspath(path), reason))
+                error_lines.append(
+                    orjson.dumps(
+                        {"file": os.fspath(path), "location": "", "ocid": None, "reason": reason}
+                    )
+                )
+                continue
+            ingested.append(os.fspath(path))
+            total_rows += count
+            total_errors += errors
+            total_bytes += size
+    finally:
+        con.close()
+        _write_errors(errors_path, error_lines)
+    return IngestSummary(
+        store=os.fspath(store),
+        files_ingested=tuple(ingested),
+        files_skipped=tuple(skipped),
+        files_failed=tuple(failed),
+        lot_rows=total_rows,
+        errors=total_errors,
+        bytes_read=total_bytes,
+        seconds=time.perf_counter() - started,
+        errors_file=os.fspath(errors_path),
+        failures=tuple(failures),
+    )
+
+
+def _write_errors(path: Path, lines: list[bytes]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(b"".join(line + b"\n" for line in lines))
+    temporary.replace(path)
+
+
+def run_indicators(
+    con: duckdb.DuckDBPyConnection, table: str, by: Sequence[str]
+) -> tuple[dict[str, IndicatorTable], dict[str, IndicatorTable]]:
+    """Every indicator over ``table`` grouped by ``by``, and with no key (the totals)."""
+    keys = parse_group_keys(by)
+    tables: dict[str, IndicatorTable] = {}
+    totals: dict[str, IndicatorTable] = {}
+    for name in INDICATORS:
+        for group, target in ((keys, tables), ((), totals)):
+            cursor = con.execute(indicator_sql(name, group, table=table, dialect="duckdb"))
+            columns = tuple(d[0] for d in cursor.description or ())
+            rows = tuple(tuple(row) for row in cursor.fetchall())
+            target[name] = IndicatorTable(name=name, by=group, columns=columns, rows=rows)
+    return tables, totals
+
+
+def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> IndicatorResult:
+    """Every indicator over the store, grouped by ``by``, with totals."""
+    keys = parse_group_keys(by)
+    con = connect_store(store, read_only=True)
+    try:
+        tables, totals = run_indicators(con, "lot_rows", keys)
+        meta = dict(con.execute("SELECT key, value FROM gp_meta").fetchall())
+        counts = con.execute(
+            "SELECT COUNT(*), COALESCE(SUM(lot_rows), 0), COALESCE(SUM(errors), 0) FROM gp_files"
+        ).fetchone()
+        sources = tuple(
+            r[0] for r in con.execute("SELECT path FROM gp_files ORDER BY path").fetchall()
+        )
+    finally:
+        con.close()
+    files, rows, errors = counts if counts else (0, 0, 0)
+    return IndicatorResult(
+        by=keys,
+        reporting_currency=meta.get("reporting_currency", "EUR"),
+        engine="duckdb",
+        tables=tables,
+        totals=totals,
+        files=int(files),
+        lot_rows=int(rows),
+        errors=int(errors),
+        sources=sources,
+        computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )

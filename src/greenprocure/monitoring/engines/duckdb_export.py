@@ -1,0 +1,94 @@
+"""Indicator tables written as CSV, Parquet (through DuckDB) or read back.
+
+One file per table in an output folder: ``green_share``, ``goals`` and ``strategies`` grouped
+as asked, and ``*_total`` with no group key. Each file is written to a temporary name and
+renamed, so a folder never holds a half-written file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import duckdb
+import orjson
+
+from greenprocure.errors import ValidationError
+from greenprocure.i18n import N_
+from greenprocure.monitoring.indicators import IndicatorResult, IndicatorTable
+
+__all__ = ["FORMATS", "column_type", "export_indicators", "indicators_csv"]
+
+#: File formats of :func:`export_indicators`.
+FORMATS: tuple[str, ...] = ("csv", "parquet")
+
+_INTEGERS = {"year", "month", "lots", "green_lots", "cvd_lots"}
+
+
+def column_type(name: str) -> str:
+    """The SQL type of an indicator column, known from its name."""
+    if name in _INTEGERS or name.startswith("lots_with_"):
+        return "BIGINT"
+    if name.endswith("_value") or name.startswith("green_share"):
+        return "DOUBLE"
+    return "VARCHAR"
+
+
+def indicators_csv(table: IndicatorTable) -> str:
+    """The table as CSV text: a header row of column names, empty cells for NULL."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return buffer.getvalue()
+
+
+def _write_parquet(table: IndicatorTable, path: Path) -> None:
+    scratch = path.with_name(f".{path.name}.jsonl")
+    scratch.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in table.records()))
+    columns = ", ".join(f"'{c}': '{column_type(c)}'" for c in table.columns)
+    names = ", ".join(f'"{c}"' for c in table.columns)
+    try:
+        con = duckdb.connect()
+        try:
+            con.execute(
+                f"COPY (SELECT {names} FROM read_json(?, format='newline_delimited', "
+                f"columns={{{columns}}})) TO '{_quote(path)}' (FORMAT parquet)",
+                [os.fspath(scratch)],
+            )
+        finally:
+            con.close()
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def _quote(path: Path) -> str:
+    return os.fspath(path).replace("'", "''")
+
+
+def export_indicators(result: IndicatorResult, folder: Path, fmt: str) -> list[Path]:
+    """Write every table of ``result`` into ``folder`` as ``fmt``; return the files."""
+    if fmt not in FORMATS:
+        raise ValidationError(
+            N_("unknown export format {format}; use one of {known}"),
+            field="format",
+            format=fmt,
+            known=", ".join(FORMATS),
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    tables = [(name, table) for name, table in result.tables.items()]
+    tables += [(f"{name}_total", table) for name, table in result.totals.items()]
+    for name, table in tables:
+        path = folder / f"{name}.{fmt}"
+        temporary = folder / f".{name}.{fmt}.tmp"
+        if fmt == "csv":
+            temporary.write_text(indicators_csv(table), encoding="utf-8")
+        else:
+            _write_parquet(table, temporary)
+        temporary.replace(path)
+        written.append(path)
+    return written

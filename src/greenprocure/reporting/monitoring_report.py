@@ -1,0 +1,226 @@
+"""The monitoring report: one self-contained HTML page of green-procurement indicators.
+
+It renders a :class:`~greenprocure.monitoring.MonitoringReportData` (a time series and a
+breakdown, each with totals) in the language in force: headline figures, Vega-Lite charts
+as inline SVG (green share over time, by group, lots per goal and per strategy), the tables,
+and the method (which lots count as green, how value is attributed and converted, how
+duplicates are counted). It formats and lays out; it computes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+
+from greenprocure.i18n import N_, format_percent, get_language
+from greenprocure.i18n import gettext as _
+from greenprocure.monitoring import IndicatorResult, IndicatorTable, MonitoringReportData
+from greenprocure.reporting.charts import chart_svg
+from greenprocure.reporting.html import render_html
+
+__all__ = ["GOAL_LABELS", "KEY_LABELS", "STRATEGY_LABELS", "render_monitoring_report"]
+
+#: Names of the environmental goals (sustainability extension codelist).
+GOAL_LABELS: Mapping[str, str] = {
+    "environmental": N_("Environmental (unspecified)"),
+    "environmental.biodiversityProtectionRestoration": N_(
+        "Biodiversity protection and restoration"
+    ),
+    "environmental.carbonEmissionsReduction": N_("Carbon emissions reduction"),
+    "environmental.circularEconomy": N_("Circular economy"),
+    "environmental.climateChangeAdaptation": N_("Climate change adaptation"),
+    "environmental.climateChangeMitigation": N_("Climate change mitigation"),
+    "environmental.energyEfficiency": N_("Energy efficiency"),
+    "environmental.pollutionPrevention": N_("Pollution prevention"),
+    "environmental.recycling": N_("Recycling"),
+    "environmental.resourceReuse": N_("Resource reuse"),
+    "environmental.waterResourcesProtection": N_("Water resources protection"),
+    "environmental.wasteReduction": N_("Waste reduction"),
+}
+
+#: Names of the sustainability strategies (sustainability extension codelist).
+STRATEGY_LABELS: Mapping[str, str] = {
+    "awardCriteria": N_("Award criteria"),
+    "contractPerformanceConditions": N_("Contract performance conditions"),
+    "marginOfPreference": N_("Margin of preference"),
+    "reservedParticipation": N_("Reserved participation"),
+    "selectionCriteria": N_("Selection criteria"),
+    "technicalSpecifications": N_("Technical specifications"),
+    "euGPPCriteria": N_("EU GPP criteria"),
+    "nationalGPPCriteria": N_("National GPP criteria"),
+    "otherGPPCriteria": N_("Other GPP criteria"),
+}
+
+#: Names of the group-by columns.
+KEY_LABELS: Mapping[str, str] = {
+    "buyer_id": N_("Buyer id"),
+    "buyer_name": N_("Buyer"),
+    "country": N_("Country"),
+    "cpv2": N_("CPV division"),
+    "cpv3": N_("CPV group"),
+    "year": N_("Year"),
+    "month": N_("Month"),
+    "procurement_method": N_("Procedure"),
+    "main_category": N_("Category"),
+}
+
+_MAX_BARS = 20
+_GREEN = "#2f6b3a"
+
+
+def _key_columns(table: IndicatorTable) -> list[str]:
+    return [c for c in table.columns if c in KEY_LABELS]
+
+
+def _group_label(record: Mapping[str, Any], keys: Sequence[str]) -> str:
+    parts: list[str] = []
+    for key in keys:
+        if key == "buyer_id" and "buyer_name" in keys and record.get("buyer_name"):
+            continue
+        value = record.get(key)
+        if key == "month" and value is not None:
+            parts[-1:] = [f"{record.get('year')}-{int(value):02d}"] if "year" in keys else []
+            continue
+        parts.append(_("unknown") if value is None else str(value))
+    return " · ".join(parts) if parts else _("All")
+
+
+def _share_chart(table: IndicatorTable, title: str, *, line: bool) -> str | None:
+    keys = _key_columns(table)
+    records = [r for r in table.records() if r["lots"]]
+    if not records:
+        return None
+    if not line:
+        records = sorted(records, key=lambda r: -int(r["lots"]))[:_MAX_BARS]
+    count_name = _("Green share (count)")
+    value_name = _("Green share (awarded)")
+    group_name = _("Group")
+    rows: list[dict[str, Any]] = []
+    for record in records:
+        label = _group_label(record, keys)
+        rows.append(
+            {group_name: label, "measure": count_name, "share": record["green_share_count"]}
+        )
+        if record["green_share_awarded"] is not None:
+            rows.append(
+                {group_name: label, "measure": value_name, "share": record["green_share_awarded"]}
+            )
+    data = alt.Data(values=rows)  # type: ignore[no-untyped-call]
+    base = alt.Chart(data).properties(title=title, width=520)
+    share = alt.Y("share:Q", title=_("Green share"), axis=alt.Axis(format="%"))
+    colour = alt.Color(
+        "measure:N",
+        title=None,
+        scale=alt.Scale(range=[_GREEN, "#8fb996"]),
+        legend=alt.Legend(orient="bottom"),
+    )
+    if line:
+        chart = base.mark_line(point=True).encode(
+            x=alt.X(f"{group_name}:O", title=None, sort=None), y=share, color=colour
+        )
+    else:
+        chart = base.mark_bar().encode(
+            y=alt.Y(f"{group_name}:N", title=None, sort=None),
+            x=alt.X("share:Q", title=_("Green share"), axis=alt.Axis(format="%")),
+            color=colour,
+            yOffset="measure:N",
+        )
+    return chart_svg(chart)
+
+
+def _count_chart(table: IndicatorTable, labels: Mapping[str, str], title: str) -> str | None:
+    column = "goal" if table.name == "goals" else "strategy"
+    records = table.records()
+    if not records:
+        return None
+    name = _("Name")
+    lots = _("Lots")
+    rows = [{name: _label(r[column], labels), lots: r["lots"]} for r in records]
+    data = alt.Data(values=rows)  # type: ignore[no-untyped-call]
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=_GREEN)
+        .encode(
+            y=alt.Y(f"{name}:N", title=None, sort="-x"),
+            x=alt.X(f"{lots}:Q", title=lots),
+        )
+        .properties(title=title, width=520)
+    )
+    return chart_svg(chart)
+
+
+def _label(code: str | None, labels: Mapping[str, str]) -> str:
+    if code is None:
+        return _("unknown")
+    return _(labels[code]) if code in labels else code
+
+
+def _rows(table: IndicatorTable) -> list[dict[str, Any]]:
+    keys = _key_columns(table)
+    out = []
+    for record in table.records():
+        item = dict(record)
+        item["label"] = _group_label(record, keys)
+        out.append(item)
+    return out
+
+
+def _headline(result: IndicatorResult) -> dict[str, Any]:
+    total = result.totals["green_share"].records()
+    return total[0] if total else {}
+
+
+def render_monitoring_report(data: MonitoringReportData, lang: str | None = None) -> str:
+    """The report as one HTML document (inline SVG charts, no external resources)."""
+    from greenprocure.i18n import use_language
+
+    with use_language(lang or get_language()):
+        series = data.time_series
+        breakdown = data.breakdown
+        headline = _headline(breakdown)
+        by_label = ", ".join(
+            _(KEY_LABELS[c])
+            for c in _key_columns(breakdown.tables["green_share"])
+            if c != "buyer_id"
+        )
+        goals = [
+            {"label": _label(r["goal"], GOAL_LABELS), **r}
+            for r in breakdown.totals["goals"].records()
+        ]
+        strategies = [
+            {"label": _label(r["strategy"], STRATEGY_LABELS), **r}
+            for r in breakdown.totals["strategies"].records()
+        ]
+        context = {
+            "currency": breakdown.reporting_currency,
+            "engine": breakdown.engine,
+            "files": breakdown.files,
+            "lot_rows": breakdown.lot_rows,
+            "errors": breakdown.errors,
+            "sources": breakdown.sources,
+            "computed_at": breakdown.computed_at,
+            "headline": headline,
+            "headline_share": format_percent(headline.get("green_share_count") or 0, 1),
+            "by_label": by_label or _("All"),
+            "series_rows": _rows(series.tables["green_share"]),
+            "breakdown_rows": _rows(breakdown.tables["green_share"]),
+            "goals": goals,
+            "strategies": strategies,
+            "series_chart": _share_chart(
+                series.tables["green_share"], _("Green share over time"), line=True
+            ),
+            "breakdown_chart": _share_chart(
+                breakdown.tables["green_share"],
+                _("Green share by {groups}").format(groups=by_label or _("All")),
+                line=False,
+            ),
+            "goals_chart": _count_chart(
+                breakdown.totals["goals"], GOAL_LABELS, _("Lots per environmental goal")
+            ),
+            "strategies_chart": _count_chart(
+                breakdown.totals["strategies"], STRATEGY_LABELS, _("Lots per strategy")
+            ),
+        }
+        return render_html("monitoring.html", context)
