@@ -8,6 +8,7 @@ breakdown, the sources used and the sensitivity of the winner to each weight. No
 happens here: callers pass mappings or models.
 """
 
+from greenprocure.evaluation.engine import evaluate
 from greenprocure.evaluation.result import (
     Adjustment,
     BidResult,
@@ -73,6 +74,7 @@ __all__ = [
     "SourceUsed",
     "Tender",
     "WeightInterval",
+    "evaluate",
     "parse_bids",
     "parse_tender",
     "tender_json_schema",

@@ -209,7 +209,7 @@ def bid_columns(tender: Tender, lot: Lot) -> tuple[BidColumn, ...]:
                 "param:energy_per_year",
                 N_("Energy use per year"),
                 "number",
-                unit="kWh/year",
+                unit="kWh",
                 minimum=0,
             ),
         )
@@ -221,7 +221,7 @@ def bid_columns(tender: Tender, lot: Lot) -> tuple[BidColumn, ...]:
             ("maintenance_per_year", N_("Maintenance cost per year")),
             ("consumables_per_year", N_("Consumables cost per year")),
         ):
-            add(name, BidColumn(f"param:{name}", label, "number", unit=f"{money}/year", minimum=0))
+            add(name, BidColumn(f"param:{name}", label, "number", unit=money, minimum=0))
         add(
             "disposal_cost",
             BidColumn(
@@ -249,7 +249,7 @@ def bid_columns(tender: Tender, lot: Lot) -> tuple[BidColumn, ...]:
                     f"param:{resource.parameter}",
                     N_("{resource} use per year"),
                     "number",
-                    unit=f"{resource.unit}/year",
+                    unit=resource.unit,
                     minimum=0,
                     label_params={"resource": resource.name},
                 ),
