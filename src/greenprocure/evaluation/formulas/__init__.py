@@ -11,7 +11,7 @@ from greenprocure.evaluation.formulas.linear import LINEAR
 from greenprocure.evaluation.formulas.price_per_point import PRICE_PER_POINT
 from greenprocure.evaluation.formulas.proportional import PROPORTIONAL
 
-__all__ = ["FORMULAS", "Formula", "Totals", "formula"]
+__all__ = ["FORMULAS", "LINEAR", "PRICE_PER_POINT", "PROPORTIONAL", "Formula", "Totals", "formula"]
 
 #: Every price formula, by name.
 FORMULAS: tuple[Formula, ...] = (PROPORTIONAL, LINEAR, PRICE_PER_POINT)

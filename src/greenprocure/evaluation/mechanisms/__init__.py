@@ -11,7 +11,7 @@ from greenprocure.evaluation.mechanisms._base import Effect, Mechanism
 from greenprocure.evaluation.mechanisms.co2_ladder import CO2_LADDER
 from greenprocure.evaluation.mechanisms.price_deduction import PRICE_DEDUCTION
 
-__all__ = ["MECHANISMS", "Effect", "Mechanism", "mechanism"]
+__all__ = ["CO2_LADDER", "MECHANISMS", "PRICE_DEDUCTION", "Effect", "Mechanism", "mechanism"]
 
 #: Every mechanism, by the ``type`` of its tender entry.
 MECHANISMS: tuple[Mechanism, ...] = (CO2_LADDER, PRICE_DEDUCTION)

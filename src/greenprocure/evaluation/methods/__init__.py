@@ -7,7 +7,16 @@ from greenprocure.evaluation.methods.lowest_cost import LOWEST_COST
 from greenprocure.evaluation.methods.lowest_price import LOWEST_PRICE
 from greenprocure.evaluation.methods.meat import MEAT
 
-__all__ = ["METHODS", "Method", "MethodInput", "Outcome", "method"]
+__all__ = [
+    "LOWEST_COST",
+    "LOWEST_PRICE",
+    "MEAT",
+    "METHODS",
+    "Method",
+    "MethodInput",
+    "Outcome",
+    "method",
+]
 
 #: Every award method (Directive 2014/24/EU Art. 67(2): price, cost, price-quality ratio).
 METHODS: tuple[Method, ...] = (LOWEST_PRICE, LOWEST_COST, MEAT)
