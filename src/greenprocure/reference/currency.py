@@ -116,7 +116,8 @@ def exchange_rate(
     a = _per_base(source, year, lib)
     b = _per_base(target, year, lib)
     if source == target or (a is None and b is None):
-        anchor = (a or b).row if (a or b) else lib.table("fx", "rates").factors[0]
+        leg = a or b
+        anchor = leg.row if leg is not None else lib.table("fx", "rates").factors[0]
         return dataclasses.replace(
             anchor,
             table="rates",
@@ -133,7 +134,9 @@ def exchange_rate(
     a_value = 1.0 if a is None else a.value
     b_value = 1.0 if b is None else b.value
     value = b_value / a_value
-    anchor = (b or a).row  # type: ignore[union-attr]
+    leg = b or a
+    assert leg is not None
+    anchor = leg.row
     a_text = f"1 {base}/{base}" if a is None else a.text
     b_text = f"1 {base}/{base}" if b is None else b.text
     if a is None:
