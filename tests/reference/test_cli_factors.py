@@ -37,7 +37,8 @@ def test_list_json_is_deterministic() -> None:
 def test_list_one_dataset_names_sources() -> None:
     code, out = _run("factors", "list", "cvd")
     assert code == 0
-    assert "lifetime_mileage" in out and "eur-lex.europa.eu" in out
+    assert "lifetime_mileage" in out
+    assert "eur-lex.europa.eu" in out
 
 
 def test_show_with_filters_json() -> None:
@@ -66,7 +67,8 @@ def test_search_finds_computed_blends() -> None:
 def test_japanese_headers_and_help() -> None:
     code, out = _run("factors", "show", "cvd/lifetime_mileage", "category=M1", lang="ja")
     assert code == 0
-    assert "値" in out and "200,000" in out
+    assert "値" in out
+    assert "200,000" in out
     code, out = _run("factors", "--help", lang="zh")
     assert code == 0
     assert "参考数据" in out or "引用" in out

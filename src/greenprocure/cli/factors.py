@@ -204,7 +204,8 @@ def register(app: typer.Typer) -> None:
     def show_command(
         table: str = typer.Argument(..., help=_("DATASET/TABLE, e.g. refrigerants/gwp.")),
         filters: list[str] | None = typer.Argument(  # noqa: B008
-            None, help=_("Filters column=value (case-insensitive).")
+            None,
+            help=_("Filters column=value (case-insensitive)."),  # noqa: B008
         ),
         year: int | None = typer.Option(
             None, "--year", help=_("Only rows whose period contains this year.")
