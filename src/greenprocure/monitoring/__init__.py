@@ -4,6 +4,8 @@ Readers turn files into lot rows (:mod:`greenprocure.monitoring.rows`); engines 
 them into indicators.
 """
 
+from greenprocure.monitoring.compile import compile_releases
+from greenprocure.monitoring.green import GreenResult, detect_green
 from greenprocure.monitoring.indicators import (
     IndicatorResult,
     IndicatorTable,
@@ -11,16 +13,25 @@ from greenprocure.monitoring.indicators import (
     MonitoringReportData,
     indicator_sql,
 )
+from greenprocure.monitoring.lots import lot_rows
+from greenprocure.monitoring.readers import Document, iter_documents, iter_notices
 from greenprocure.monitoring.rows import ERROR_COLUMNS, LOT_COLUMNS, LotRow, RecordError
 
 __all__ = [
     "ERROR_COLUMNS",
     "LOT_COLUMNS",
+    "Document",
+    "GreenResult",
     "IndicatorResult",
     "IndicatorTable",
     "IngestSummary",
     "LotRow",
     "MonitoringReportData",
     "RecordError",
+    "compile_releases",
+    "detect_green",
     "indicator_sql",
+    "iter_documents",
+    "iter_notices",
+    "lot_rows",
 ]

@@ -1,0 +1,79 @@
+"""Converting lot values to the reporting currency with the reference exchange rates.
+
+Rates come from :func:`greenprocure.reference.convert_currency` (annual averages, cited,
+versioned). One conversion per (currency, year) is looked up and then reused, so a national
+dataset costs a handful of look-ups. Every rate used is written in the row's ``fx_note``
+(``"MXN->EUR 2019: 0.0464 (fx@1.0.0)"``). A currency the reference rates do not know raises
+:class:`~greenprocure.errors.ValidationError`, which the row builder turns into a
+:class:`~greenprocure.monitoring.rows.RecordError` for that record. A known currency in a year
+without a rate is not converted (the converted value stays empty) and the note says so; no
+rate of another year is substituted.
+"""
+
+from __future__ import annotations
+
+from greenprocure.errors import FactorNotFoundError, ValidationError
+from greenprocure.i18n import N_
+from greenprocure.reference.library import ReferenceLibrary
+
+__all__ = ["CurrencyConverter"]
+
+
+class CurrencyConverter:
+    """Converts amounts to ``reporting_currency`` and remembers each rate it used."""
+
+    __slots__ = ("_cache", "_known", "_library", "reporting_currency")
+
+    def __init__(self, reporting_currency: str = "EUR", library: ReferenceLibrary | None = None):
+        self.reporting_currency = reporting_currency.strip().upper()
+        self._library = library
+        self._cache: dict[tuple[str, int], tuple[float | None, str]] = {}
+        self._known: frozenset[str] | None = None
+
+    def _is_known(self, code: str) -> bool:
+        if self._known is None:
+            from greenprocure.reference import currencies
+
+            self._known = frozenset(currencies(self._library))
+        return code in self._known
+
+    def rate(self, currency: str, year: int) -> tuple[float | None, str]:
+        """Units of the reporting currency per unit of ``currency`` in ``year``, and its note.
+
+        The rate is ``None`` when the currency is known but has no rate for ``year``.
+        """
+        key = (currency, year)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        code = currency.strip().upper()
+        if code != self.reporting_currency and (
+            len(code) != 3 or not code.isalpha() or not self._is_known(code)
+        ):
+            raise ValidationError(
+                N_("unknown currency {currency}"), field="currency", currency=currency
+            )
+        if code == self.reporting_currency:
+            found = (1.0, "")
+        else:
+            from greenprocure.reference import convert_currency
+
+            try:
+                conversion = convert_currency(
+                    1.0, code, self.reporting_currency, year, library=self._library
+                )
+            except FactorNotFoundError:
+                found = (None, f"{code}->{self.reporting_currency} {year}: no rate, not converted")
+            else:
+                found = (
+                    conversion.amount,
+                    f"{code}->{self.reporting_currency} {year}: {conversion.amount:.6g} "
+                    f"({conversion.rate.dataset})",
+                )
+        self._cache[key] = found
+        return found
+
+    def convert(self, amount: float, currency: str, year: int) -> tuple[float | None, str]:
+        """``amount`` in the reporting currency (None: no rate that year) and the rate's note."""
+        rate, note = self.rate(currency, year)
+        return (None if rate is None else amount * rate), note

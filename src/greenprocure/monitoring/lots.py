@@ -1,0 +1,531 @@
+"""From files to lot rows: group and compile releases, then one row per lot.
+
+Grouping in bounded memory: releases are held in memory per ``ocid`` up to
+``memory_budget`` releases. A file that fits is compiled from memory, whatever its order.
+Beyond the budget, every release is spilled to temporary JSON Lines buckets partitioned by a
+hash of its ``ocid`` (all releases of one ocid land in the same bucket, in file order); each
+bucket is then read back, grouped and compiled on its own, and a bucket still too large is
+partitioned again with another hash. Memory stays bounded by the budget and the bucket size
+whatever the input size or order; compiled releases and records need no grouping and are
+streamed straight through.
+
+Money is attributed to lots through ``awards[].relatedLots`` (an award for several lots is
+split equally between them; an award without ``relatedLots`` in a tender with several lots
+is split equally between all lots) and through ``contracts[].awardID`` to the award's lots.
+Awarded values count awards whose status is ``active`` or not given; contracted values count
+contracts whose status is not ``pending`` or ``cancelled``. A tender without lots is one
+row with ``lot_id == ""``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from greenprocure.errors import GreenProcureError
+from greenprocure.monitoring.compile import compile_releases
+from greenprocure.monitoring.currency import CurrencyConverter
+from greenprocure.monitoring.green import detect_green
+from greenprocure.monitoring.readers import Document, iter_documents, iter_notices
+from greenprocure.monitoring.rows import LotRow, RecordError
+from greenprocure.reference.library import ReferenceLibrary
+
+__all__ = ["compiled_documents", "is_eforms_path", "lot_rows", "rows_from_compiled"]
+
+_DEFAULT_BUDGET = 20_000
+_BUCKETS = 32
+_MAX_BUCKET_BYTES = 48 * 1024 * 1024
+_AWARD_SKIP = frozenset(("pending", "cancelled", "unsuccessful"))
+_CONTRACT_SKIP = frozenset(("pending", "cancelled"))
+
+
+class _BadFieldError(Exception):
+    """A field of a record breaks the schema; becomes a RecordError."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"field {field}: {reason}")
+
+
+def is_eforms_path(path: str | Path) -> bool:
+    """Whether ``path`` is an XML file (eForms notice) rather than OCDS JSON."""
+    return Path(path).suffix.lower() in (".xml",) or str(path).lower().endswith(".xml.gz")
+
+
+def lot_rows(
+    path: str | Path,
+    reporting_currency: str = "EUR",
+    library: ReferenceLibrary | None = None,
+    *,
+    encoding: str | None = None,
+    memory_budget: int = _DEFAULT_BUDGET,
+) -> Iterator[LotRow | RecordError]:
+    """Every lot row of one OCDS (JSON) or eForms (XML) file, and a RecordError per bad record."""
+    converter = CurrencyConverter(reporting_currency, library)
+    if is_eforms_path(path):
+        documents: Iterable[Document | RecordError] = iter_notices(path)
+        kind = "eforms"
+    else:
+        documents = compiled_documents(iter_documents(path, encoding), memory_budget)
+        kind = "ocds"
+    for document in documents:
+        if isinstance(document, RecordError):
+            yield document
+            continue
+        result = rows_from_compiled(
+            document.data, document.file, document.location, converter, source_kind=kind
+        )
+        if isinstance(result, RecordError):
+            yield result
+        else:
+            yield from result
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+def compiled_documents(
+    items: Iterable[Document | RecordError], memory_budget: int = _DEFAULT_BUDGET
+) -> Iterator[Document | RecordError]:
+    """Compiled releases: compiled documents as they come, releases grouped by ocid and compiled."""
+    groups: dict[str, list[tuple[dict[str, Any], str, str]]] = {}
+    held = 0
+    spill: _Spill | None = None
+    try:
+        for item in items:
+            if isinstance(item, RecordError) or item.kind == "compiled":
+                yield item
+                continue
+            if spill is not None:
+                spill.add(item.ocid, item.data, item.file, item.location)
+                continue
+            groups.setdefault(item.ocid, []).append((item.data, item.file, item.location))
+            held += 1
+            if held > memory_budget:
+                spill = _Spill()
+                for ocid, group in groups.items():
+                    for data, file, location in group:
+                        spill.add(ocid, data, file, location)
+                groups.clear()
+        if spill is None:
+            for ocid, group in groups.items():
+                yield _compile_group(ocid, group)
+        else:
+            for ocid, group in spill.groups():
+                yield _compile_group(ocid, group)
+    finally:
+        if spill is not None:
+            spill.close()
+
+
+def _compile_group(
+    ocid: str, group: list[tuple[dict[str, Any], str, str]]
+) -> Document | RecordError:
+    _, file, location = group[0]
+    if len(group) > 1:
+        location = f"{location} (+{len(group) - 1} releases)"
+    try:
+        compiled = compile_releases([data for data, _, _ in group])
+    except (GreenProcureError, TypeError, ValueError) as error:
+        return RecordError(file, location, ocid, f"cannot compile: {error}")
+    return Document("compiled", compiled, file, location)
+
+
+class _Spill:
+    """Hash-partitioned temporary JSON Lines buckets of releases."""
+
+    def __init__(self, directory: str | None = None, salt: int = 0) -> None:
+        self._owner = tempfile.TemporaryDirectory(prefix="gp-spill-", dir=directory)
+        self._dir = self._owner.name
+        self._salt = salt
+        self._files = [
+            open(os.path.join(self._dir, f"{n}.jsonl"), "wb")  # noqa: SIM115
+            for n in range(_BUCKETS)
+        ]
+
+    def add(self, ocid: str, data: Mapping[str, Any], file: str, location: str) -> None:
+        bucket = hash((self._salt, ocid)) % _BUCKETS
+        self._files[bucket].write(orjson.dumps((ocid, file, location, data)) + b"\n")
+
+    def groups(self) -> Iterator[tuple[str, list[tuple[dict[str, Any], str, str]]]]:
+        for out in self._files:
+            out.close()
+        for number in range(_BUCKETS):
+            path = os.path.join(self._dir, f"{number}.jsonl")
+            if os.path.getsize(path) > _MAX_BUCKET_BYTES and self._salt < 8:
+                inner = _Spill(self._dir, self._salt + 1)
+                try:
+                    with open(path, "rb") as handle:
+                        for line in handle:
+                            ocid, file, location, data = orjson.loads(line)
+                            inner.add(ocid, data, file, location)
+                    os.remove(path)
+                    yield from inner.groups()
+                finally:
+                    inner.close()
+                continue
+            groups: dict[str, list[tuple[dict[str, Any], str, str]]] = {}
+            with open(path, "rb") as handle:
+                for line in handle:
+                    ocid, file, location, data = orjson.loads(line)
+                    groups.setdefault(ocid, []).append((data, file, location))
+            os.remove(path)
+            yield from groups.items()
+
+    def close(self) -> None:
+        for out in self._files:
+            out.close()
+        self._owner.cleanup()
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _dict(value: Any, field: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if type(value) is not dict:
+        raise _BadFieldError(field, "must be an object")
+    return value
+
+
+def _list(value: Any, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if type(value) is not list:
+        raise _BadFieldError(field, "must be an array")
+    return value
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if type(value) is str:
+        return value.strip() or None
+    if type(value) in (int, float):
+        return str(value)
+    return None
+
+
+def _amount(value: Any, field: str) -> tuple[float, str | None] | None:
+    if value is None:
+        return None
+    if type(value) is not dict:
+        raise _BadFieldError(field, "must be an object")
+    amount = value.get("amount")
+    if amount is None:
+        return None
+    if type(amount) not in (int, float):
+        raise _BadFieldError(f"{field}/amount", "must be a number")
+    currency = value.get("currency")
+    if currency is not None and type(currency) is not str:
+        raise _BadFieldError(f"{field}/currency", "must be a string")
+    return float(amount), currency.strip().upper() if currency else None
+
+
+def _date(value: Any, field: str) -> dt.date | None:
+    if value is None:
+        return None
+    if type(value) is not str:
+        raise _BadFieldError(field, "must be a date-time string")
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise _BadFieldError(field, f"not a date: {value[:40]!r}") from None
+
+
+def _cpv(code: Any) -> str | None:
+    text = _text(code)
+    if text is None:
+        return None
+    digits = text.replace(" ", "")[:8]
+    return digits if len(digits) == 8 and digits.isdigit() else None
+
+
+def _cpv_of(items: Iterable[Any], lot_id: str | None) -> str | None:
+    for item in items:
+        if type(item) is not dict:
+            continue
+        if lot_id is not None and str(item.get("relatedLot", "")) != lot_id:
+            continue
+        classification = item.get("classification")
+        if type(classification) is dict and str(classification.get("scheme", "")).upper() in (
+            "CPV",
+            "",
+        ):
+            found = _cpv(classification.get("id"))
+            if found:
+                return found
+    return None
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for language in ("en", "es", "fr", "pt", "de", "it", "nl", "pl", "nb", "sv", "zh", "ko", "ja"):
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(name.casefold(), code)
+    return names
+
+
+def _country(address: Any) -> str | None:
+    if type(address) is not dict:
+        return None
+    code = _text(address.get("country"))
+    if code and len(code) == 2 and code.isalpha():
+        return code.upper()
+    name = _text(address.get("countryName"))
+    if name:
+        if len(name) == 2 and name.isalpha():
+            return name.upper()
+        return _country_names().get(name.casefold())
+    return None
+
+
+def _buyer(release: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    buyer = _dict(release.get("buyer"), "buyer")
+    parties = _list(release.get("parties"), "parties")
+    buyer_id = _text(buyer.get("id"))
+    name = _text(buyer.get("name"))
+    party: Mapping[str, Any] | None = None
+    for candidate in parties:
+        if type(candidate) is not dict:
+            continue
+        if buyer_id is not None and _text(candidate.get("id")) == buyer_id:
+            party = candidate
+            break
+        roles = candidate.get("roles")
+        if party is None and buyer_id is None and type(roles) is list and "buyer" in roles:
+            party = candidate
+    if buyer_id is None:
+        identifier = buyer.get("identifier")
+        if type(identifier) is dict and _text(identifier.get("id")):
+            scheme = _text(identifier.get("scheme"))
+            buyer_id = f"{scheme}-{identifier['id']}" if scheme else _text(identifier["id"])
+        elif party is not None:
+            buyer_id = _text(party.get("id"))
+    if name is None and party is not None:
+        name = _text(party.get("name"))
+    country = _country(buyer.get("address"))
+    if country is None and party is not None:
+        country = _country(party.get("address"))
+    return buyer_id, name, country
+
+
+class _Money:
+    __slots__ = ("by_currency", "dates")
+
+    def __init__(self) -> None:
+        self.by_currency: dict[str | None, float] = {}
+        self.dates: list[dt.date] = []
+
+    def add(self, amount: float, currency: str | None) -> None:
+        self.by_currency[currency] = self.by_currency.get(currency, 0.0) + amount
+
+    def single(self) -> tuple[float | None, str | None]:
+        if len(self.by_currency) == 1:
+            ((currency, amount),) = self.by_currency.items()
+            return amount, currency
+        return None, None
+
+
+def _convert(
+    money: _Money | None, year: int | None, converter: CurrencyConverter, notes: list[str]
+) -> float | None:
+    if money is None or not money.by_currency or year is None:
+        return None
+    total = 0.0
+    for currency, amount in money.by_currency.items():
+        if currency is None:
+            return None
+        value, note = converter.convert(amount, currency, year)
+        if note and note not in notes:
+            notes.append(note)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _shares(related: Any, lot_ids: list[str], field: str) -> list[tuple[str, float]]:
+    if not lot_ids:
+        return [("", 1.0)]
+    ids = [str(x) for x in _list(related, field) if x is not None]
+    known = [x for x in ids if x in lot_ids] if ids else list(lot_ids)
+    if not known:
+        return []
+    share = 1.0 / len(known)
+    return [(lot, share) for lot in known]
+
+
+def rows_from_compiled(
+    release: Mapping[str, Any],
+    file: str,
+    location: str,
+    converter: CurrencyConverter,
+    *,
+    source_kind: str = "ocds",
+) -> list[LotRow] | RecordError:
+    """The lot rows of one compiled release, or the RecordError that prevents them."""
+    ocid = str(release.get("ocid"))
+    try:
+        return _rows(release, file, location, converter, source_kind)
+    except _BadFieldError as error:
+        return RecordError(file, location, ocid, str(error))
+    except GreenProcureError as error:
+        return RecordError(file, location, ocid, str(error))
+
+
+def _rows(
+    release: Mapping[str, Any],
+    file: str,
+    location: str,
+    converter: CurrencyConverter,
+    source_kind: str,
+) -> list[LotRow]:
+    ocid = str(release["ocid"])
+    tender = _dict(release.get("tender"), "tender")
+    lots = [lot for lot in _list(tender.get("lots"), "tender/lots") if type(lot) is dict]
+    lot_ids = [str(lot.get("id", "")) for lot in lots]
+    buyer_id, buyer_name, country = _buyer(release)
+    tender_items = _list(tender.get("items"), "tender/items")
+    tender_cpv = _cpv_of(tender_items, None)
+    method = _text(tender.get("procurementMethod"))
+    category = _text(tender.get("mainProcurementCategory"))
+    tender_date = _date(
+        _dict(tender.get("tenderPeriod"), "tender/tenderPeriod").get("startDate"),
+        "tender/tenderPeriod/startDate",
+    ) or _date(tender.get("datePublished"), "tender/datePublished")
+    release_date = _date(release.get("date"), "date")
+
+    # Awards -> lots
+    awarded: dict[str, _Money] = {}
+    award_lots: dict[str, list[tuple[str, float]]] = {}
+    lot_awards: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
+    awards = _list(release.get("awards"), "awards")
+    for index, award in enumerate(awards):
+        field = f"awards/{index}"
+        if type(award) is not dict:
+            raise _BadFieldError(field, "must be an object")
+        award_shares = _shares(award.get("relatedLots"), lot_ids, f"{field}/relatedLots")
+        award_id = _text(award.get("id"))
+        if award_id is not None:
+            award_lots[award_id] = award_shares
+        for lot_key, _ in award_shares:
+            lot_awards.setdefault(lot_key, []).append((index, award))
+        if award.get("status") in _AWARD_SKIP:
+            continue
+        value = _amount(award.get("value"), f"{field}/value")
+        award_date = _date(award.get("date"), f"{field}/date")
+        for lot_key, share in award_shares:
+            money = awarded.setdefault(lot_key, _Money())
+            if value is not None:
+                money.add(value[0] * share, value[1])
+            if award_date is not None:
+                money.dates.append(award_date)
+
+    contracted: dict[str, _Money] = {}
+    for index, contract in enumerate(_list(release.get("contracts"), "contracts")):
+        field = f"contracts/{index}"
+        if type(contract) is not dict:
+            raise _BadFieldError(field, "must be an object")
+        if contract.get("status") in _CONTRACT_SKIP:
+            continue
+        award_ids = contract.get("awardID")
+        ids = [award_ids] if award_ids is not None else _list(contract.get("awardIDs"), field)
+        shares: list[tuple[str, float]] = []
+        for award_id in ids:
+            shares.extend(award_lots.get(str(award_id), []))
+        if not shares:
+            shares = _shares(None, lot_ids, field)
+        total = sum(share for _, share in shares) or 1.0
+        value = _amount(contract.get("value"), f"{field}/value")
+        if value is None:
+            continue
+        for lot_key, share in shares:
+            contracted.setdefault(lot_key, _Money()).add(value[0] * share / total, value[1])
+
+    targets: list[tuple[str, Mapping[str, Any], str]] = (
+        [(lot_ids[i], lot, f"tender/lots/{i}") for i, lot in enumerate(lots)]
+        if lots
+        else [("", tender, "tender")]
+    )
+    rows: list[LotRow] = []
+    for lot_id, target, path in targets:
+        lot = target
+        money_awarded = awarded.get(lot_id)
+        dates = money_awarded.dates if money_awarded is not None else []
+        date = min(dates) if dates else tender_date or release_date
+        year = date.year if date else None
+        green = detect_green(
+            lot, path, tender=tender if lots else None, awards=lot_awards.get(lot_id)
+        )
+        cpv = (_cpv_of(tender_items, lot_id) if lots else None) or tender_cpv
+        if cpv is None:
+            for index, award in lot_awards.get(lot_id, []):
+                cpv = _cpv_of(_list(award.get("items"), f"awards/{index}/items"), None)
+                if cpv:
+                    break
+        estimated = (
+            _amount(lot.get("value"), f"{path}/value")
+            if lots
+            else _amount(tender.get("value"), "tender/value")
+        )
+        estimated_money: _Money | None = None
+        if estimated is not None:
+            estimated_money = _Money()
+            estimated_money.add(*estimated)
+        notes: list[str] = []
+        awarded_value, awarded_currency = (
+            money_awarded.single() if money_awarded and money_awarded.by_currency else (None, None)
+        )
+        money_contracted = contracted.get(lot_id)
+        contracted_value, contracted_currency = (
+            money_contracted.single() if money_contracted else (None, None)
+        )
+        row: LotRow = {
+            "source_file": file,
+            "source_kind": source_kind,
+            "record_ref": location,
+            "ocid": ocid,
+            "lot_id": lot_id,
+            "buyer_id": buyer_id,
+            "buyer_name": buyer_name,
+            "country": country,
+            "date": date,
+            "year": year,
+            "month": date.month if date else None,
+            "procurement_method": method,
+            "main_category": _text(lot.get("mainProcurementCategory")) or category,
+            "cpv": cpv,
+            "cpv2": cpv[:2] if cpv else None,
+            "cpv3": cpv[:3] if cpv else None,
+            "is_green": green.is_green,
+            "goals": list(green.goals),
+            "strategies": list(green.strategies),
+            "cvd": green.cvd,
+            "cvd_contract_type": green.cvd_contract_type,
+            "evidence": list(green.evidence),
+            "estimated_value": estimated[0] if estimated else None,
+            "estimated_currency": estimated[1] if estimated else None,
+            "awarded_value": awarded_value,
+            "awarded_currency": awarded_currency,
+            "contracted_value": contracted_value,
+            "contracted_currency": contracted_currency,
+            "estimated_value_rc": _convert(estimated_money, year, converter, notes),
+            "awarded_value_rc": _convert(money_awarded, year, converter, notes),
+            "contracted_value_rc": _convert(money_contracted, year, converter, notes),
+            "reporting_currency": converter.reporting_currency,
+            "fx_note": "; ".join(notes) or None,
+        }
+        rows.append(row)
+    return rows

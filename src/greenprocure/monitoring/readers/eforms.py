@@ -1,0 +1,431 @@
+"""eForms XML notices (SDK 1.x) to compiled OCDS releases, as the OCDS for eForms profile maps them.
+
+Parsing is hardened: a notice with a document type declaration (the only place where entities
+can be declared, so billion-laughs bombs and external entities) is refused with
+:class:`~greenprocure.errors.UnsafeInputError` before parsing; lxml then parses with entity
+resolution, DTD loading and network access off, and without ``huge_tree``.
+
+What is read (business term -> OCDS path, per ``eforms/ocds-mapping/guidance.yaml``):
+
+* BT-701 notice identifier -> ``id``; BT-04 procedure identifier -> ``ocid``
+  (``ocds-eforms-<procedure id>``; the profile leaves the prefix to the publisher);
+  BT-05 issue date -> ``date``;
+* buyer (OPP-050 / OPT-300) -> ``buyer`` and ``parties`` (name, country: ISO 3166 alpha-3 in
+  eForms, alpha-2 in OCDS, converted with CLDR's territory aliases via Babel);
+* BT-105 procedure type -> ``tender.procurementMethod`` (open -> open, restricted and
+  neg-w-call -> selective, neg-wo-call -> limited; other codes are left unmapped);
+* BT-23 main nature -> ``mainProcurementCategory`` (supplies -> goods);
+* BT-262 main CPV -> ``items[].classification`` (procedure, and per lot with ``relatedLot``);
+* BT-27 estimated value -> ``tender.value`` / ``tender.lots[].value``;
+* BT-06 strategic procurement, BT-774 environmental impact, BT-805 GPP criteria, BT-775 social
+  and BT-776 innovation -> ``tender.lots[].sustainability`` (one object per code; BT-06 with
+  the four strategies the profile gives it; ``none`` discarded);
+* BT-717 CVD scope -> ``tender.lots[].coveredBy`` ``EU-CVD``; BT-735 -> lot and award items'
+  ``additionalClassifications`` ``eu-cvd-contract-type``; BT-723 vehicle category, OPT-155 /
+  OPT-156 vehicle counts -> ``awards[].items``;
+* lot results -> ``awards[]`` (BT-142 ``selec-w`` -> active, ``clos-nw`` -> unsuccessful,
+  ``open-nw`` -> pending; value = the payable amount, BT-720, of its tenders, mapped as the
+  guidance says: each overwrites the last); settled contracts -> ``contracts[]`` with
+  ``awardID`` and the payable amount of their tenders in the same way;
+  BT-1451 winner decision date -> ``awards[].date``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from greenprocure.errors import ParseError, UnsafeInputError
+from greenprocure.i18n import N_
+from greenprocure.monitoring.readers.ocds import Document
+from greenprocure.monitoring.rows import RecordError
+
+__all__ = ["iter_notices", "notice_to_release", "parse_notice"]
+
+NS = {
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "ext": "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
+    "efac": "http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1",
+    "efbc": "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1",
+    "efext": "http://data.europa.eu/p27/eforms-ubl-extensions/1",
+}
+_MAX_BYTES = 64 * 1024 * 1024
+
+_METHOD = {
+    "open": "open",
+    "restricted": "selective",
+    "neg-w-call": "selective",
+    "neg-wo-call": "limited",
+}
+_CATEGORY = {"supplies": "goods", "works": "works", "services": "services"}
+_STRATEGIC = {
+    "env-imp": "environmental",
+    "inn-pur": "economic.innovativePurchase",
+    "soc-obj": "social",
+}
+_BT06_STRATEGIES = [
+    "awardCriteria",
+    "contractPerformanceConditions",
+    "selectionCriteria",
+    "technicalSpecifications",
+]
+_ENVIRONMENTAL = {
+    "biodiv-eco": "environmental.biodiversityProtectionRestoration",
+    "circ-econ": "environmental.circularEconomy",
+    "clim-adapt": "environmental.climateChangeAdaptation",
+    "clim-mitig": "environmental.climateChangeMitigation",
+    "other": "environmental",
+    "pollu-prev": "environmental.pollutionPrevention",
+    "water-mar": "environmental.waterResources",
+}
+_GPP = {"eu": "euGPPCriteria", "national": "nationalGPPCriteria", "other": "otherGPPCriteria"}
+_RESULT_STATUS = {"selec-w": "active", "clos-nw": "unsuccessful", "open-nw": "pending"}
+
+_EXT = "ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/efext:EformsExtension"
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_notice(path: str | Path) -> etree._Element:
+    """The root element of a notice; hostile or malformed XML raises an error naming the file."""
+    name = str(path)
+    with open(path, "rb") as handle:
+        data = handle.read(_MAX_BYTES + 1)
+    if len(data) > _MAX_BYTES:
+        raise UnsafeInputError(
+            N_("XML notice larger than {limit} bytes refused"), file=name, limit=_MAX_BYTES
+        )
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise UnsafeInputError(
+            N_("XML with a document type declaration or entities refused"), file=name
+        )
+    try:
+        root = etree.fromstring(data, parser=_parser())
+    except etree.XMLSyntaxError as error:
+        raise ParseError(N_("malformed XML: {reason}"), file=name, reason=str(error)) from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise UnsafeInputError(
+            N_("XML with a document type declaration or entities refused"), file=name
+        )
+    return root
+
+
+def _text(node: Any, path: str) -> str | None:
+    found = node.find(path, NS)
+    if found is None or found.text is None:
+        return None
+    return str(found.text).strip() or None
+
+
+def _amount(node: Any, path: str) -> dict[str, Any] | None:
+    found = node.find(path, NS)
+    if found is None or found.text is None:
+        return None
+    try:
+        amount = float(found.text.strip())
+    except ValueError:
+        return None
+    currency = found.get("currencyID")
+    return {"amount": amount, "currency": currency} if currency else {"amount": amount}
+
+
+def _date(value: str | None) -> str | None:
+    """eForms dates carry an offset after the day (``2023-03-23+02:00``); keep the day."""
+    if value is None:
+        return None
+    return value[:10]
+
+
+def _country(code: str | None) -> str | None:
+    if not code:
+        return None
+    code = code.strip().upper()
+    if len(code) == 2:
+        return code
+    from babel.core import get_global
+
+    aliases = get_global("territory_aliases")
+    found = aliases.get(code)
+    if found and len(found[0]) == 2:
+        return str(found[0])
+    return None
+
+
+def _sustainability(project: Any) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    for additional in project.findall("cac:ProcurementAdditionalType", NS):
+        code_node = additional.find("cbc:ProcurementTypeCode", NS)
+        if code_node is None or not code_node.text:
+            continue
+        code = code_node.text.strip()
+        listname = code_node.get("listName")
+        if listname == "strategic-procurement":
+            goal = _STRATEGIC.get(code)
+            if goal:
+                entry: dict[str, Any] = {"goal": goal, "strategies": list(_BT06_STRATEGIES)}
+                description = _text(additional, "cbc:ProcurementType")
+                if description:
+                    entry["description"] = description
+                entries.append(entry)
+        elif listname == "environmental-impact":
+            goal = _ENVIRONMENTAL.get(code)
+            if goal:
+                entries.append({"goal": goal})
+        elif listname == "gpp-criteria":
+            strategy = _GPP.get(code)
+            if strategy:
+                entries.append({"strategies": [strategy]})
+        elif listname == "social-objective" and code != "none":
+            entries.append({"goal": "social"})
+        elif listname == "innovative-acquisition" and code != "none":
+            entries.append({"goal": "economic.innovativePurchase"})
+    return entries
+
+
+def _cpv_item(project: Any, item_id: str, lot_id: str | None) -> dict[str, Any] | None:
+    code = _text(project, "cac:MainCommodityClassification/cbc:ItemClassificationCode")
+    if code is None:
+        return None
+    item: dict[str, Any] = {"id": item_id, "classification": {"scheme": "CPV", "id": code}}
+    if lot_id is not None:
+        item["relatedLot"] = lot_id
+    return item
+
+
+def _lot(node: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+    lot_id = _text(node, "cbc:ID") or ""
+    lot: dict[str, Any] = {"id": lot_id}
+    project = node.find("cac:ProcurementProject", NS)
+    if project is not None:
+        title = _text(project, "cbc:Name")
+        if title:
+            lot["title"] = title
+        category = _CATEGORY.get(_text(project, "cbc:ProcurementTypeCode") or "")
+        if category:
+            lot["mainProcurementCategory"] = category
+        value = _amount(project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount")
+        if value:
+            lot["value"] = value
+        entries = _sustainability(project)
+        if entries:
+            lot["hasSustainability"] = True
+            lot["sustainability"] = entries
+        item = _cpv_item(project, str(len(items) + 1), lot_id)
+        if item:
+            items.append(item)
+    for strategic in node.findall(f"cac:TenderingTerms/{_EXT}/efac:StrategicProcurement", NS):
+        scope = strategic.find("efbc:ApplicableLegalBasis[@listName='cvd-scope']", NS)
+        if scope is not None and (scope.text or "").strip().lower() == "true":
+            lot.setdefault("coveredBy", []).append("EU-CVD")
+        for code in strategic.findall(
+            "efac:StrategicProcurementInformation/efbc:ProcurementCategoryCode", NS
+        ):
+            if code.text and code.get("listName") == "cvd-contract-type":
+                lot.setdefault("additionalClassifications", []).append(
+                    {"scheme": "eu-cvd-contract-type", "id": code.text.strip()}
+                )
+    return lot
+
+
+def _results(root: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    result = root.find(f"{_EXT}/efac:NoticeResult", NS)
+    if result is None:
+        return [], []
+    tenders: dict[str, dict[str, Any] | None] = {}
+    for tender in result.findall("efac:LotTender", NS):
+        tender_id = _text(tender, "cbc:ID")
+        if tender_id:
+            tenders[tender_id] = _amount(tender, "cac:LegalMonetaryTotal/cbc:PayableAmount")
+    contract_info: dict[str, Any] = {}
+    for contract in result.findall("efac:SettledContract", NS):
+        contract_id = _text(contract, "cbc:ID")
+        if contract_id:
+            contract_info[contract_id] = contract
+    awards: list[dict[str, Any]] = []
+    contracts: list[dict[str, Any]] = []
+    for lot_result in result.findall("efac:LotResult", NS):
+        award_id = _text(lot_result, "cbc:ID") or f"award-{len(awards) + 1}"
+        award: dict[str, Any] = {"id": award_id}
+        lot_id = _text(lot_result, "efac:TenderLot/cbc:ID")
+        if lot_id:
+            award["relatedLots"] = [lot_id]
+        status = _RESULT_STATUS.get(_text(lot_result, "cbc:TenderResultCode") or "")
+        if status:
+            award["status"] = status
+        value = _last(tenders.get(t.text.strip()) for t in _ids(lot_result, "efac:LotTender"))
+        if value:
+            award["value"] = value
+        items = _vehicle_items(lot_result)
+        if items:
+            award["items"] = items
+        for reference in _ids(lot_result, "efac:SettledContract"):
+            contract_id = reference.text.strip()
+            node = contract_info.get(contract_id)
+            settled: dict[str, Any] = {"id": contract_id, "awardID": award_id}
+            if node is not None:
+                award_date = _date(_text(node, "cbc:AwardDate"))
+                if award_date and "date" not in award:
+                    award["date"] = award_date
+                signed = _date(_text(node, "cbc:IssueDate"))
+                if signed:
+                    settled["dateSigned"] = signed
+                contract_value = _last(
+                    tenders.get(t.text.strip()) for t in _ids(node, "efac:LotTender")
+                )
+                if contract_value:
+                    settled["value"] = contract_value
+            contracts.append(settled)
+        awards.append(award)
+    return awards, contracts
+
+
+def _ids(node: Any, child: str) -> list[Any]:
+    return [found for found in node.findall(f"{child}/cbc:ID", NS) if found.text]
+
+
+def _last(values: Any) -> dict[str, Any] | None:
+    """The guidance maps each referenced tender's value to the award's (or contract's)
+    ``.value``: each one overwrites the previous, so the last tender in document order wins."""
+    found: dict[str, Any] | None = None
+    for value in values:
+        if value:
+            found = value
+    return found
+
+
+def _vehicle_items(lot_result: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for strategic in lot_result.findall("efac:StrategicProcurement", NS):
+        for info in strategic.findall("efac:StrategicProcurementInformation", NS):
+            classifications: list[dict[str, Any]] = []
+            code = _text(info, "efbc:ProcurementCategoryCode")
+            if code:
+                classifications.append({"scheme": "eu-cvd-contract-type", "id": code})
+            for details in info.findall("efac:ProcurementDetails", NS):
+                category = _text(details, "efbc:AssetCategoryCode")
+                base = list(classifications)
+                if category:
+                    base.append({"scheme": "eu-vehicle-category", "id": category})
+                for stats in details.findall("efac:StrategicProcurementStatistics", NS):
+                    kind = _text(stats, "efbc:StatisticsCode")
+                    number = _text(stats, "efbc:StatisticsNumeric")
+                    item: dict[str, Any] = {
+                        "id": str(len(items) + 1),
+                        "additionalClassifications": [
+                            *base,
+                            *([{"scheme": "vehicles", "id": kind}] if kind else []),
+                        ],
+                    }
+                    if number is not None:
+                        with contextlib.suppress(ValueError):
+                            item["quantity"] = float(number)
+                    items.append(item)
+                    base = []
+                if base:
+                    items.append({"id": str(len(items) + 1), "additionalClassifications": base})
+                classifications = []
+            if classifications:
+                items.append(
+                    {"id": str(len(items) + 1), "additionalClassifications": classifications}
+                )
+    return items
+
+
+def notice_to_release(root: Any) -> dict[str, Any]:
+    """The compiled OCDS release that a parsed notice stands for (fields of the module docs)."""
+    notice_id = _text(root, "cbc:ID[@schemeName='notice-id']") or _text(root, "cbc:ID") or ""
+    procedure_id = _text(root, "cbc:ContractFolderID") or notice_id
+    release: dict[str, Any] = {
+        "ocid": f"ocds-eforms-{procedure_id}",
+        "id": notice_id,
+        "tag": ["compiled"],
+        "date": _date(_text(root, "cbc:IssueDate")),
+    }
+    organizations: dict[str, Any] = {}
+    for organization in root.findall(f"{_EXT}/efac:Organizations/efac:Organization", NS):
+        company = organization.find("efac:Company", NS)
+        if company is None:
+            continue
+        org_id = _text(company, "cac:PartyIdentification/cbc:ID")
+        if org_id:
+            organizations[org_id] = company
+    buyer_id = _text(root, "cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID")
+    if buyer_id:
+        party: dict[str, Any] = {"id": buyer_id, "roles": ["buyer"]}
+        company = organizations.get(buyer_id)
+        if company is not None:
+            name = _text(company, "cac:PartyName/cbc:Name")
+            if name:
+                party["name"] = name
+            country = _country(
+                _text(company, "cac:PostalAddress/cac:Country/cbc:IdentificationCode")
+            )
+            if country:
+                party["address"] = {"country": country}
+        release["parties"] = [party]
+        release["buyer"] = {"id": buyer_id, **({"name": party["name"]} if "name" in party else {})}
+    tender: dict[str, Any] = {"id": procedure_id}
+    method = _METHOD.get(_text(root, "cac:TenderingProcess/cbc:ProcedureCode") or "")
+    if method:
+        tender["procurementMethod"] = method
+    items: list[dict[str, Any]] = []
+    project = root.find("cac:ProcurementProject", NS)
+    if project is not None:
+        category = _CATEGORY.get(_text(project, "cbc:ProcurementTypeCode") or "")
+        if category:
+            tender["mainProcurementCategory"] = category
+        value = _amount(project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount")
+        if value:
+            tender["value"] = value
+        item = _cpv_item(project, "0", None)
+        if item:
+            items.append(item)
+    lots = [
+        _lot(node, items)
+        for node in root.findall("cac:ProcurementProjectLot", NS)
+        if node.find("cbc:ID[@schemeName='Lot']", NS) is not None
+    ]
+    if lots:
+        tender["lots"] = lots
+    if items:
+        tender["items"] = items
+    release["tender"] = tender
+    awards, contracts = _results(root)
+    if awards:
+        release["awards"] = awards
+    if contracts:
+        release["contracts"] = contracts
+    return release
+
+
+def iter_notices(path: str | Path) -> Iterator[Document | RecordError]:
+    """The notice in ``path`` (a file) or in every ``*.xml`` of ``path`` (a folder), as documents.
+
+    A hostile or malformed notice is a :class:`RecordError` naming the file (never raised).
+    """
+    path = Path(path)
+    files = sorted(path.rglob("*.xml")) if path.is_dir() else [path]
+    for file in files:
+        name = str(file)
+        try:
+            root = parse_notice(file)
+            release = notice_to_release(root)
+        except (UnsafeInputError, ParseError) as error:
+            yield RecordError(name, "file", None, str(error))
+            continue
+        yield Document("compiled", release, name, f"notice {release['id']}")

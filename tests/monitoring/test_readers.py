@@ -1,0 +1,167 @@
+"""OCDS readers: every layout, compression and encoding; bad input is a RecordError."""
+
+from __future__ import annotations
+
+import gzip
+import zipfile
+from pathlib import Path
+
+import orjson
+import pytest
+
+from greenprocure.monitoring import Document, RecordError, iter_documents
+
+
+def _release(ocid: str, rid: str, date: str, **extra: object) -> dict[str, object]:
+    return {"ocid": ocid, "id": rid, "date": date, "tag": ["tender"], **extra}
+
+
+def _split(items: list[Document | RecordError]) -> tuple[list[Document], list[RecordError]]:
+    docs = [item for item in items if isinstance(item, Document)]
+    errors = [item for item in items if isinstance(item, RecordError)]
+    return docs, errors
+
+
+def test_all_real_ocds_files_read_without_errors(shared_data: Path) -> None:
+    files = [
+        p
+        for p in sorted((shared_data / "ocds").rglob("*.json"))
+        if "schema" not in p.name and p.parent.name in ("realdata", "fictional-example", "record")
+    ]
+    assert len(files) >= 30
+    for path in files:
+        docs, errors = _split(list(iter_documents(path)))
+        assert docs, path
+        assert errors == [], path
+        assert all(doc.ocid for doc in docs)
+
+
+def test_release_package_streams_releases_with_item_location(shared_data: Path) -> None:
+    docs, _ = _split(list(iter_documents(shared_data / "ocds/realdata/release-package-1-2.json")))
+    assert [doc.kind for doc in docs] == ["release"] * 4
+    assert docs[2].location.endswith("releases[2]")
+
+
+def test_record_package_gives_compiled_releases(shared_data: Path) -> None:
+    docs, _ = _split(
+        list(iter_documents(shared_data / "ocds/realdata/record-package_versioned.json"))
+    )
+    assert {doc.kind for doc in docs} == {"compiled"}
+    assert len(docs) == 2
+
+
+def test_versioned_release_is_unversioned(shared_data: Path) -> None:
+    (doc,) = _split(list(iter_documents(shared_data / "ocds/realdata/versioned-release-1.json")))[0]
+    assert doc.kind == "compiled"
+    assert doc.data["initiationType"] == "tender"
+
+
+def test_iso_8859_1_file_reads_like_its_utf8_twin(shared_data: Path) -> None:
+    latin = [
+        d.data
+        for d in iter_documents(
+            shared_data / "ocds/realdata/release-package_encoding-iso-8859-1.json"
+        )
+    ]  # type: ignore[union-attr]
+    utf8 = [
+        d.data
+        for d in iter_documents(shared_data / "ocds/realdata/release-package_encoding-utf-8.json")
+    ]  # type: ignore[union-attr]
+    assert latin == utf8
+    assert "SECRETARÍA" in orjson.dumps(latin).decode()
+
+
+def test_declared_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "latin.json"
+    path.write_bytes(
+        '{"ocid": "ocds-x-1", "id": "1", "date": "2020-01-01", "tag": ["tender"], "title": "Café"}\n'.encode(
+            "latin-1"
+        )
+    )
+    (doc,) = list(iter_documents(path, encoding="iso-8859-1"))
+    assert isinstance(doc, Document)
+    assert doc.data["title"] == "Café"
+
+
+def test_json_lines_bad_line_is_reported_and_reading_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "releases.jsonl"
+    lines = [
+        orjson.dumps(_release("ocds-a-1", "1", "2020-01-01")),
+        b'{"ocid": "ocds-a-2", "id": "2", "date": ',
+        orjson.dumps(_release("ocds-a-3", "3", "2020-01-03")),
+        orjson.dumps({"id": "no-ocid", "date": "2020-01-01"}),
+        orjson.dumps({"releases": [_release("ocds-a-4", "4", "2020-01-04")]}),
+    ]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    docs, errors = _split(list(iter_documents(path)))
+    assert [d.ocid for d in docs] == ["ocds-a-1", "ocds-a-3", "ocds-a-4"]
+    assert docs[2].location == "line 5, releases[0]"
+    assert [(e.location, e.ocid) for e in errors] == [("line 2", "ocds-a-2"), ("line 4", None)]
+    assert "malformed JSON" in errors[0].reason
+    assert "ocid" in errors[1].reason
+
+
+def test_concatenated_pretty_packages_gz_and_zip(tmp_path: Path) -> None:
+    package_a = {"uri": "a", "releases": [_release("ocds-b-1", "1", "2020-01-01")]}
+    package_b = {"uri": "b", "releases": [_release("ocds-b-2", "2", "2020-01-02")]}
+    text = orjson.dumps(package_a, option=orjson.OPT_INDENT_2) + orjson.dumps(
+        package_b, option=orjson.OPT_INDENT_2
+    )
+    plain = tmp_path / "two.json"
+    plain.write_bytes(text)
+    packed = tmp_path / "two.json.gz"
+    packed.write_bytes(gzip.compress(text))
+    archive = tmp_path / "two.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("inner/two.json", text)
+    for path in (plain, packed):
+        docs, errors = _split(list(iter_documents(path)))
+        assert [d.ocid for d in docs] == ["ocds-b-1", "ocds-b-2"]
+        assert errors == []
+    docs, _ = _split(list(iter_documents(archive)))
+    assert [d.file for d in docs] == [f"{archive}!inner/two.json"] * 2
+
+
+def test_top_level_array_of_releases(tmp_path: Path) -> None:
+    path = tmp_path / "array.json"
+    path.write_bytes(
+        orjson.dumps(
+            [_release("ocds-c-1", "1", "2020-01-01"), _release("ocds-c-2", "2", "2020-01-01")],
+            option=orjson.OPT_INDENT_2,
+        )
+    )
+    docs, _ = _split(list(iter_documents(path)))
+    assert [d.location for d in docs] == ["value[0]", "value[1]"]
+
+
+def test_truncated_document_is_one_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "cut.json"
+    text = orjson.dumps(
+        {"releases": [_release("ocds-d-1", "1", "2020-01-01"), _release("ocds-d-2", "2", "2020")]},
+        option=orjson.OPT_INDENT_2,
+    )
+    path.write_bytes(text[: len(text) - 40])
+    docs, errors = _split(list(iter_documents(path)))
+    assert [d.ocid for d in docs] == ["ocds-d-1"]
+    assert len(errors) == 1
+    assert errors[0].location == "after releases[0]"
+
+
+def test_linked_only_record_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "records.json"
+    path.write_bytes(
+        orjson.dumps(
+            {"records": [{"ocid": "ocds-e-1", "releases": [{"url": "http://x/1", "date": "2020"}]}]}
+        )
+    )
+    (error,) = list(iter_documents(path))
+    assert isinstance(error, RecordError)
+    assert error.ocid == "ocds-e-1"
+    assert "linked" in error.reason
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n"])
+def test_empty_file_yields_nothing(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "empty.json"
+    path.write_bytes(content)
+    assert list(iter_documents(path)) == []
