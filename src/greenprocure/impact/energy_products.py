@@ -1,0 +1,74 @@
+"""Energy-using products (IT equipment, appliances, air conditioners, refrigerators).
+
+Formula (GPP 2020 / SPP Regions principle: whole use period, against the conventional
+alternative, with national factors)::
+
+    kwh_saved_per_year = quantity x (baseline_kwh_per_year - kwh_per_year)
+    co2e_annual [t]    = kwh_saved_per_year x grid_factor [kg/kWh] / 1000
+    co2e_period [t]    = co2e_annual x years
+    energy_kwh         = kwh_saved_per_year x years
+    money_annual       = kwh_saved_per_year x energy_price
+
+``kwh_per_year`` and ``baseline_kwh_per_year`` are per unit (the label or the tender's
+declared consumption). No product-group default baseline is packaged (none could be cited
+yet), so the baseline consumption must be given. Source of the principle: GPP 2020,
+"Measuring savings" (ICLEI, 2016); grid factors from :func:`greenprocure.reference.grid_factor`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from greenprocure.i18n import N_
+from greenprocure.impact import _factors
+from greenprocure.impact.model import FactorSpec, Field, ImpactModel, common_fields
+
+__all__ = ["MODEL"]
+
+
+def compute(x: Mapping[str, Any], f: Mapping[str, Any]) -> dict[str, Any]:
+    saved = x["quantity"] * (x["baseline_kwh_per_year"] - x["kwh_per_year"])
+    co2e_annual = saved * f["grid_factor"] / 1000.0
+    return {
+        "co2e_annual": co2e_annual,
+        "co2e_period": co2e_annual * x["years"],
+        "energy_kwh": saved * x["years"],
+        "money_annual": saved * x["energy_price"],
+    }
+
+
+MODEL = ImpactModel(
+    group="energy_products",
+    title=N_("Energy-using products"),
+    description=N_("IT equipment, appliances, air conditioners, refrigerators: electricity saved"),
+    fields=(
+        *common_fields("unit", N_("Number of units")),
+        Field("product", N_("Product"), required=True),
+        Field("kwh_per_year", N_("Electricity use per unit per year"), "kWh/year", True),
+        Field(
+            "baseline_kwh_per_year",
+            N_("Baseline electricity use per unit per year"),
+            "kWh/year",
+            True,
+        ),
+        Field("energy_price", N_("Electricity price"), "{currency}/kWh", default=0.0),
+        Field("grid_factor", N_("Grid emission factor (overrides the reference)"), "kg/kWh"),
+    ),
+    factors=(
+        FactorSpec(
+            "grid_factor", "kg/kWh", ("country", "year"), _factors.grid, override="grid_factor"
+        ),
+    ),
+    formulas={
+        "co2e_annual": "quantity × (baseline_kwh_per_year − kwh_per_year) × grid_factor / 1000",
+        "co2e_period": "co2e_annual × years",
+        "energy_kwh": "quantity × (baseline_kwh_per_year − kwh_per_year) × years",
+        "money": "quantity × (baseline_kwh_per_year − kwh_per_year) × energy_price × years",
+        "money_discounted": "quantity × (baseline_kwh_per_year − kwh_per_year) × energy_price"
+        " × annuity(years, discount_rate)",
+    },
+    compute=compute,
+    source="GPP 2020 / SPP Regions: Measuring savings (ICLEI); grid factor per country and year",
+    money_fields=("energy_price",),
+)
