@@ -9,7 +9,8 @@ data". Nothing here is presented as a real procurement.
 
 What makes it realistic enough to exercise the whole pipeline:
 
-- buyers from a fixed pool in several countries, each with its currency and a party entry
+- buyers from a fixed pool in ten countries, each with its currency (all currencies and the
+  default years 2020-2023 have rates in the reference exchange-rate table) and a party entry
   (roles ``buyer``, ISO country code in ``address.country``);
 - a main CPV code per lot (``tender.items[].classification`` with ``relatedLot``) drawn from
   real CPV codes of goods, works and services; procurement methods open/selective/limited/direct;
@@ -60,7 +61,8 @@ _COUNTRIES: tuple[tuple[str, str, str, float], ...] = (
     ("DE", "Germany", "EUR", 0.20),
     ("FR", "France", "EUR", 0.16),
     ("ES", "Spain", "EUR", 0.10),
-    ("PL", "Poland", "PLN", 0.10),
+    ("GB", "United Kingdom", "GBP", 0.06),
+    ("DK", "Denmark", "DKK", 0.04),
     ("NO", "Norway", "NOK", 0.06),
     ("SE", "Sweden", "SEK", 0.06),
     ("MX", "Mexico", "MXN", 0.10),
@@ -72,7 +74,8 @@ _COUNTRIES: tuple[tuple[str, str, str, float], ...] = (
 #: Approximate units of each currency per euro, to keep values plausible in every currency.
 _PER_EUR = {
     "EUR": 1.0,
-    "PLN": 4.3,
+    "GBP": 0.86,
+    "DKK": 7.45,
     "NOK": 11.0,
     "SEK": 11.0,
     "MXN": 20.0,
@@ -275,7 +278,8 @@ def _process(
     buyer = rng.choice(buyers)
     currency = buyer["currency"]
     start = dt.datetime(settings.start_year, 1, 1) + dt.timedelta(
-        seconds=rng.randrange(settings.years * 365 * 86400)
+        # awards follow within 160 days: keep them inside the last year as well
+        seconds=rng.randrange((settings.years * 365 - 160) * 86400)
     )
     cpv, category, _weight, vehicle, cpv_title = rng.choices(_CPV, _CPV_WEIGHTS)[0]
     method = rng.choices([m for m, _ in _METHODS], [w for _, w in _METHODS])[0]
@@ -528,8 +532,8 @@ def iter_processes(
     max_lots: int = 4,
     no_lot_share: float = 0.3,
     buyers: int = 2000,
-    start_year: int = 2019,
-    years: int = 5,
+    start_year: int = 2020,
+    years: int = 4,
     first: int = 0,
 ) -> Iterator[list[dict[str, Any]]]:
     """The releases of ``count`` contracting processes, one list per process, in memory.
@@ -670,8 +674,8 @@ def generate(
     form: Form = "release-package",
     package_size: int = 100,
     buyers: int = 2000,
-    start_year: int = 2019,
-    years: int = 5,
+    start_year: int = 2020,
+    years: int = 4,
     workers: int | None = None,
 ) -> SynthResult:
     """Write synthetic OCDS data with about ``n_releases`` releases to ``output``.

@@ -1,0 +1,428 @@
+"""The Spark engine: the monitoring pipeline on Apache Spark (pyspark, extra ``spark``).
+
+Same interface as the DuckDB engine (see :mod:`greenprocure.monitoring.engines`), for data
+beyond one machine. The store is a folder that any Spark cluster can read:
+
+``meta.json``            layout version and the store's reporting currency
+``files/<hash>.json``    one manifest per ingested file: path, size, counts (BLAKE2b-256 of the
+                         file's content, as in the DuckDB store)
+``lots/<hash>/*.parquet`` the lot rows of that file (:data:`~greenprocure.monitoring.rows.
+                         LOT_COLUMNS`, same column names and types)
+``errors/<hash>.jsonl``  the records of that file that were skipped (file, location, ocid, reason)
+
+Ingesting runs one Spark task per file: the task reads the file with the pure readers
+(:func:`greenprocure.monitoring.lots.lot_rows`) and writes its Parquet and errors files under
+temporary names, then renames them; the manifest is written last, also by rename. A file is in
+the store if and only if its manifest exists, so an interrupted ingest leaves the store as it
+was before that file, and a file already stored (same content) adds nothing.
+
+Indicators are the SQL of :mod:`greenprocure.monitoring.indicators` in the Spark dialect, run
+over the Parquet files of the manifests. :func:`indicators_from_compiled` computes the same
+indicators straight from compiled-release JSON Lines, with the lot rows derived in Spark SQL
+(:mod:`greenprocure.monitoring.engines.spark_lots`).
+
+The session is local (``local[2]`` unless ``GREENPROCURE_SPARK_MASTER`` names another master),
+with the web UI off, few shuffle partitions and a modest driver memory
+(``GREENPROCURE_SPARK_DRIVER_MEMORY``, default ``768m``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import types as spark_types
+
+from greenprocure.errors import GreenProcureError, StoreError, ValidationError
+from greenprocure.i18n import N_
+from greenprocure.monitoring.engines import ProgressCallback
+from greenprocure.monitoring.indicators import (
+    INDICATORS,
+    IndicatorResult,
+    IndicatorTable,
+    IngestSummary,
+    indicator_sql,
+    parse_group_keys,
+)
+from greenprocure.monitoring.rows import LOT_COLUMNS
+
+__all__ = [
+    "DEFAULT_STORE",
+    "LAYOUT_VERSION",
+    "compute_indicators",
+    "indicators_from_compiled",
+    "ingest",
+    "lot_schema",
+    "run_indicators",
+    "spark_session",
+]
+
+#: Where the store lives unless ``--store`` says otherwise (relative to the working folder).
+DEFAULT_STORE = Path(".greenprocure") / "monitoring-spark"
+
+#: Version of the store's folder layout; a store of another version is refused.
+LAYOUT_VERSION = "1"
+
+_CHUNK = 1 << 20
+
+_SPARK_TYPES: dict[str, spark_types.DataType] = {
+    "VARCHAR": spark_types.StringType(),
+    "DATE": spark_types.DateType(),
+    "INTEGER": spark_types.IntegerType(),
+    "BOOLEAN": spark_types.BooleanType(),
+    "DOUBLE": spark_types.DoubleType(),
+    "VARCHAR[]": spark_types.ArrayType(spark_types.StringType()),
+}
+
+
+def lot_schema() -> spark_types.StructType:
+    """The Spark schema of a lot row (from :data:`LOT_COLUMNS`)."""
+    return spark_types.StructType(
+        [spark_types.StructField(name, _SPARK_TYPES[kind]) for name, kind in LOT_COLUMNS]
+    )
+
+
+@cache
+def spark_session() -> SparkSession:
+    """The engine's Spark session (created once; local mode unless configured)."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    master = os.environ.get("GREENPROCURE_SPARK_MASTER", "local[2]")
+    memory = os.environ.get("GREENPROCURE_SPARK_DRIVER_MEMORY", "768m")
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("greenprocure-monitoring")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.memory", memory)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.files.maxPartitionBytes", str(64 << 20))
+        .config("spark.python.worker.reuse", "true")
+    )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+# --- the store -----------------------------------------------------------------------------
+
+
+def _file_hash(path: Path) -> tuple[str, int]:
+    digest = hashlib.blake2b(digest_size=32)
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+def _open_store(store: Path, reporting_currency: str | None, *, create: bool) -> dict[str, Any]:
+    meta_path = store / "meta.json"
+    if not meta_path.is_file():
+        if not create:
+            raise StoreError(
+                N_("no monitoring store at {store}; run 'greenprocure monitor ingest' first"),
+                store=os.fspath(store),
+            )
+        for folder in ("files", "lots", "errors"):
+            (store / folder).mkdir(parents=True, exist_ok=True)
+        meta = {"layout_version": LAYOUT_VERSION, "reporting_currency": reporting_currency}
+        _atomic_write(meta_path, orjson.dumps(meta))
+        return meta
+    meta = dict(orjson.loads(meta_path.read_bytes()))
+    if meta.get("layout_version") != LAYOUT_VERSION:
+        raise StoreError(
+            N_("the store {store} has layout version {found}; this version reads {expected}"),
+            store=os.fspath(store),
+            found=meta.get("layout_version", "?"),
+            expected=LAYOUT_VERSION,
+        )
+    stored = meta.get("reporting_currency")
+    if reporting_currency and stored and stored != reporting_currency:
+        raise ValidationError(
+            N_(
+                "the store {store} holds values in {stored}; it cannot take values in "
+                "{currency} (use another --store)"
+            ),
+            field="reporting_currency",
+            store=os.fspath(store),
+            stored=stored,
+            currency=reporting_currency,
+        )
+    return meta
+
+
+def _manifests(store: Path) -> list[dict[str, Any]]:
+    folder = store / "files"
+    if not folder.is_dir():
+        return []
+    return [orjson.loads(path.read_bytes()) for path in sorted(folder.glob("*.json"))]
+
+
+def _whole_file_task(task: tuple[str, str, int, str, str]) -> dict[str, Any]:
+    """Runs in a Spark task: one file's lot rows (any format) into ``lots/<hash>/``."""
+    from greenprocure.monitoring.engines.spark_lots import materialise_file
+
+    path, digest, size, currency, store_text = task
+    final = Path(store_text) / "lots" / digest
+    scratch = Path(store_text) / "lots" / f".{digest}.tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        written = materialise_file(path, os.fspath(scratch), currency)
+    except (GreenProcureError, OSError) as error:
+        shutil.rmtree(scratch, ignore_errors=True)
+        reason = error.localized() if isinstance(error, GreenProcureError) else str(error)
+        return {"path": path, "failed": reason}
+    shutil.rmtree(final, ignore_errors=True)
+    scratch.replace(final)
+    return _manifest(path, digest, size, currency, written["rows"], written["errors"])
+
+
+def _manifest(
+    path: str, digest: str, size: int, currency: str, rows: dict[str, int], errors: dict[str, int]
+) -> dict[str, Any]:
+    return {
+        "file_hash": digest,
+        "path": path,
+        "size": size,
+        "reporting_currency": currency,
+        "lot_rows": sum(rows.values()),
+        "errors": sum(errors.values()),
+        "ingested_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    }
+
+
+def _split_file(
+    spark: SparkSession, task: tuple[str, str, int, str, str], split_bytes: int
+) -> dict[str, Any]:
+    """A large file: its byte ranges in parallel Spark tasks into ``lots/<hash>/``."""
+    from greenprocure.monitoring.engines.spark_lots import materialise
+
+    path, digest, size, currency, store_text = task
+    final = Path(store_text) / "lots" / digest
+    scratch = Path(store_text) / "lots" / f".{digest}.tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        written = materialise(
+            spark, [path], scratch, reporting_currency=currency, split_bytes=split_bytes
+        )
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    shutil.rmtree(final, ignore_errors=True)
+    scratch.replace(final)
+    return _manifest(path, digest, size, currency, written.rows, written.errors)
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    store: Path = DEFAULT_STORE,
+    *,
+    reporting_currency: str = "EUR",
+    errors_file: Path | None = None,
+    progress: ProgressCallback | None = None,
+    split_bytes: int = 64 << 20,
+) -> IngestSummary:
+    """Read ``paths`` (files) into the Spark store.
+
+    Files smaller than ``split_bytes`` (and compressed or XML files) are read one Spark task
+    per file; a larger JSON Lines file is cut into byte ranges read in parallel (see
+    :mod:`~greenprocure.monitoring.engines.spark_lots`). Guarantees as the DuckDB engine: the
+    same content is stored once; a file is stored whole or not at all (its manifest is
+    written last); record errors are written to ``errors_file`` (default: next to the store,
+    ``<store>.errors.jsonl``) and counted; a file that cannot be read is listed in
+    ``failures`` and the run goes on.
+    """
+    started = time.perf_counter()
+    currency = reporting_currency.upper()
+    store = Path(store)
+    _open_store(store, currency, create=True)
+    errors_path = errors_file or store.with_name(store.name + ".errors.jsonl")
+    known = {m["file_hash"] for m in _manifests(store)}
+    skipped: list[str] = []
+    failed: list[str] = []
+    failures: list[tuple[str, str]] = []
+    small: list[tuple[str, str, int, str, str]] = []
+    large: list[tuple[str, str, int, str, str]] = []
+    for item in paths:
+        path = Path(item)
+        try:
+            digest, size = _file_hash(path)
+        except OSError as error:
+            failed.append(os.fspath(path))
+            failures.append((os.fspath(path), str(error)))
+            continue
+        if digest in known:
+            skipped.append(os.fspath(path))
+            if progress is not None:
+                progress(size, 0)
+            continue
+        known.add(digest)
+        task = (os.fspath(path), digest, size, currency, os.fspath(store.resolve()))
+        plain = not path.name.lower().endswith((".gz", ".zip", ".xml"))
+        (large if plain and size > split_bytes else small).append(task)
+    ingested: list[str] = []
+    error_lines: list[bytes] = []
+    total_rows = total_errors = total_bytes = 0
+    try:
+        for manifest in _run_tasks(small, large, split_bytes):
+            path_text = manifest["path"]
+            if "failed" in manifest:
+                failed.append(path_text)
+                failures.append((path_text, manifest["failed"]))
+                failure = {"file": path_text, "location": "", "ocid": None}
+                failure["reason"] = manifest["failed"]
+                error_lines.append(orjson.dumps(failure))
+                continue
+            digest = manifest["file_hash"]
+            for part in sorted((store / "lots" / digest).glob("*.errors.jsonl")):
+                error_lines.extend(line for line in part.read_bytes().splitlines() if line)
+            _atomic_write(store / "files" / f"{digest}.json", orjson.dumps(manifest))
+            ingested.append(path_text)
+            total_rows += manifest["lot_rows"]
+            total_errors += manifest["errors"]
+            total_bytes += manifest["size"]
+            if progress is not None:
+                progress(manifest["size"], manifest["lot_rows"] + manifest["errors"])
+    finally:
+        errors_path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(errors_path, b"".join(line + b"\n" for line in error_lines))
+    return IngestSummary(
+        store=os.fspath(store),
+        files_ingested=tuple(ingested),
+        files_skipped=tuple(skipped),
+        files_failed=tuple(failed),
+        lot_rows=total_rows,
+        errors=total_errors,
+        bytes_read=total_bytes,
+        seconds=time.perf_counter() - started,
+        errors_file=os.fspath(errors_path),
+        failures=tuple(failures),
+    )
+
+
+def _run_tasks(
+    small: list[tuple[str, str, int, str, str]],
+    large: list[tuple[str, str, int, str, str]],
+    split_bytes: int,
+) -> Iterator[dict[str, Any]]:
+    """Manifests of the files as they are done: small files one task each, then large ones."""
+    if not small and not large:
+        return
+    spark = spark_session()
+    if small:
+        rdd = spark.sparkContext.parallelize(small, numSlices=len(small))
+        yield from rdd.map(_whole_file_task).toLocalIterator(prefetchPartitions=True)
+    for task in large:
+        yield _split_file(spark, task, split_bytes)
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+def run_indicators(
+    spark: SparkSession, frame: DataFrame, by: Sequence[str]
+) -> tuple[dict[str, IndicatorTable], dict[str, IndicatorTable]]:
+    """Every indicator over the lot rows ``frame`` grouped by ``by``, and the totals."""
+    keys = parse_group_keys(by)
+    view = f"gp_lot_rows_{os.getpid()}_{time.monotonic_ns()}"
+    frame.createOrReplaceTempView(view)
+    tables: dict[str, IndicatorTable] = {}
+    totals: dict[str, IndicatorTable] = {}
+    try:
+        for name in INDICATORS:
+            for group, target in ((keys, tables), ((), totals)):
+                result = spark.sql(indicator_sql(name, group, table=view, dialect="spark"))
+                columns = tuple(result.columns)
+                rows = tuple(tuple(row) for row in result.collect())
+                target[name] = IndicatorTable(name=name, by=group, columns=columns, rows=rows)
+    finally:
+        spark.catalog.dropTempView(view)
+    return tables, totals
+
+
+def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> IndicatorResult:
+    """Every indicator over the Spark store, grouped by ``by``, with totals."""
+    keys = parse_group_keys(by)
+    store = Path(store)
+    meta = _open_store(store, None, create=False)
+    manifests = _manifests(store)
+    spark = spark_session()
+    parts = [
+        os.fspath(part)
+        for m in manifests
+        for part in sorted((store / "lots" / str(m["file_hash"])).glob("*.parquet"))
+    ]
+    if parts:
+        frame = spark.read.schema(lot_schema()).parquet(*parts)
+    else:
+        frame = spark.createDataFrame([], lot_schema())
+    tables, totals = run_indicators(spark, frame, keys)
+    return IndicatorResult(
+        by=keys,
+        reporting_currency=str(meta.get("reporting_currency") or "EUR"),
+        engine="spark",
+        tables=tables,
+        totals=totals,
+        files=len(manifests),
+        lot_rows=sum(int(m["lot_rows"]) for m in manifests),
+        errors=sum(int(m["errors"]) for m in manifests),
+        sources=tuple(sorted(str(m["path"]) for m in manifests)),
+        computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )
+
+
+def indicators_from_compiled(
+    paths: Sequence[str | Path],
+    by: Sequence[str] = (),
+    *,
+    reporting_currency: str = "EUR",
+    split_bytes: int = 64 << 20,
+) -> IndicatorResult:
+    """The indicators straight from OCDS JSON Lines (compiled releases, or release packages
+    compiled on the way), without a store: the lot rows go to a temporary Parquet folder that
+    is deleted afterwards."""
+    from greenprocure.monitoring.engines.spark_lots import materialise
+
+    keys = parse_group_keys(by)
+    currency = reporting_currency.upper()
+    files = [os.fspath(Path(p)) for p in paths]
+    spark = spark_session()
+    with tempfile.TemporaryDirectory(prefix="gp-spark-") as scratch:
+        written = materialise(
+            spark, files, scratch, reporting_currency=currency, split_bytes=split_bytes
+        )
+        frame = spark.read.schema(lot_schema()).parquet(*written.parts)
+        tables, totals = run_indicators(spark, frame, keys)
+    return IndicatorResult(
+        by=keys,
+        reporting_currency=currency,
+        engine="spark",
+        tables=tables,
+        totals=totals,
+        files=len(files),
+        lot_rows=sum(written.rows.values()),
+        errors=sum(written.errors.values()),
+        sources=tuple(sorted(files)),
+        computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )

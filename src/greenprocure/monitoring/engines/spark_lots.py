@@ -1,0 +1,362 @@
+"""Lot rows on Spark: files are cut into tasks, each task writes its rows as Parquet.
+
+The rows are made by the pure readers (:mod:`greenprocure.monitoring.lots`,
+:func:`~greenprocure.monitoring.lots.rows_from_compiled`), run inside Spark tasks, so that both
+engines derive exactly the same rows; Spark distributes the work and aggregates. Rows never
+travel through the driver: each task writes a Parquet part (pyarrow) and a JSON Lines file
+of its record errors, and returns only counts.
+
+How files become tasks:
+
+* JSON Lines of compiled releases (plain, not compressed) are cut into byte ranges of about
+  ``split_bytes`` on line boundaries, one task per range: a large file is read by all cores.
+* JSON Lines of release packages or bare releases (plain) are cut the same way; each task
+  sends every release to the partition of its ``ocid`` (CRC-32, Spark's shuffle), then each
+  partition groups its releases by ``ocid``, compiles them
+  (:func:`~greenprocure.monitoring.compile.compile_releases`) and writes the rows. Releases of
+  one process may be anywhere in the input.
+* Everything else (one JSON document, record packages, ``.gz``, ``.zip``, eForms XML) is one
+  task per file through :func:`~greenprocure.monitoring.lots.lot_rows`.
+
+Locations of records read from byte ranges are ``"byte N"`` (the offset of the line).
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pyspark.sql import SparkSession
+
+from greenprocure.monitoring.rows import LOT_COLUMNS, RecordError
+
+__all__ = ["Materialised", "materialise", "materialise_file", "plan_tasks"]
+
+_BATCH = 20_000
+_FIRST_LINE_LIMIT = 16 << 20
+
+#: Task kinds.
+COMPILED = "compiled"
+RELEASES = "releases"
+WHOLE = "whole"
+
+
+@dataclass(frozen=True)
+class Materialised:
+    """What a :func:`materialise` run wrote: Parquet parts and counts per input file."""
+
+    parts: tuple[str, ...]
+    error_files: tuple[str, ...]
+    rows: dict[str, int]
+    errors: dict[str, int]
+
+
+def _arrow_schema() -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    kinds = {
+        "VARCHAR": pa.string(),
+        "DATE": pa.date32(),
+        "INTEGER": pa.int32(),
+        "BOOLEAN": pa.bool_(),
+        "DOUBLE": pa.float64(),
+        "VARCHAR[]": pa.list_(pa.string()),
+    }
+    return pa.schema([(name, kinds[kind]) for name, kind in LOT_COLUMNS])
+
+
+def _layout(path: Path) -> str:
+    """COMPILED, RELEASES or WHOLE, from the first line of a plain file."""
+    name = path.name.lower()
+    if name.endswith((".gz", ".zip", ".xml", ".bz2")):
+        return WHOLE
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(_FIRST_LINE_LIMIT)
+            while first and not first.strip():
+                first = handle.readline(_FIRST_LINE_LIMIT)
+    except OSError:
+        return WHOLE
+    if not first.endswith(b"\n"):
+        return WHOLE
+    try:
+        value = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return WHOLE
+    if not isinstance(value, dict):
+        return WHOLE
+    if isinstance(value.get("releases"), list):
+        return RELEASES
+    if "ocid" in value and not isinstance(value.get("records"), list):
+        tag = value.get("tag")
+        if isinstance(tag, list) and "compiled" in tag:
+            return COMPILED
+        if _looks_versioned(value):
+            return WHOLE  # versioned releases: the readers know how to read them
+        return RELEASES
+    return WHOLE
+
+
+def _looks_versioned(value: dict[str, Any]) -> bool:
+    for section in value.values():
+        if isinstance(section, dict):
+            for field in section.values():
+                if isinstance(field, list) and field and isinstance(field[0], dict):  # noqa: SIM102
+                    if "releaseID" in field[0]:
+                        return True
+    return False
+
+
+def plan_tasks(paths: Iterable[str | Path], split_bytes: int) -> list[tuple[str, str, int, int]]:
+    """``(kind, path, start, end)`` for every task; ``end == -1`` means to the end."""
+    tasks: list[tuple[str, str, int, int]] = []
+    for item in paths:
+        path = Path(item)
+        kind = _layout(path)
+        if kind == WHOLE:
+            tasks.append((WHOLE, os.fspath(path), 0, -1))
+            continue
+        size = path.stat().st_size
+        start = 0
+        while start < size:
+            end = min(size, start + split_bytes)
+            tasks.append((kind, os.fspath(path), start, end if end < size else -1))
+            start = end
+    return tasks
+
+
+def _lines(path: str, start: int, end: int) -> Iterator[tuple[int, bytes]]:
+    """``(offset, line)`` of every line that starts in ``[start, end)`` (``end=-1``: to EOF)."""
+    with open(path, "rb") as handle:
+        if start > 0:
+            handle.seek(start - 1)
+            if handle.read(1) != b"\n":
+                handle.readline()  # the line under way belongs to the previous range
+        offset = handle.tell()
+        while end < 0 or offset < end:
+            line = handle.readline()
+            if not line:
+                break
+            yield offset, line
+            offset += len(line)
+
+
+class _Writer:
+    """Lot rows and errors of one task, to a Parquet part and a JSON Lines file."""
+
+    def __init__(self, folder: str, name: str) -> None:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
+
+        self.schema = _arrow_schema()
+        self.part = os.path.join(folder, f"{name}.parquet")
+        self.errors_path = os.path.join(folder, f"{name}.errors.jsonl")
+        self.writer = pq.ParquetWriter(self.part + ".tmp", self.schema)
+        self.errors_out = open(self.errors_path + ".tmp", "wb")  # noqa: SIM115
+        self.batch: list[Any] = []
+        self.rows: dict[str, int] = {}
+        self.errors: dict[str, int] = {}
+        self.written = 0
+
+    def add(self, item: Any, file: str) -> None:
+        if isinstance(item, RecordError):
+            self.errors_out.write(orjson.dumps(item.to_dict()) + b"\n")
+            self.errors[file] = self.errors.get(file, 0) + 1
+            return
+        self.batch.append(item)
+        self.rows[file] = self.rows.get(file, 0) + 1
+        if len(self.batch) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+        self.writer.write_table(pa.Table.from_pylist(self.batch, schema=self.schema))
+        self.written += len(self.batch)
+        self.batch = []
+
+    def close(self) -> dict[str, Any]:
+        if self.batch or self.written == 0:
+            self._flush()
+        self.writer.close()
+        self.errors_out.close()
+        os.replace(self.part + ".tmp", self.part)
+        os.replace(self.errors_path + ".tmp", self.errors_path)
+        return {
+            "part": self.part,
+            "errors_file": self.errors_path,
+            "rows": self.rows,
+            "errors": self.errors,
+        }
+
+
+def _converter(currency: str) -> Any:
+    from greenprocure.monitoring.currency import CurrencyConverter
+
+    return CurrencyConverter(currency)
+
+
+def _compiled_task(
+    index: int, task: tuple[str, str, int, int], folder: str, currency: str
+) -> dict[str, Any]:
+    from greenprocure.monitoring.lots import lot_rows, rows_from_compiled
+
+    kind, path, start, end = task
+    writer = _Writer(folder, f"part-{index:05d}")
+    if kind == WHOLE:
+        for item in lot_rows(path, reporting_currency=currency):
+            writer.add(item, path)
+        return writer.close()
+    converter = _converter(currency)
+    for offset, line in _lines(path, start, end):
+        text = line.strip()
+        if not text:
+            continue
+        location = f"byte {offset}"
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError as error:
+            writer.add(RecordError(path, location, None, f"malformed JSON: {error}"), path)
+            continue
+        if not isinstance(value, dict) or not isinstance(value.get("ocid"), str):
+            reason = "not a compiled release: no ocid"
+            writer.add(RecordError(path, location, None, reason), path)
+            continue
+        result = rows_from_compiled(value, path, location, converter)
+        if isinstance(result, RecordError):
+            writer.add(result, path)
+        else:
+            for row in result:
+                writer.add(row, path)
+    return writer.close()
+
+
+def _release_items(task: tuple[str, str, int, int]) -> Iterator[tuple[str, Any]]:
+    """``(ocid, (path, location, release bytes | error))`` of every release in a range."""
+    _kind, path, start, end = task
+    for offset, line in _lines(path, start, end):
+        text = line.strip()
+        if not text:
+            continue
+        location = f"byte {offset}"
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError as error:
+            yield "", (path, location, None, f"malformed JSON: {error}")
+            continue
+        releases = value.get("releases") if isinstance(value, dict) else None
+        if not isinstance(releases, list):
+            releases = [value]
+        for number, release in enumerate(releases):
+            where = f"{location} release {number}" if "releases" in value else location
+            ocid = release.get("ocid") if isinstance(release, dict) else None
+            if not isinstance(ocid, str) or not ocid.strip():
+                yield "", (path, where, None, "release without ocid")
+                continue
+            yield ocid, (path, where, orjson.dumps(release), None)
+
+
+def _partition_of(ocid: str) -> int:
+    return zlib.crc32(ocid.encode("utf-8"))
+
+
+def _grouped_task(
+    index: int, items: Iterable[tuple[str, Any]], folder: str, currency: str
+) -> dict[str, Any]:
+    from greenprocure.errors import GreenProcureError
+    from greenprocure.monitoring.compile import compile_releases
+    from greenprocure.monitoring.lots import rows_from_compiled
+
+    writer = _Writer(folder, f"group-{index:05d}")
+    groups: dict[str, list[tuple[str, str, bytes]]] = {}
+    for ocid, (path, location, data, reason) in items:
+        if data is None:
+            writer.add(RecordError(path, location, ocid or None, reason), path)
+            continue
+        groups.setdefault(ocid, []).append((path, location, data))
+    converter = _converter(currency)
+    for ocid in sorted(groups):
+        group = groups.pop(ocid)
+        group.sort(key=lambda entry: (entry[0], _offset(entry[1])))
+        path, location, _data = group[0]
+        if len(group) > 1:
+            location = f"{location} (+{len(group) - 1} releases)"
+        try:
+            compiled = compile_releases([orjson.loads(entry[2]) for entry in group])
+        except (GreenProcureError, TypeError, ValueError) as error:
+            writer.add(RecordError(path, location, ocid, f"cannot compile: {error}"), path)
+            continue
+        result = rows_from_compiled(compiled, path, location, converter)
+        if isinstance(result, RecordError):
+            writer.add(result, path)
+        else:
+            for row in result:
+                writer.add(row, path)
+    return writer.close()
+
+
+def _offset(location: str) -> int:
+    try:
+        return int(location.split()[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def materialise_file(path: str, folder: str, currency: str) -> dict[str, Any]:
+    """In the calling process: the lot rows of one whole file (any format) into ``folder``."""
+    os.makedirs(folder, exist_ok=True)
+    return _compiled_task(0, (WHOLE, path, 0, -1), folder, currency)
+
+
+def materialise(
+    spark: SparkSession,
+    paths: Iterable[str | Path],
+    folder: str | Path,
+    *,
+    reporting_currency: str = "EUR",
+    split_bytes: int = 64 << 20,
+) -> Materialised:
+    """Write the lot rows of ``paths`` as Parquet parts (and error files) into ``folder``."""
+    target = os.fspath(Path(folder).resolve())
+    os.makedirs(target, exist_ok=True)
+    currency = reporting_currency.upper()
+    tasks = plan_tasks(paths, split_bytes)
+    context = spark.sparkContext
+    results: list[dict[str, Any]] = []
+    direct = [t for t in tasks if t[0] in (COMPILED, WHOLE)]
+    grouped = [t for t in tasks if t[0] == RELEASES]
+    if direct:
+        rdd = context.parallelize(list(enumerate(direct)), numSlices=len(direct))
+        results += rdd.map(
+            lambda pair: _compiled_task(pair[0], pair[1], target, currency)
+        ).collect()
+    if grouped:
+        size = sum(
+            (t[3] if t[3] >= 0 else os.path.getsize(t[1])) - t[2] for t in grouped
+        )  # fmt: skip
+        partitions = max(2, min(512, size // (32 << 20) + 1))
+        shuffled = (
+            context.parallelize(grouped, numSlices=len(grouped))
+            .flatMap(_release_items)
+            .partitionBy(partitions, _partition_of)
+        )
+        results += shuffled.mapPartitionsWithIndex(
+            lambda index, items: [_grouped_task(index, items, target, currency)]
+        ).collect()
+    rows: dict[str, int] = {}
+    errors: dict[str, int] = {}
+    for result in results:
+        for path, count in result["rows"].items():
+            rows[path] = rows.get(path, 0) + count
+        for path, count in result["errors"].items():
+            errors[path] = errors.get(path, 0) + count
+    return Materialised(
+        parts=tuple(sorted(r["part"] for r in results)),
+        error_files=tuple(sorted(r["errors_file"] for r in results)),
+        rows=rows,
+        errors=errors,
+    )
