@@ -73,11 +73,8 @@ def test_iso_8859_1_file_reads_like_its_utf8_twin(shared_data: Path) -> None:
 
 def test_declared_encoding(tmp_path: Path) -> None:
     path = tmp_path / "latin.json"
-    path.write_bytes(
-        '{"ocid": "ocds-x-1", "id": "1", "date": "2020-01-01", "tag": ["tender"], "title": "Café"}\n'.encode(
-            "latin-1"
-        )
-    )
+    text = '{"ocid": "ocds-x-1", "id": "1", "date": "2020-01-01", "title": "Café"}\n'
+    path.write_bytes(text.encode("latin-1"))
     (doc,) = list(iter_documents(path, encoding="iso-8859-1"))
     assert isinstance(doc, Document)
     assert doc.data["title"] == "Café"

@@ -6,7 +6,9 @@ Two paths give the same compiled release:
   dicts that orjson / ijson produce. It follows the OCDS 1.1 merging rules as implemented by
   ``ocdsmerge`` 0.8 (releases sorted by ``date``; ``omitWhenMerged`` fields dropped;
   ``wholeListMerge`` arrays and arrays of non-objects replaced; arrays of objects merged by
-  ``id``, compared as strings, objects without ``id`` appended; empty objects and arrays
+  ``id`` (same value and type; ocdsmerge's handling of one id written once as a number and
+  once as a string depends on which fields repeat and is not reproduced), objects without
+  ``id`` appended; empty objects and arrays
   ignored; ``null`` removes a value but not an object already built; ``id`` of the compiled
   release ``"{ocid}-{date}"`` and ``tag`` ``["compiled"]``). The rules come from the OCDS for
   eForms profile's patched release schema, stored in ``readers/merge_rules.json`` with its
@@ -85,6 +87,13 @@ def _all_dicts(items: list[Any]) -> bool:
     return all(type(item) is dict for item in items)
 
 
+def _key(identifier: Any) -> Any:
+    """Identifier-merge key: ocdsmerge matches ids by value and type (2 and "2" differ)."""
+    if isinstance(identifier, (str, int, float)) or identifier is None:
+        return (type(identifier), identifier)
+    return (type(identifier), repr(identifier))
+
+
 class _Merger:
     """Merges release dicts into one compiled dict in place (no flattening)."""
 
@@ -93,7 +102,7 @@ class _Merger:
     def __init__(self, rules: MergeRules) -> None:
         self._rules = rules._rules
         # Per target list: identifier (as str) -> the merged object, for identifier merge.
-        self._children: dict[int, tuple[list[Any], dict[str, dict[str, Any]]]] = {}
+        self._children: dict[int, tuple[list[Any], dict[Any, dict[str, Any]]]] = {}
 
     def merge_object(
         self, target: dict[str, Any], source: Mapping[str, Any], path: tuple[str, ...]
@@ -145,13 +154,13 @@ class _Merger:
             index = {}
             for item in target:
                 if "id" in item:
-                    index[str(item["id"])] = item
+                    index[_key(item["id"])] = item
             self._children[id(target)] = (target, index)
         for item in source:
             if not item:
                 continue
             if "id" in item:
-                identifier = str(item["id"])
+                identifier = _key(item["id"])
                 existing = index.get(identifier)
                 if existing is None:
                     existing = {"id": item["id"]} if item["id"] is not None else {}

@@ -1,0 +1,170 @@
+"""The fast compile path equals ocdsmerge (the reference) on all real OCDS data."""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from greenprocure.errors import ValidationError
+from greenprocure.monitoring import Document, compile_releases, iter_documents, lot_rows
+from greenprocure.monitoring.compile import compile_releases_reference, unversion
+from greenprocure.monitoring.lots import compiled_documents
+
+# Every field the indicators read (see monitoring.lots): compared one by one below, and the
+# whole compiled release is compared too.
+INDICATOR_FIELDS = (
+    "ocid",
+    "date",
+    "buyer",
+    "parties",
+    "tender",
+    "awards",
+    "contracts",
+)
+
+
+def _groups(shared_data: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for path in sorted(shared_data.rglob("*.json")):
+        if "schema" in path.name or "extensions" in path.parts or "codelists" in path.parts:
+            continue
+        for item in iter_documents(path):
+            if isinstance(item, Document) and item.kind == "release":
+                groups[(str(path), item.ocid)].append(item.data)
+    return groups
+
+
+def test_fast_compile_equals_ocdsmerge_on_all_real_data(shared_data: Path) -> None:
+    schema = shared_data / "ocds/eforms-profile/release-schema.json"
+    groups = _groups(shared_data)
+    assert len(groups) >= 100
+    multi = 0
+    for key, releases in groups.items():
+        fast = compile_releases(copy.deepcopy(releases))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reference = compile_releases_reference(copy.deepcopy(releases), schema)
+        for field in INDICATOR_FIELDS:
+            assert fast.get(field) == reference.get(field), (key, field)
+        assert fast == reference, key
+        multi += len(releases) > 1
+    assert multi >= 5
+
+
+def test_merge_rules_by_hand(shared_data: Path) -> None:
+    first = {
+        "ocid": "ocds-x-1",
+        "id": "1",
+        "date": "2020-01-01T00:00:00Z",
+        "tag": ["tender"],
+        "tender": {
+            "title": "Buses",
+            "lots": [{"id": "1", "title": "A"}, {"id": "2", "title": "B"}],
+            "items": [{"id": "i", "classification": {"scheme": "CPV", "id": "34144910"}}],
+            "submissionMethod": ["electronicSubmission"],
+        },
+    }
+    second = {
+        "ocid": "ocds-x-1",
+        "id": "2",
+        "date": "2020-02-01T00:00:00Z",
+        "tag": ["award"],
+        "tender": {
+            "title": None,
+            "lots": [{"id": "2", "status": "complete"}, {"id": "3", "title": "C"}],
+            "items": [],
+        },
+        "awards": [{"id": "a", "relatedLots": ["2"], "value": {"amount": 5, "currency": "EUR"}}],
+    }
+    # Given in the wrong order on purpose: releases are sorted by date.
+    compiled = compile_releases([second, first])
+    assert compiled["id"] == "ocds-x-1-2020-02-01T00:00:00Z"
+    assert compiled["tag"] == ["compiled"]
+    assert "title" not in compiled["tender"]  # null removes a value
+    assert compiled["tender"]["lots"] == [
+        {"id": "1", "title": "A"},
+        {"id": "2", "title": "B", "status": "complete"},
+        {"id": "3", "title": "C"},
+    ]
+    assert len(compiled["tender"]["items"]) == 1  # an empty array changes nothing
+    assert compiled["awards"][0]["relatedLots"] == ["2"]
+    schema = shared_data / "ocds/eforms-profile/release-schema.json"
+    assert compiled == compile_releases_reference([second, first], schema)
+
+
+def test_release_without_date_cannot_be_compiled() -> None:
+    with pytest.raises(ValidationError):
+        compile_releases([{"ocid": "o", "id": "1"}, {"ocid": "o", "id": "2", "date": "2020"}])
+
+
+def test_unversion_takes_last_value() -> None:
+    versioned = {
+        "ocid": "o",
+        "tender": {
+            "status": [
+                {
+                    "releaseID": "1",
+                    "releaseDate": "d1",
+                    "releaseTag": ["tender"],
+                    "value": "active",
+                },
+                {
+                    "releaseID": "2",
+                    "releaseDate": "d2",
+                    "releaseTag": ["award"],
+                    "value": "complete",
+                },
+            ]
+        },
+    }
+    assert unversion(versioned) == {"ocid": "o", "tender": {"status": "complete"}}
+
+
+def _write_shuffled(path: Path, count: int) -> None:
+    import orjson
+
+    lines = []
+    for step in range(3):
+        for n in range(count):
+            release = {
+                "ocid": f"ocds-s-{n:05d}",
+                "id": f"{n}-{step}",
+                "date": f"2021-0{step + 1}-01T00:00:00Z",
+                "tag": ["tender"],
+                "tender": {"id": "t", "value": {"amount": float(n), "currency": "EUR"}},
+            }
+            if step == 2:
+                release["awards"] = [{"id": "a", "value": {"amount": 1.0, "currency": "EUR"}}]
+            lines.append(orjson.dumps(release))
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def test_spill_grouping_gives_the_same_compiled_releases(tmp_path: Path) -> None:
+    path = tmp_path / "shuffled.jsonl"
+    _write_shuffled(path, 400)
+    in_memory = {
+        d.ocid: d.data
+        for d in compiled_documents(iter_documents(path), memory_budget=10_000)
+        if isinstance(d, Document)
+    }
+    spilled = {
+        d.ocid: d.data
+        for d in compiled_documents(iter_documents(path), memory_budget=50)
+        if isinstance(d, Document)
+    }
+    assert len(in_memory) == 400
+    assert spilled == in_memory
+    assert in_memory["ocds-s-00007"]["awards"][0]["value"]["amount"] == 1.0
+
+
+def test_lot_rows_group_releases_spread_through_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "shuffled.jsonl"
+    _write_shuffled(path, 30)
+    rows = [r for r in lot_rows(path, memory_budget=20) if not hasattr(r, "reason")]
+    assert len(rows) == 30
+    assert all(r["awarded_value"] == 1.0 for r in rows)  # type: ignore[index]

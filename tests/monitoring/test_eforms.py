@@ -1,0 +1,148 @@
+"""eForms notices: hardened parsing, the OCDS-for-eForms mapping, green fields."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from greenprocure.errors import UnsafeInputError
+from greenprocure.monitoring import RecordError, iter_notices, lot_rows
+from greenprocure.monitoring.readers import parse_notice
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<ContractNotice>&lol3;</ContractNotice>
+"""
+
+EXTERNAL = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<ContractNotice>&xxe;</ContractNotice>
+"""
+
+
+@pytest.mark.parametrize("content", [BILLION_LAUGHS, EXTERNAL])
+def test_hostile_xml_is_refused_naming_the_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "hostile.xml"
+    path.write_bytes(content)
+    with pytest.raises(UnsafeInputError) as caught:
+        parse_notice(path)
+    assert caught.value.file == str(path)
+    (error,) = list(iter_notices(path))
+    assert isinstance(error, RecordError)
+    assert error.file == str(path)
+    assert "refused" in error.reason
+
+
+def test_malformed_xml_is_a_record_error(tmp_path: Path) -> None:
+    path = tmp_path / "cut.xml"
+    path.write_bytes(b"<ContractNotice><cbc:ID>")
+    (error,) = list(lot_rows(path))
+    assert isinstance(error, RecordError)
+    assert "malformed XML" in error.reason
+
+
+def test_every_real_notice_reads_without_a_crash(shared_data: Path) -> None:
+    files = sorted((shared_data / "eforms").rglob("*.xml"))
+    assert len(files) > 180
+    kinds: Counter[str] = Counter()
+    for path in files:
+        for item in lot_rows(path):
+            kinds["error" if isinstance(item, RecordError) else "row"] += 1
+    assert kinds["row"] > 400
+
+
+def test_100_lots_are_all_green_with_climate_change_mitigation(shared_data: Path) -> None:
+    rows = list(lot_rows(shared_data / "eforms/sdk-examples/cn_24_maximal_100_lots.xml"))
+    assert len(rows) == 100
+    assert not any(isinstance(row, RecordError) for row in rows)
+    for row in rows:
+        assert not isinstance(row, RecordError)
+        assert row["is_green"]
+        assert "environmental.climateChangeMitigation" in row["goals"]
+        assert row["source_kind"] == "eforms"
+    assert len({row["lot_id"] for row in rows if not isinstance(row, RecordError)}) == 100
+
+
+def test_furniture_notices_marked_none_are_not_green(shared_data: Path) -> None:
+    folder = shared_data / "eforms/furniture-notices"
+    checked = 0
+    for path in sorted(folder.glob("*.xml")):
+        text = path.read_text(encoding="utf-8")
+        marked_none = 'listName="strategic-procurement">none<' in text
+        green_codes = any(
+            f'listName="{name}">' in text and f'listName="{name}">none<' not in text
+            for name in ("environmental-impact", "gpp-criteria")
+        )
+        if not marked_none or green_codes:
+            continue
+        rows = [r for r in lot_rows(path) if not isinstance(r, RecordError)]
+        assert rows, path
+        assert not any(row["is_green"] for row in rows), path
+        checked += 1
+    assert checked == 3  # 00154896_2025, 00155175_2025, german_furniture
+    (positive,) = [
+        r for r in lot_rows(folder / "test_notice.xml") if not isinstance(r, RecordError)
+    ]
+    assert positive["is_green"]
+    assert positive["goals"] == ["environmental.circularEconomy"]
+
+
+def test_clean_vehicles_fields(shared_data: Path) -> None:
+    rows = [
+        r
+        for r in lot_rows(shared_data / "eforms/sdk-examples/can_24_maximal.xml")
+        if not isinstance(r, RecordError)
+    ]
+    first = rows[0]
+    assert first["lot_id"] == "LOT-0001"
+    assert first["cvd"] is True
+    assert first["cvd_contract_type"] == "oth-serv-contr"
+    assert "tender/lots/0/coveredBy=EU-CVD" in first["evidence"]
+    assert first["country"] == "LU"  # LUX in eForms, alpha-2 in OCDS
+    assert first["awarded_currency"] == "EUR"
+
+
+def _green_summary(rows: list[object]) -> dict[str, set[tuple[object, ...]]]:
+    out: dict[str, set[tuple[object, ...]]] = {}
+    for row in rows:
+        if isinstance(row, RecordError):
+            continue
+        assert isinstance(row, dict)
+        specific = tuple(sorted(g for g in row["goals"] if "." in g))
+        out.setdefault(row["lot_id"], set()).add(
+            (row["is_green"], specific, row["cvd"], row["cvd_contract_type"])
+        )
+    return out
+
+
+def test_notices_and_their_ocds_conversions_agree(shared_data: Path) -> None:
+    """Same green result per lot from the XML and from the converter's OCDS releases.
+
+    The generic goal ``environmental`` (from BT-06 ``env-imp``) is left out of the comparison:
+    the converter attaches BT-06 to the wrong sustainability object in ``can_24_maximal``
+    (it adds the BT-06 strategies to the social goal and drops ``environmental``), while this
+    reader follows the mapping guidance. Greenness and the specific goals agree.
+    """
+    base = shared_data / "eforms/ted-doffin"
+    pairs = 0
+    green_pairs = 0
+    for xml in sorted((base / "xml").glob("*.xml")):
+        releases = sorted((base / "ocds").glob(f"{xml.stem}_release_*.json"))
+        if not releases:
+            continue
+        from_xml = _green_summary(list(lot_rows(xml)))
+        from_ocds: dict[str, set[tuple[object, ...]]] = {}
+        for release in releases:
+            for lot, found in _green_summary(list(lot_rows(release))).items():
+                from_ocds.setdefault(lot, set()).update(found)
+        assert from_xml == from_ocds, xml.name
+        pairs += 1
+        green_pairs += any(v[0] for values in from_xml.values() for v in values)
+    assert pairs >= 85
+    assert green_pairs >= 2
