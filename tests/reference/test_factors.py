@@ -189,3 +189,22 @@ def test_pinning_versions() -> None:
     assert "1.0.0" in available_datasets()["grid"]
     with pytest.raises(DatasetVersionError, match=r"available: 1\.0\.0"):
         ReferenceLibrary(pins={"grid": "9.9.9"})
+
+
+def test_more_grid_and_carbon_spot_checks() -> None:
+    assert grid_factor("KR", 2023).value == 0.4173
+    assert grid_factor("KR", 2022).value == 0.4312  # single year preferred to 2020-2022 mean
+    assert grid_factor("EU27", 2018, basis="generation").value == 0.281
+    mn = grid_factor("MN", 2022, basis="lifecycle")
+    assert mn.value == 0.7718
+    assert "SECONDARY" in mn.note
+    with pytest.raises(FactorNotFoundError, match=r"available bases: lifecycle \(2022\)"):
+        grid_factor("JP", 2022)
+    with pytest.raises(FactorNotFoundError, match="available: 2021-2023"):
+        grid_factor("CN", 2019)
+    assert carbon_price("eu_ets", 2023).value == 83.66
+    assert carbon_price("EU ETS", 2022).value == 80.32
+    with pytest.raises(FactorNotFoundError, match="give one of: 2020, 2021"):
+        carbon_price("eu_ets")
+    with pytest.raises(FactorNotFoundError, match="available: 2020"):
+        carbon_price("eu_ets", 2019)

@@ -8,6 +8,9 @@ Bases (column ``basis`` of the ``grid`` data package):
     what GHG Protocol location-based Scope 2 reporting uses.
 ``location_td``
     The same including transmission and distribution losses (where the authority publishes it).
+``generation``
+    Emissions per kWh generated, as published by a statistical or environment agency (EEA for
+    the EU27, EIA for the US): a production-side intensity, without imports or losses.
 ``lifecycle``
     A secondary, clearly labelled source (Ember, via the Green Web Foundation's co2.js):
     life-cycle intensity of generation, used where no official factor exists.
@@ -26,7 +29,7 @@ from greenprocure.reference.model import Factor
 __all__ = ["GRID_BASES", "grid_factor", "grid_regions"]
 
 #: The bases a grid factor can have.
-GRID_BASES: tuple[str, ...] = ("location", "location_td", "lifecycle")
+GRID_BASES: tuple[str, ...] = ("location", "location_td", "generation", "lifecycle")
 
 _ALIASES = {"UK": "GB", "EU": "EU27", "EU-27": "EU27"}
 
@@ -46,7 +49,18 @@ def grid_regions(library: ReferenceLibrary | None = None) -> list[str]:
 
 
 def _years(factors: list[Factor]) -> str:
-    return ", ".join(sorted({f.period for f in factors if f.period})) or "-"
+    """The periods of ``factors``, consecutive single years joined: ``2019-2022, 2020-2022``."""
+    singles = sorted(
+        {y for f in factors if (y := f.period_start) is not None and y == f.period_end}
+    )
+    spans = sorted({f.period for f in factors if f.period and f.period_start != f.period_end})
+    runs: list[str] = []
+    for year in singles:
+        if runs and runs[-1].split("-")[-1] == str(year - 1):
+            runs[-1] = f"{runs[-1].split('-')[0]}-{year}"
+        else:
+            runs.append(str(year))
+    return ", ".join(runs + spans) or "-"
 
 
 def grid_factor(
