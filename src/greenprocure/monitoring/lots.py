@@ -37,7 +37,13 @@ from greenprocure.monitoring.readers import Document, iter_documents, iter_notic
 from greenprocure.monitoring.rows import LotRow, RecordError
 from greenprocure.reference.library import ReferenceLibrary
 
-__all__ = ["compiled_documents", "is_eforms_path", "lot_rows", "rows_from_compiled"]
+__all__ = [
+    "compiled_documents",
+    "country_names",
+    "is_eforms_path",
+    "lot_rows",
+    "rows_from_compiled",
+]
 
 _DEFAULT_BUDGET = 20_000
 _BUCKETS = 32
@@ -266,7 +272,8 @@ def _cpv_of(items: Iterable[Any], lot_id: str | None) -> str | None:
 
 
 @cache
-def _country_names() -> dict[str, str]:
+def country_names() -> dict[str, str]:
+    """Country names (casefolded, in 13 languages, from CLDR via Babel) -> ISO 3166 alpha-2."""
     from babel import Locale
 
     names: dict[str, str] = {}
@@ -287,7 +294,7 @@ def _country(address: Any) -> str | None:
     if name:
         if len(name) == 2 and name.isalpha():
             return name.upper()
-        return _country_names().get(name.casefold())
+        return country_names().get(name.casefold())
     return None
 
 

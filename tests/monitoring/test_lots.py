@@ -1,0 +1,128 @@
+"""Lot rows: money attribution through relatedLots and awardID, currency, bad records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from greenprocure.monitoring import LOT_COLUMNS, RecordError, lot_rows
+from greenprocure.monitoring.currency import CurrencyConverter
+from greenprocure.monitoring.lots import rows_from_compiled
+
+
+def _release(**extra: Any) -> dict[str, Any]:
+    return {
+        "ocid": "ocds-t-1",
+        "id": "1",
+        "date": "2022-05-01T00:00:00Z",
+        "tag": ["compiled"],
+        "buyer": {"id": "B1", "name": "City"},
+        "parties": [{"id": "B1", "roles": ["buyer"], "address": {"countryName": "Norway"}}],
+        **extra,
+    }
+
+
+def _rows(release: dict[str, Any]) -> list[dict[str, Any]] | RecordError:
+    result = rows_from_compiled(release, "f.json", "line 1", CurrencyConverter("EUR"))
+    return result if isinstance(result, RecordError) else [dict(r) for r in result]
+
+
+def test_money_attributed_through_related_lots_and_award_id() -> None:
+    release = _release(
+        tender={
+            "procurementMethod": "open",
+            "lots": [
+                {"id": "L1", "sustainability": [{"goal": "environmental.energyEfficiency"}]},
+                {"id": "L2", "value": {"amount": 50.0, "currency": "EUR"}},
+            ],
+            "items": [
+                {
+                    "id": "1",
+                    "relatedLot": "L2",
+                    "classification": {"scheme": "CPV", "id": "09310000-5"},
+                }
+            ],
+        },
+        awards=[
+            {
+                "id": "A1",
+                "status": "active",
+                "relatedLots": ["L1"],
+                "date": "2022-06-02",
+                "value": {"amount": 100.0, "currency": "EUR"},
+            },
+            {
+                "id": "A2",
+                "status": "active",
+                "relatedLots": ["L1", "L2"],
+                "value": {"amount": 40.0, "currency": "EUR"},
+            },
+            {
+                "id": "A3",
+                "status": "cancelled",
+                "relatedLots": ["L2"],
+                "value": {"amount": 999.0, "currency": "EUR"},
+            },
+        ],
+        contracts=[{"id": "C1", "awardID": "A1", "value": {"amount": 90.0, "currency": "EUR"}}],
+    )
+    rows = _rows(release)
+    assert not isinstance(rows, RecordError)
+    first, second = rows
+    assert list(first) == [name for name, _ in LOT_COLUMNS]
+    # Hand computation: L1 = 100 + 40/2 = 120; L2 = 40/2 = 20 (A3 cancelled).
+    assert (first["awarded_value"], second["awarded_value"]) == (120.0, 20.0)
+    assert (first["contracted_value"], second["contracted_value"]) == (90.0, None)
+    assert first["is_green"]
+    assert not second["is_green"]
+    assert first["date"].isoformat() == "2022-06-02"  # award date first
+    assert (second["cpv"], second["cpv2"], second["cpv3"]) == ("09310000", "09", "093")
+    assert first["country"] == "NO"
+    assert second["estimated_value_rc"] == 50.0
+    assert (first["reporting_currency"], first["fx_note"]) == ("EUR", None)
+
+
+def test_tender_without_lots_is_its_own_lot() -> None:
+    rows = _rows(
+        _release(
+            tender={"value": {"amount": 10, "currency": "EUR"}},
+            awards=[{"id": "A", "value": {"amount": 8, "currency": "EUR"}}],
+        )
+    )
+    assert not isinstance(rows, RecordError)
+    (row,) = rows
+    assert row["lot_id"] == ""
+    assert row["awarded_value"] == 8.0
+
+
+def test_unknown_currency_is_a_record_error() -> None:
+    result = _rows(_release(tender={"value": {"amount": 10, "currency": "XQZ"}}))
+    assert isinstance(result, RecordError)
+    assert result.ocid == "ocds-t-1"
+    assert "XQZ" in result.reason
+
+
+def test_schema_breaking_value_names_the_field() -> None:
+    result = _rows(_release(awards=[{"id": "A", "value": {"amount": "lots", "currency": "EUR"}}]))
+    assert isinstance(result, RecordError)
+    assert "awards/0/value/amount" in result.reason
+
+
+def test_real_ocds_files_give_rows(shared_data: Path) -> None:
+    rows = list(lot_rows(shared_data / "ocds/realdata/release-package-1.json"))
+    (row,) = rows
+    assert not isinstance(row, RecordError)
+    assert row["ocid"] == "OCDS-87SD3T-AD-SF-DRM-063-2015"
+    assert row["country"] == "MX"
+    assert row["awarded_currency"] == "MXN"
+    assert not row["is_green"]
+
+
+def test_bad_line_reported_other_lines_kept(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    good = _release(tender={"value": {"amount": 1, "currency": "EUR"}})
+    path.write_bytes(orjson.dumps(good) + b"\n{broken\n")
+    items = list(lot_rows(path))
+    assert [type(i).__name__ for i in items] == ["dict", "RecordError"]
