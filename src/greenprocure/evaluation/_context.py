@@ -140,7 +140,7 @@ class Context:
             number = float(value)
             if money:
                 number *= self.rate(bid)
-            elif unit and found.unit and found.unit != unit:
+            elif unit and found.unit is not None and found.unit != unit:
                 try:
                     scale, offset = linear_factor(found.unit, unit)
                 except UnitError as exc:

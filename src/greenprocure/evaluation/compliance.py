@@ -98,7 +98,7 @@ def _check_one(ctx: Context, req: Requirement) -> list[RequirementCheck]:
         message: Message | None = None
         if value is not None:
             passed = _compare(req, value, ctx, i)
-            verified = "declared value"
+            verified, evidence = "declared", ""
             if not passed:
                 message = Message(
                     _FAILED,
@@ -111,9 +111,9 @@ def _check_one(ctx: Context, req: Requirement) -> list[RequirementCheck]:
                     },
                 )
         elif certs and certs[i] is not None:
-            passed, verified = True, f"certificate {_cert_text(certs[i])}"
+            passed, verified, evidence = True, "certificate", _cert_text(certs[i])
         elif req.or_equivalent and bid.equivalence_dossier:
-            passed, verified = True, "equivalence dossier"
+            passed, verified, evidence = True, "equivalence", ""
             message = Message(_EQUIVALENT, {"requirement": req.id})
         elif req.parameter is not None and not req.accepted_certificates:
             raise ValidationError(
@@ -122,7 +122,7 @@ def _check_one(ctx: Context, req: Requirement) -> list[RequirementCheck]:
                 parameter=req.parameter,
             )
         else:
-            passed, verified = False, ""
+            passed, verified, evidence = False, "", ""
             stale = _invalid_cert(ctx, i, req.accepted_certificates)
             if stale is not None:
                 message = Message(
@@ -154,6 +154,7 @@ def _check_one(ctx: Context, req: Requirement) -> list[RequirementCheck]:
                 threshold=req.threshold,
                 unit=req.unit,
                 verified_by=verified,
+                evidence=evidence,
                 message=message,
             )
         )

@@ -217,7 +217,7 @@ def _evaluate_lot(
         cost = prices + cvd.total * cvd.quantity - discount
     quality_arrays = None
     quality = points.copy()
-    if award.method == "meat":
+    if award.method == "meat" and m:
         valid = np.ones(m)
         quality_arrays = score_criteria(ctx2, award.criteria, valid, {})
         quality = quality_arrays.scores.sum(axis=1) + points

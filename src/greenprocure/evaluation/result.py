@@ -42,7 +42,10 @@ def _plain(value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """A translatable message: an English msgid with ``{placeholders}`` and its values."""
+    """A translatable message: an English msgid with ``{placeholders}`` and its values.
+
+    A value may itself be a :class:`Message` (e.g. the name of a rule); it is translated too.
+    """
 
     template: str
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -51,14 +54,16 @@ class Message:
         """The message in the current language."""
         from greenprocure.i18n import gettext
 
+        params = {k: v.text() if isinstance(v, Message) else v for k, v in self.params.items()}
         try:
-            return gettext(self.template).format(**self.params)
+            return gettext(self.template).format(**params)
         except (KeyError, IndexError, ValueError):
             return self.template
 
     def __str__(self) -> str:
+        params = {k: str(v) if isinstance(v, Message) else v for k, v in self.params.items()}
         try:
-            return self.template.format(**self.params)
+            return self.template.format(**params)
         except (KeyError, IndexError, ValueError):
             return self.template
 
@@ -95,7 +100,12 @@ class SourceUsed:
 
 @dataclass(frozen=True, slots=True)
 class RequirementCheck:
-    """The outcome of one requirement for one bid, and how it was verified."""
+    """The outcome of one requirement for one bid, and how it was verified.
+
+    ``verified_by`` is a code: ``declared`` (the declared value was compared), ``certificate``
+    (an accepted certificate valid on the tender date; ``evidence`` names it), ``equivalence``
+    (an equivalence dossier, flagged for the committee) or empty when it failed.
+    """
 
     requirement: str
     passed: bool
@@ -105,6 +115,7 @@ class RequirementCheck:
     unit: str | None
     verified_by: str
     message: Message | None = None
+    evidence: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,6 +126,7 @@ class RequirementCheck:
             "threshold": self.threshold,
             "unit": self.unit,
             "verified_by": self.verified_by,
+            "evidence": self.evidence,
             "message": self.message.to_dict() if self.message else None,
         }
 

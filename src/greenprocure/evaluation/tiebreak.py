@@ -78,6 +78,6 @@ def rank_order(
         (k for k in range(1, len(keys)) if keys[k][first] != keys[k][runner]), len(keys) - 1
     )
     message = Message(
-        _TIE, {"bids": ", ".join(bids[i].id for i in tied), "rule": _RULES[decided - 1]}
+        _TIE, {"bids": ", ".join(bids[i].id for i in tied), "rule": Message(_RULES[decided - 1])}
     )
     return order, message

@@ -1,0 +1,421 @@
+"""Evaluation engine: invalid input, tie-break, formulas, LCC details, sensitivity."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+
+from greenprocure.errors import UnitError, ValidationError
+from greenprocure.evaluation import (
+    Bid,
+    EvaluationResult,
+    evaluate,
+    parse_bids,
+    parse_tender,
+    tender_json_schema,
+)
+from greenprocure.i18n import use_language
+
+BASE: dict[str, Any] = {
+    "title": "Test",
+    "buyer": "Buyer",
+    "country": "CN",
+    "currency": "CNY",
+    "date": "2024-06-01",
+}
+
+
+def _tender(**extra: Any) -> dict[str, Any]:
+    data = copy.deepcopy(BASE)
+    data.update(extra)
+    return data
+
+
+def _run(data: dict[str, Any]) -> EvaluationResult:
+    return evaluate(parse_tender(data))
+
+
+def test_negative_price_names_bid_and_field() -> None:
+    data = _tender(bids=[{"id": "B1", "bidder": "x", "price": -5}])
+    with pytest.raises(ValidationError) as info:
+        _run(data)
+    assert info.value.record == "B1"
+    assert info.value.field == "price"
+    assert "B1" in str(info.value)
+
+
+def test_missing_parameter_names_bid_and_field() -> None:
+    data = _tender(
+        requirements=[{"id": "gwp", "parameter": "gwp", "operator": "<=", "threshold": 750}],
+        bids=[
+            {"id": "A", "bidder": "a", "price": 5, "parameters": {"gwp": 675}},
+            {"id": "B", "bidder": "b", "price": 6},
+        ],
+    )
+    with pytest.raises(ValidationError) as info:
+        _run(data)
+    assert (info.value.record, info.value.field) == ("B", "gwp")
+
+
+def test_unknown_unit_names_bid() -> None:
+    data = _tender(
+        requirements=[
+            {"id": "e", "parameter": "energy", "operator": "<=", "threshold": 5, "unit": "kWh"}
+        ],
+        bids=[
+            {
+                "id": "A",
+                "bidder": "a",
+                "price": 5,
+                "parameters": {"energy": {"value": 3, "unit": "florps"}},
+            }
+        ],
+    )
+    with pytest.raises(UnitError) as info:
+        _run(data)
+    assert info.value.record == "A"
+    assert info.value.field == "energy"
+
+
+def test_wrong_dimension_is_a_unit_error() -> None:
+    data = _tender(
+        requirements=[
+            {"id": "e", "parameter": "energy", "operator": "<=", "threshold": 5, "unit": "kWh"}
+        ],
+        bids=[
+            {
+                "id": "A",
+                "bidder": "a",
+                "price": 5,
+                "parameters": {"energy": {"value": 3, "unit": "kg"}},
+            }
+        ],
+    )
+    with pytest.raises(UnitError):
+        _run(data)
+
+
+def test_currency_without_rate_names_bid_and_field() -> None:
+    data = _tender(bids=[{"id": "A", "bidder": "a", "price": 5, "currency": "XTS"}])
+    with pytest.raises(ValidationError) as info:
+        _run(data)
+    assert (info.value.record, info.value.field) == ("A", "currency")
+
+
+def test_foreign_currency_is_converted_with_a_cited_rate() -> None:
+    data = _tender(
+        currency="EUR",
+        country="NL",
+        date="2023-05-01",
+        bids=[
+            {"id": "A", "bidder": "a", "price": 100, "currency": "USD"},
+            {"id": "B", "bidder": "b", "price": 100},
+        ],
+    )
+    result = _run(data)
+    a = result.lot("1").bid("A")
+    assert 0 < a.contract_price < 150
+    assert a.contract_price != 100
+    rates = [s for s in result.sources if s.name.startswith("exchange rate USD/EUR")]
+    assert rates
+    assert rates[0].factor is not None
+    assert rates[0].factor["source"]["url"]
+
+
+def test_cvd_override_outside_directive_range_is_rejected() -> None:
+    data = _tender(
+        currency="EUR",
+        award={"method": "lowest_cost"},
+        cvd={"category": "M1", "petrol_price": 0.55, "diesel_price": 0.6, "co2_cost": 0.05},
+        bids=[
+            {
+                "id": "E",
+                "bidder": "e",
+                "price": 1,
+                "parameters": {
+                    "fuel": "electricity",
+                    "fuel_consumption": {"value": 15, "unit": "kWh/(100 km)"},
+                },
+            }
+        ],
+    )
+    with pytest.raises(ValidationError) as info:
+        _run(data)
+    assert info.value.field == "cvd.co2_cost"
+    assert "0.03" in str(info.value)
+    assert "0.04" in str(info.value)
+
+
+def test_tie_broken_by_submission_time_and_reported() -> None:
+    data = _tender(
+        bids=[
+            {"id": "late", "bidder": "a", "price": 100, "submitted_at": "2024-05-02T10:00:00"},
+            {"id": "early", "bidder": "b", "price": 100, "submitted_at": "2024-05-01T10:00:00"},
+            {"id": "dear", "bidder": "c", "price": 101},
+        ]
+    )
+    lot = _run(data).lot("1")
+    assert lot.ranking == ("early", "late", "dear")
+    assert lot.tie_break is not None
+    assert "earlier submission" in str(lot.tie_break)
+    with use_language("zh"):
+        assert "提交" in lot.tie_break.text()
+
+
+def test_linear_formula_with_reference_value() -> None:
+    data = _tender(
+        award={
+            "method": "meat",
+            "price_weight": 50,
+            "formula": {"name": "linear", "reference": "value", "reference_value": 200},
+            "criteria": [{"id": "q", "weight": 50, "kind": "points", "parameter": "q"}],
+        },
+        bids=[
+            {"id": "A", "bidder": "a", "price": 100, "parameters": {"q": 4}},
+            {"id": "B", "bidder": "b", "price": 150, "parameters": {"q": 10}},
+        ],
+    )
+    lot = _run(data).lot("1")
+    assert lot.bid("A").price_score == pytest.approx(50.0)
+    assert lot.bid("A").total_score == pytest.approx(70.0)
+    assert lot.bid("B").price_score == pytest.approx(25.0)  # (200-150)/(200-100) x 50
+    assert lot.bid("B").total_score == pytest.approx(75.0)
+    assert lot.ranking == ("B", "A")
+
+
+def test_price_per_quality_point_ranks_lowest_ratio_first() -> None:
+    data = _tender(
+        award={
+            "method": "meat",
+            "formula": {"name": "price_per_point"},
+            "criteria": [{"id": "q", "weight": 100, "kind": "points", "parameter": "q"}],
+        },
+        bids=[
+            {"id": "A", "bidder": "a", "price": 100, "parameters": {"q": 5}},  # 100/50 = 2
+            {"id": "B", "bidder": "b", "price": 180, "parameters": {"q": 10}},  # 180/100 = 1.8
+        ],
+    )
+    lot = _run(data).lot("1")
+    assert lot.ranking == ("B", "A")
+    assert lot.bid("B").total_score == pytest.approx(1.8)
+    assert lot.score_basis == "ratio"
+
+
+def test_power_hours_load_gives_energy() -> None:
+    data = _tender(
+        award={"method": "lowest_cost"},
+        lcc={
+            "lifetime_years": 2,
+            "electricity_price": 1.0,
+            "hours_per_year": 1000,
+            "load_factor": 0.5,
+        },
+        bids=[
+            {
+                "id": "A",
+                "bidder": "a",
+                "price": 10,
+                "parameters": {"power": {"value": 100, "unit": "W"}},
+            },
+            {
+                "id": "B",
+                "bidder": "b",
+                "price": 10,
+                "parameters": {"energy_per_year": {"value": 60, "unit": "kWh"}},
+            },
+        ],
+    )
+    lot = _run(data).lot("1")
+    a = lot.bid("A").lcc
+    assert a is not None
+    assert a.cash_flows["energy"] == pytest.approx((0.0, 50.0, 50.0))  # 0.1 kW x 1000 h x 0.5
+    assert lot.ranking == ("A", "B")
+
+
+def test_optional_money_parameter_missing_for_one_bid_is_an_error() -> None:
+    data = _tender(
+        award={"method": "lowest_cost"},
+        lcc={"lifetime_years": 2},
+        bids=[
+            {"id": "A", "bidder": "a", "price": 10, "parameters": {"maintenance_per_year": 1}},
+            {"id": "B", "bidder": "b", "price": 10},
+        ],
+    )
+    with pytest.raises(ValidationError) as info:
+        _run(data)
+    assert (info.value.record, info.value.field) == ("B", "maintenance_per_year")
+
+
+def test_lowest_cost_without_costing_is_a_tender_error() -> None:
+    data = _tender(award={"method": "lowest_cost"}, bids=[{"id": "A", "bidder": "a", "price": 1}])
+    with pytest.raises(ValidationError) as info:
+        _run(data)
+    assert info.value.field == "award.method"
+
+
+def test_criterion_minimum_excludes_with_reason() -> None:
+    data = _tender(
+        award={
+            "method": "meat",
+            "price_weight": 50,
+            "criteria": [
+                {"id": "rc", "weight": 50, "parameter": "recycled", "unit": "%", "minimum": 30}
+            ],
+        },
+        bids=[
+            {
+                "id": "A",
+                "bidder": "a",
+                "price": 100,
+                "parameters": {"recycled": {"value": 20, "unit": "%"}},
+            },
+            {
+                "id": "B",
+                "bidder": "b",
+                "price": 120,
+                "parameters": {"recycled": {"value": 0.4, "unit": ""}},
+            },
+        ],
+    )
+    lot = _run(data).lot("1")
+    assert lot.ranking == ("B",)
+    assert lot.bid("B").criteria[0].raw == pytest.approx(40.0)
+    excluded = lot.bid("A")
+    assert excluded.excluded
+    assert "minimum" in str(excluded.exclusions[0])
+
+
+def test_ladder_level_not_on_scale_is_an_error() -> None:
+    data = _tender(
+        mechanisms=[{"type": "co2_ladder", "preset": "skao_v4_percent"}],
+        bids=[{"id": "A", "bidder": "a", "price": 10, "co2_ladder_level": 5}],
+    )
+    with pytest.raises(ValidationError) as info:
+        _run(data)
+    assert info.value.field == "co2_ladder_level"
+
+
+def test_ladder_fixed_amount_and_points() -> None:
+    amount = _tender(
+        currency="EUR",
+        mechanisms=[{"type": "co2_ladder", "preset": "skao_v4_amount"}],
+        bids=[
+            {"id": "A", "bidder": "a", "price": 1_000_000, "co2_ladder_level": 2},
+            {"id": "B", "bidder": "b", "price": 950_000},
+        ],
+    )
+    lot = _run(amount).lot("1")
+    assert lot.bid("A").evaluated_price == pytest.approx(900_000)
+    assert lot.ranking == ("A", "B")
+    points = _tender(
+        mechanisms=[{"type": "co2_ladder", "preset": "skao_v4_points"}],
+        award={
+            "method": "meat",
+            "price_weight": 400,
+            "criteria": [{"id": "q", "weight": 100, "kind": "points", "parameter": "q"}],
+        },
+        bids=[
+            {"id": "A", "bidder": "a", "price": 10, "co2_ladder_level": 3, "parameters": {"q": 10}}
+        ],
+    )
+    bid = _run(points).lot("1").bid("A")
+    assert bid.quality_score == pytest.approx(100 + 150)
+    assert bid.adjustments[0].points == 150
+
+
+def _brute_force_winner(fractions: np.ndarray, weights: np.ndarray, j: int, x: float) -> int:
+    total = weights.sum()
+    w = weights * (total - x) / (total - weights[j])
+    w[j] = x
+    return int(np.argmax(fractions @ w))
+
+
+def test_sensitivity_bounds_match_brute_force() -> None:
+    rng = np.random.default_rng(7)
+    bids = []
+    for i in range(6):
+        bids.append(
+            {
+                "id": f"B{i}",
+                "bidder": f"b{i}",
+                "price": float(rng.uniform(80, 120)),
+                "parameters": {"e": float(rng.uniform(100, 200)), "s": float(rng.uniform(0, 10))},
+            }
+        )
+    data = _tender(
+        award={
+            "method": "meat",
+            "price_weight": 50,
+            "criteria": [
+                {"id": "e", "weight": 30, "parameter": "e", "better": "lower"},
+                {"id": "s", "weight": 20, "kind": "points", "parameter": "s"},
+            ],
+        },
+        bids=bids,
+    )
+    lot = _run(data).lot("1")
+    winner = lot.winner
+    rows = [lot.bid(f"B{i}") for i in range(6)]
+    fractions = np.array(
+        [[r.price_score / 50, r.criteria[0].score / 30, r.criteria[1].score / 20] for r in rows]
+    )
+    weights = np.array([50.0, 30.0, 20.0])
+    for j, interval in enumerate(lot.sensitivity):
+        low = interval.low if interval.low is not None else 0.0
+        high = interval.high if interval.high is not None else 100.0
+        assert low <= weights[j] <= high
+        for x in np.linspace(low, high, 7)[1:-1]:
+            assert f"B{_brute_force_winner(fractions, weights, j, x)}" == winner
+        if interval.high is not None:
+            assert f"B{_brute_force_winner(fractions, weights, j, high + 1e-6)}" != winner
+        if interval.low is not None:
+            assert f"B{_brute_force_winner(fractions, weights, j, low - 1e-6)}" != winner
+
+
+def test_result_to_dict_is_json_ready_and_states_contract_price_note() -> None:
+    import json
+
+    data = _tender(
+        mechanisms=[{"type": "co2_ladder"}],
+        bids=[{"id": "A", "bidder": "a", "price": 10, "co2_ladder_level": 1}],
+    )
+    result = _run(data)
+    text = json.dumps(result.to_dict())
+    assert "contract price" in text
+    assert result.to_dict()["lots"][0]["bids"][0]["adjustments"][0]["percent"] == 1
+
+
+def test_json_schema_and_parse_bids() -> None:
+    schema = tender_json_schema()
+    assert "award" in schema["properties"]
+    assert "$defs" in schema
+    bids = parse_bids([{"id": "A", "bidder": "a", "price": 1, "parameters": {"x": 2}}])
+    assert isinstance(bids[0], Bid)
+    with pytest.raises(ValidationError) as info:
+        parse_bids([{"id": "Z", "bidder": "a", "price": "cheap"}], file="bids.csv")
+    assert (info.value.file, info.value.record, info.value.field) == ("bids.csv", "Z", "price")
+
+
+def test_excluded_bid_may_lack_cost_data() -> None:
+    data = _tender(
+        award={"method": "lowest_cost"},
+        lcc={"lifetime_years": 1, "electricity_price": 0.1},
+        requirements=[{"id": "cert", "accepted_certificates": ["korea-eco-label"]}],
+        bids=[
+            {
+                "id": "A",
+                "bidder": "a",
+                "price": 10,
+                "parameters": {"energy_per_year": 5},
+                "certificates": [{"scheme": "korea-eco-label", "valid_to": "2030-01-01"}],
+            },
+            {"id": "B", "bidder": "b", "price": 5},
+        ],
+    )
+    lot = _run(data).lot("1")
+    assert lot.ranking == ("A",)
+    assert lot.bid("B").excluded
+    assert "korea-eco-label" in str(lot.bid("B").exclusions[0])
