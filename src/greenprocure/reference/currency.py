@@ -90,8 +90,8 @@ def _per_base(code: str, year: int, library: ReferenceLibrary) -> _PerBase | Non
     for row in rows:
         if row.period_start is not None and row.period_start <= year <= (row.period_end or year):
             if row.unit.split("/", 1)[0] == code:
-                return _PerBase(row.value, row, f"{row.value:g} {row.unit}")
-            return _PerBase(1.0 / row.value, row, f"1 / {row.value:g} {row.unit}")
+                return _PerBase(row.value, row, f"{row.value:.10g} {row.unit}")
+            return _PerBase(1.0 / row.value, row, f"1 / {row.value:.10g} {row.unit}")
     raise FactorNotFoundError(
         N_("no exchange rate for {currency} in {year}; available: {available}"),
         currency=code,
