@@ -87,9 +87,9 @@ def build_app() -> typer.Typer:
     ) -> None:
         """Root options."""
 
-    from greenprocure.cli import factors, monitor
+    from greenprocure.cli import evaluate, factors, monitor
 
-    for group in (factors, monitor):
+    for group in (factors, monitor, evaluate):
         group.register(app)
     return app
 

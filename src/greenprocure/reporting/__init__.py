@@ -7,6 +7,9 @@ Reporting knows result objects, never how they were computed. The shared base:
   ``quantity`` filters;
 - :func:`chart_svg` turns an Altair chart into inline SVG (offline, self-contained HTML);
 - ``docx_tools`` and ``xlsx_tools`` hold the Word and Excel helpers.
+
+Reports: :func:`evaluation_html`, :func:`evaluation_docx`, :func:`evaluation_xlsx` render an
+:class:`~greenprocure.evaluation.EvaluationResult` (the award report).
 """
 
 from greenprocure.reporting.charts import chart_svg
@@ -16,6 +19,9 @@ from greenprocure.reporting.docx_tools import (
     document_bytes,
     new_document,
 )
+from greenprocure.reporting.evaluation_docx import evaluation_docx
+from greenprocure.reporting.evaluation_html import evaluation_html
+from greenprocure.reporting.evaluation_xlsx import evaluation_xlsx
 from greenprocure.reporting.html import HTML_LANG, environment, render_html, translate
 from greenprocure.reporting.xlsx_tools import (
     add_sheet,
@@ -33,6 +39,9 @@ __all__ = [
     "chart_svg",
     "document_bytes",
     "environment",
+    "evaluation_docx",
+    "evaluation_html",
+    "evaluation_xlsx",
     "new_document",
     "new_workbook",
     "render_html",
