@@ -42,7 +42,9 @@ def test_list_one_dataset_names_sources() -> None:
 
 
 def test_show_with_filters_json() -> None:
-    code, out = _run("factors", "show", "grid/grid", "region=CN", "basis=location", "--year", "2022", "--json")
+    code, out = _run(
+        "factors", "show", "grid/grid", "region=CN", "basis=location", "--year", "2022", "--json"
+    )
     assert code == 0
     rows = json.loads(out)
     assert [r["value"] for r in rows] == [0.5366]

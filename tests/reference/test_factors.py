@@ -208,3 +208,13 @@ def test_more_grid_and_carbon_spot_checks() -> None:
         carbon_price("eu_ets")
     with pytest.raises(FactorNotFoundError, match="available: 2020"):
         carbon_price("eu_ets", 2019)
+
+
+def test_natural_refrigerants_and_odp_of_non_ods() -> None:
+    assert gwp("propane", "AR4").value == 3  # Regulation (EU) No 517/2014 Annex IV
+    assert gwp("R-600a", "AR4").value == 3
+    assert gwp("CO2", "AR6").value == 1
+    with pytest.raises(FactorNotFoundError, match="available: AR4"):
+        gwp("R-290", "AR6")
+    with pytest.raises(FactorNotFoundError, match="not a controlled substance"):
+        odp("R-410A")

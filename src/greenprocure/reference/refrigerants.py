@@ -175,6 +175,15 @@ def odp(gas: str, library: ReferenceLibrary | None = None) -> Factor:
         components = blend_composition(name, lib)
         parts = [odp(c.key["component"], lib) for c in components]
         return _blend("ODP", name, components, parts, {"gas": name})
+    if lib.table(_DATASET, "gwp").find(gas=name):
+        raise FactorNotFoundError(
+            N_(
+                "no ODP for {gas}: it is not a controlled substance of Montreal Protocol "
+                "Annexes A-C in this dataset; substances with an ODP: {available}"
+            ),
+            gas=name,
+            available=", ".join(table.values("gas")),
+        )
     raise FactorNotFoundError(
         N_("no ODP for {gas}; available: {available}"),
         gas=name,
