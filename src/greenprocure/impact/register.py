@@ -371,15 +371,21 @@ def _build(
         if not spec.numeric:
             continue
         raw = columns.get(spec.name)
+        before = len(problems)
         numbers = _numbers(
             spec, raw, units.get(spec.name, ""), size, text_values, labels, source, problems
         )
+        reported = {p.record for p in problems[before:]}
         missing = np.isnan(numbers)
         if spec.default is not None and missing.any():
             numbers[missing] = float(spec.default)
             missing = np.isnan(numbers)
         if spec.required and missing.any():
-            problems.extend(_missing(source, labels[i], spec) for i in np.flatnonzero(missing))
+            problems.extend(
+                _missing(source, labels[i], spec)
+                for i in np.flatnonzero(missing)
+                if labels[i] not in reported
+            )
         _check_range(spec, numbers, labels, source, problems)
         batch.numbers[spec.name] = numbers
     for name, values in text_values.items():
