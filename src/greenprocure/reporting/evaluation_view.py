@@ -51,11 +51,11 @@ COMPONENT_LABELS: Mapping[str, str] = {
     "externalities": N_("Externalities (emissions)"),
 }
 CVD_LABELS: Mapping[str, str] = {
-    "energy": N_("Energy"),
-    "co2": N_("CO2"),
-    "nox": N_("NOx"),
-    "nmhc": N_("NMHC"),
-    "pm": N_("Particulate matter"),
+    "energy": N_("Energy cost"),
+    "co2": N_("CO2 emissions cost"),
+    "nox": N_("NOx emissions cost"),
+    "nmhc": N_("NMHC emissions cost"),
+    "pm": N_("Particulate emissions cost"),
 }
 ORIGIN_LABELS: Mapping[str, str] = {
     "tender": N_("set by the tender"),
