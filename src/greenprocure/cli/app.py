@@ -87,9 +87,9 @@ def build_app() -> typer.Typer:
     ) -> None:
         """Root options."""
 
-    from greenprocure.cli import evaluate, factors, monitor
+    from greenprocure.cli import evaluate, factors, impact, monitor
 
-    for group in (factors, monitor, evaluate):
+    for group in (factors, monitor, evaluate, impact):
         group.register(app)
     return app
 

@@ -22,6 +22,9 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 STEPS: tuple[str, ...] = (
     "--version",
     "factors list",
+    "impact run {examples}/impact/city-register.yaml --country CN --year 2022",
+    "impact run {examples}/impact/city-register.yaml --country CN --year 2022 --format html"
+    " --output out/impact-summary.html",
 )
 
 

@@ -9,7 +9,7 @@ claim and names the likely cause of a difference. Pure functions: no file I/O he
 
 from greenprocure.impact.claims import CAUSES, Claim, ClaimCheck, check_claim
 from greenprocure.impact.engine import quantify_loop
-from greenprocure.impact.equivalences import Equivalence, equivalences_for
+from greenprocure.impact.equivalences import EQUIVALENCE_LABELS, Equivalence, equivalences_for
 from greenprocure.impact.model import (
     METRICS,
     FactorSpec,
@@ -34,6 +34,7 @@ from greenprocure.impact.result import Figure, ImpactResult, LineResult, quantif
 
 __all__ = [
     "CAUSES",
+    "EQUIVALENCE_LABELS",
     "METRICS",
     "MODELS",
     "Claim",

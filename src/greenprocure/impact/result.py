@@ -197,7 +197,7 @@ def _audit(group: GroupResult, i: int, result: ImpactResult) -> tuple[FigureAudi
 
 
 def _sum(groups: list[GroupResult], metric: str, unit: str) -> Figure | None:
-    present = [g for g in groups if metric in g.central]
+    present = [g for g in groups if metric in g.central and not np.isnan(g.central[metric]).all()]
     if not present:
         return None
     return Figure(

@@ -58,7 +58,7 @@ def compute(x: Mapping[str, Any], f: Mapping[str, Any]) -> dict[str, Any]:
 
 MODEL = ImpactModel(
     group="vehicles",
-    title=N_("Vehicles"),
+    title=N_("Vehicles and fleets"),
     description=N_("Fuel or electricity over the distance driven; NOx and particulates"),
     fields=(
         *common_fields("unit", N_("Number of vehicles")),

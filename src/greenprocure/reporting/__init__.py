@@ -23,6 +23,8 @@ from greenprocure.reporting.evaluation_docx import evaluation_docx
 from greenprocure.reporting.evaluation_html import evaluation_html
 from greenprocure.reporting.evaluation_xlsx import evaluation_xlsx
 from greenprocure.reporting.html import HTML_LANG, environment, render_html, translate
+from greenprocure.reporting.impact_html import impact_html
+from greenprocure.reporting.impact_xlsx import impact_template_xlsx, impact_xlsx
 from greenprocure.reporting.xlsx_tools import (
     add_sheet,
     new_workbook,
@@ -42,6 +44,9 @@ __all__ = [
     "evaluation_docx",
     "evaluation_html",
     "evaluation_xlsx",
+    "impact_html",
+    "impact_template_xlsx",
+    "impact_xlsx",
     "new_document",
     "new_workbook",
     "render_html",

@@ -1,0 +1,210 @@
+"""``greenprocure impact``: quantify what green purchases achieved; write register templates.
+
+::
+
+    greenprocure impact run FILE --country CN --year 2023 [--format table|json|xlsx|html]
+                                 [--output PATH] [--gwp AR5] [--discount-rate 0.03]
+                                 [--currency CNY]
+    greenprocure impact template GROUP [--output PATH]
+    greenprocure impact groups
+
+FILE is a purchase register: CSV, XLSX (from ``impact template``), YAML or JSON.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from greenprocure.cli.io import (
+    console,
+    dump_json,
+    error_console,
+    handles_errors,
+    print_json,
+    print_table,
+    write_output,
+)
+from greenprocure.errors import InputError
+from greenprocure.i18n import N_, format_number, get_language
+from greenprocure.i18n import gettext as _
+from greenprocure.impact import (
+    METRICS,
+    MODELS,
+    ImpactResult,
+    ImpactSettings,
+    get_model,
+    quantify,
+    read_register,
+)
+
+__all__ = ["OutputFormat", "register"]
+
+
+class OutputFormat(StrEnum):
+    """How ``impact run`` writes its result."""
+
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+    html = "html"
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(N_("file not found"), file=str(path)) from exc
+
+
+def _print_result(result: ImpactResult) -> None:
+    currency = result.currency or ""
+    rows = []
+    for metric in METRICS:
+        figure = result.totals.get(metric.name)
+        if figure is None or figure.value == 0:
+            continue
+        spread = (
+            ""
+            if figure.low == figure.high
+            else f"{format_number(figure.low, 2)} – {format_number(figure.high, 2)}"
+        )
+        unit = currency if metric.unit == "currency" else metric.unit
+        rows.append([_(metric.label), format_number(figure.value, 2), spread, unit])
+    print_table(
+        _("Impact of {count} purchase lines").format(count=result.line_count),
+        [_("Figure"), _("Central"), _("Range"), _("Unit")],
+        rows,
+        justify=["left", "right", "right", "left"],
+    )
+    group_rows = []
+    for group, figures in result.by_group.items():
+        co2e = figures.get("co2e_period")
+        group_rows.append(
+            [_(get_model(group).title), "" if co2e is None else format_number(co2e.value, 2)]
+        )
+    print_table(
+        _("By product group"),
+        [_("Product group"), _("t CO2e over the period")],
+        group_rows,
+        justify=["left", "right"],
+    )
+    for equivalence in result.equivalences:
+        console.print(
+            _("= {count} {label} ({source})").format(
+                count=format_number(equivalence.count, 0),
+                label=_(equivalence.label),
+                source=equivalence.factor.citation.short(),
+            ),
+            highlight=False,
+        )
+    for problem in result.problems:
+        error_console.print(
+            _("Not quantified: {row} ({group}), {field}: {message}").format(
+                row=problem.row,
+                group=problem.group,
+                field=problem.field or "",
+                message=problem.localized(),
+            ),
+            highlight=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``impact`` command group to ``app``."""
+    group = typer.Typer(
+        help=_("Impact quantification: what green purchases achieved, with every factor cited."),
+        no_args_is_help=True,
+    )
+
+    @group.command("run", help=_("Quantify the purchase lines of a register."))
+    @handles_errors
+    def run(
+        register_file: Annotated[
+            Path,
+            typer.Argument(metavar="FILE", help=_("Purchase register (CSV, XLSX, YAML or JSON).")),
+        ],
+        country: Annotated[
+            str, typer.Option("--country", help=_("Country of the grid factors (ISO code)."))
+        ],
+        year: Annotated[int, typer.Option("--year", help=_("Year of the reference factors."))],
+        output_format: Annotated[
+            OutputFormat, typer.Option("--format", "-f", help=_("Output format."))
+        ] = OutputFormat.table,
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help=_("Output file (default for xlsx and html: FILE-impact.EXT)."),
+            ),
+        ] = None,
+        gwp_basis: Annotated[
+            str, typer.Option("--gwp", help=_("GWP basis: AR4, AR5 or AR6."))
+        ] = "AR5",
+        discount_rate: Annotated[
+            float,
+            typer.Option("--discount-rate", help=_("Annual discount rate for money saved.")),
+        ] = 0.03,
+        currency: Annotated[
+            str | None,
+            typer.Option("--currency", help=_("Currency of the money figures (ISO 4217).")),
+        ] = None,
+    ) -> None:
+        settings = ImpactSettings(
+            country=country.upper(),
+            year=year,
+            gwp_basis=gwp_basis.upper(),
+            discount_rate=discount_rate,
+            currency=currency.upper() if currency else None,
+        )
+        result = quantify(read_register(_read(register_file), str(register_file)), settings)
+        lang = get_language()
+        if output_format is OutputFormat.table:
+            _print_result(result)
+            return
+        if output_format is OutputFormat.json:
+            data = dump_json(result.to_dict()) + b"\n"
+            if output is None:
+                print_json(result.to_dict())
+            else:
+                write_output(output, data)
+            return
+        from greenprocure.reporting import impact_html, impact_xlsx
+
+        target = output or Path.cwd() / f"{register_file.stem}-impact.{output_format.value}"
+        if output_format is OutputFormat.html:
+            write_output(target, impact_html(result, lang))
+        else:
+            write_output(target, impact_xlsx(result, lang))
+
+    @group.command("template", help=_("Write an empty purchase register for a product group."))
+    @handles_errors
+    def template(
+        group_name: Annotated[
+            str,
+            typer.Argument(metavar="GROUP", help=_("Product group (see: impact groups).")),
+        ],
+        output: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help=_("Output file (default: GROUP-register.xlsx).")),
+        ] = None,
+    ) -> None:
+        from greenprocure.reporting import impact_template_xlsx
+
+        model = get_model(group_name)
+        target = output or Path.cwd() / f"{model.group}-register.xlsx"
+        write_output(target, impact_template_xlsx(model, get_language()))
+
+    @group.command("groups", help=_("List the product groups and what each computes."))
+    def groups() -> None:
+        print_table(
+            _("Product groups"),
+            [_("Group"), _("Title"), _("What it computes")],
+            [[m.group, _(m.title), _(m.description)] for m in MODELS],
+        )
+
+    app.add_typer(group, name="impact")
