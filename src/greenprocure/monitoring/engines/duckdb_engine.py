@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import importlib
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,6 +34,7 @@ import orjson
 from greenprocure.errors import GreenProcureError, StoreError, ValidationError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.engines import ProgressCallback
+from greenprocure.monitoring.engines.duckdb_compiled import indicators_from_compiled
 from greenprocure.monitoring.indicators import (
     INDICATORS,
     IndicatorResult,
@@ -43,6 +43,7 @@ from greenprocure.monitoring.indicators import (
     indicator_sql,
     parse_group_keys,
 )
+from greenprocure.monitoring.lots import lot_rows
 from greenprocure.monitoring.rows import ERROR_COLUMNS, LOT_COLUMNS, RecordError
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "compute_indicators",
     "connect_store",
     "file_hash",
+    "indicators_from_compiled",
     "ingest",
     "run_indicators",
     "struct_columns",
@@ -257,8 +259,7 @@ def _ingest_file(
 
 
 def _rows(path: Path, reporting_currency: str) -> Iterator[Any]:
-    lots = importlib.import_module("greenprocure.monitoring.lots")
-    yield from lots.lot_rows(path, reporting_currency=reporting_currency)
+    yield from lot_rows(path, reporting_currency=reporting_currency)
 
 
 def ingest(

@@ -1,0 +1,483 @@
+"""The fast path: indicators straight from compiled-release JSON Lines, in DuckDB SQL.
+
+DuckDB's ``read_json`` parses the files in parallel with a declared schema holding only the
+fields the indicators read; the lot rows are built in SQL (lots, buyer, CPV, dates, green
+detection, money attribution, currency conversion) and the shared indicator queries of
+:mod:`greenprocure.monitoring.indicators` run over them. No Python object is made per
+record, which is what makes this path fast.
+
+It follows the rules of the Python path (:mod:`greenprocure.monitoring.lots` and
+:mod:`greenprocure.monitoring.green`), and a differential test checks that both give the same
+indicators on the real data and on synthetic data:
+
+- a tender without lots is one lot (``lot_id = ''``); tender-level sustainability applies to
+  every lot; a lot is green with an environmental goal, a GPP-criteria strategy or CVD scope;
+  goals are normalised with :data:`~greenprocure.monitoring.green.GOAL_ALIASES`;
+- an award counts unless its status is pending, cancelled or unsuccessful; it is split
+  equally between its ``relatedLots`` (all lots when it names none); a contract counts
+  unless pending or cancelled and is split like the awards it names through ``awardID``;
+- the lot's date is its first award date, else the tender period start or publication
+  date, else the release date; values are converted at the rate of that year
+  (:class:`~greenprocure.monitoring.currency.CurrencyConverter`; no rate that year: no
+  converted value); a record with a currency the reference rates do not know is skipped
+  and counted as an error, like a record whose dates cannot be read.
+
+Differences, stated: records that are not JSON objects with the declared field types make
+DuckDB stop with a parse error naming the file (the Python path reports them one by one);
+``record_ref`` is empty, so between two copies of one lot with the same date in the same
+file the deduplication may keep either (their values are the same when the copies are).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from greenprocure.errors import InputError, ParseError
+from greenprocure.i18n import N_
+from greenprocure.monitoring.currency import CurrencyConverter
+from greenprocure.monitoring.green import GOAL_ALIASES, GPP_STRATEGIES
+from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
+from greenprocure.monitoring.lots import country_names
+from greenprocure.reference.library import ReferenceLibrary, default_library
+
+__all__ = [
+    "COMPILED_COLUMNS",
+    "compiled_lot_rows",
+    "compiled_lot_rows_sql",
+    "indicators_from_compiled",
+]
+
+_MONEY = "STRUCT(amount DOUBLE, currency VARCHAR)"
+_ADDRESS = "STRUCT(country VARCHAR, countryName VARCHAR)"
+_SUSTAINABILITY = "STRUCT(goal VARCHAR, strategies VARCHAR[])[]"
+_CLASSIFICATION = "STRUCT(scheme VARCHAR, id VARCHAR)"
+
+#: The fields of a compiled release that the fast path reads, with their DuckDB types.
+COMPILED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("ocid", "VARCHAR"),
+    ("date", "VARCHAR"),
+    (
+        "buyer",
+        f"STRUCT(id VARCHAR, name VARCHAR, identifier STRUCT(scheme VARCHAR, id VARCHAR), "
+        f"address {_ADDRESS})",
+    ),
+    ("parties", f"STRUCT(id VARCHAR, name VARCHAR, roles VARCHAR[], address {_ADDRESS})[]"),
+    (
+        "tender",
+        "STRUCT(procurementMethod VARCHAR, mainProcurementCategory VARCHAR, "
+        f"value {_MONEY}, tenderPeriod STRUCT(startDate VARCHAR), datePublished VARCHAR, "
+        f"items STRUCT(classification {_CLASSIFICATION}, relatedLot VARCHAR)[], "
+        f"sustainability {_SUSTAINABILITY}, coveredBy VARCHAR[], "
+        f"lots STRUCT(id VARCHAR, value {_MONEY}, mainProcurementCategory VARCHAR, "
+        f"sustainability {_SUSTAINABILITY}, coveredBy VARCHAR[])[])",
+    ),
+    (
+        "awards",
+        f"STRUCT(id VARCHAR, status VARCHAR, date VARCHAR, value {_MONEY}, "
+        f"relatedLots VARCHAR[], items STRUCT(classification {_CLASSIFICATION})[])[]",
+    ),
+    (
+        "contracts",
+        f"STRUCT(id VARCHAR, awardID VARCHAR, awardIDs VARCHAR[], status VARCHAR, "
+        f"value {_MONEY})[]",
+    ),
+)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _goal_sql(expression: str) -> str:
+    """The normalised goal (trimmed, aliases mapped) of a goal expression."""
+    cases = " ".join(
+        f"WHEN {_sql_string(alias)} THEN {_sql_string(code)}"
+        for alias, code in sorted(GOAL_ALIASES.items())
+    )
+    return f"(CASE trim({expression}) {cases} ELSE trim({expression}) END)"
+
+
+def _gpp_list() -> str:
+    return "[" + ", ".join(_sql_string(s) for s in sorted(GPP_STRATEGIES)) + "]"
+
+
+def _is_environmental(goal: str) -> str:
+    return f"({goal} = 'environmental' OR starts_with({goal}, 'environmental.'))"
+
+
+def _cpv_sql(item: str) -> str:
+    """The 8-digit CPV code of an item-like struct with a classification (else NULL)."""
+    code = f"left(replace(trim({item}.classification.id), ' ', ''), 8)"
+    return (
+        f"(CASE WHEN upper(coalesce({item}.classification.scheme, 'None')) IN ('CPV', '') "
+        f"AND regexp_full_match({code}, '[0-9]{{8}}') THEN {code} END)"
+    )
+
+
+def _date_sql(expression: str) -> str:
+    return f"TRY_CAST(left({expression}, 10) AS DATE)"
+
+
+def _bad_date(expression: str) -> str:
+    return f"({expression} IS NOT NULL AND {_date_sql(expression)} IS NULL)"
+
+
+def compiled_lot_rows_sql(
+    source: str,
+    reporting_currency: str,
+    rates: Sequence[tuple[str, int, float]],
+    known_currencies: Sequence[str],
+    country_table: str,
+) -> str:
+    """A query giving the lot rows of the compiled releases in relation ``source``.
+
+    ``rates`` are (currency, year, units of the reporting currency per unit) for every
+    currency and year the reference rates can convert; ``known_currencies`` are the codes
+    the reference rates know; ``country_table`` has columns (name, code): country names
+    (casefolded) and their ISO codes.
+
+    Each record is worked on as a whole with list functions (awards, contracts and their
+    shares per lot are lists inside the record), so there is no join or grouping by
+    record: one parallel scan, one projection per stage.
+    """
+    rc = _sql_string(reporting_currency)
+    gpp = _gpp_list()
+    goal = _goal_sql("s.goal")
+    rate_cases = " ".join(f"WHEN {_sql_string(f'{c}:{y}')} THEN {r!r}" for c, y, r in sorted(rates))
+    known = "[" + ", ".join(_sql_string(c) for c in sorted(set(known_currencies))) + "]"
+    has_goal = "(s.goal IS NOT NULL AND trim(s.goal) <> '')"
+    goals = (
+        f"list_distinct(list_filter(list_transform(list_filter(sus, lambda s: {has_goal}), "
+        f"lambda s: {goal}), lambda g: {_is_environmental('g')}))"
+    )
+    strategies = (
+        "list_distinct(flatten(list_transform(sus, lambda s: list_filter(list_transform("
+        "coalesce(s.strategies, []), lambda x: trim(x)), lambda x: list_contains("
+        f"{gpp}, x) OR ({has_goal} AND {_is_environmental(goal)})))))"
+    )
+
+    def cvd(expression: str) -> str:
+        return (
+            f"list_contains(list_transform(coalesce({expression}, []), "
+            "lambda c: upper(trim(c))), 'EU-CVD')"
+        )
+
+    def first_cpv(items: str) -> str:
+        return (
+            f"list_filter(list_transform(coalesce({items}, []), lambda i: {_cpv_sql('i')}), "
+            "lambda c: c IS NOT NULL)[1]"
+        )
+
+    def currency(expression: str) -> str:
+        return f"nullif(upper(trim({expression})), '')"
+
+    def weight(shares: str) -> str:
+        return (
+            f"list_sum(list_transform(list_filter({shares}, lambda s: s.lot = lot_id), "
+            "lambda s: s.share))"
+        )
+
+    def convert(parts: str) -> str:
+        rate = (
+            f"CASE WHEN p.currency = {rc} THEN 1.0 ELSE "
+            f"(CASE p.currency || ':' || lot_year::VARCHAR {rate_cases} END) END"
+            if rates
+            else f"CASE WHEN p.currency = {rc} THEN 1.0 END"
+        )
+        return (
+            f"CASE WHEN {parts} IS NULL OR len({parts}) = 0 OR lot_year IS NULL THEN NULL "
+            f"ELSE list_sum(list_transform({parts}, lambda p: p.amount * ({rate}))) END"
+        )
+
+    def incomplete(parts: str) -> str:
+        """Parts with no currency or no rate make the converted value unknown (NULL)."""
+        return f"list_bool_or(list_transform({parts}, lambda p: p.currency IS NULL))"
+
+    def unknown(parts: str) -> str:
+        return (
+            f"(lot_year IS NOT NULL AND {parts} IS NOT NULL AND list_bool_or(list_transform("
+            f"{parts}, lambda p: p.currency IS NOT NULL AND p.currency <> {rc} "
+            f"AND NOT list_contains({known}, p.currency))))"
+        )
+
+    def country(address: str) -> tuple[str, str]:
+        code = f"nullif(trim({address}.country), '')"
+        name = f"nullif(trim({address}.countryName), '')"
+        direct = (
+            f"CASE WHEN regexp_full_match({code}, '[A-Za-z]{{2}}') THEN upper({code}) "
+            f"WHEN regexp_full_match({name}, '[A-Za-z]{{2}}') THEN upper({name}) END"
+        )
+        return direct, f"lower({name})"
+
+    buyer_direct, buyer_name_key = country("buyer.address")
+    party_direct, party_name_key = country("party.address")
+    default_shares = (
+        "CASE WHEN has_lots THEN list_transform(lot_ids, lambda x: struct_pack(lot := x, "
+        "share := 1.0 / len(lot_ids))) ELSE [struct_pack(lot := '', share := 1.0)] END"
+    )
+    return f"""
+WITH r0 AS (
+  SELECT filename AS source_file, ocid, date AS release_text, buyer, parties, tender,
+    list_transform(coalesce(tender.lots, []), lambda l: coalesce(l.id, 'None')) AS lot_ids,
+    list_transform(coalesce(awards, []), lambda a: struct_pack(
+      id := a.id,
+      ok := coalesce(a.status, '') NOT IN ('pending', 'cancelled', 'unsuccessful'),
+      date := {_date_sql("a.date")},
+      bad := {_bad_date("a.date")},
+      amount := a.value.amount,
+      currency := {currency("a.value.currency")},
+      cpv := {first_cpv("a.items")},
+      ids := list_filter(coalesce(a.relatedLots, []), lambda x: x IS NOT NULL))) AS awards0,
+    list_transform(list_filter(coalesce(contracts, []), lambda c:
+        coalesce(c.status, '') NOT IN ('pending', 'cancelled')
+        AND c.value.amount IS NOT NULL),
+      lambda c: struct_pack(amount := c.value.amount,
+        currency := {currency("c.value.currency")},
+        ids := CASE WHEN c.awardID IS NOT NULL THEN [c.awardID]
+          ELSE coalesce(c.awardIDs, []) END)) AS contracts0
+  FROM {source}
+), r1 AS (
+  SELECT *, len(lot_ids) > 0 AS has_lots,
+    list_transform(awards0, lambda a: struct_pack(id := a.id, ok := a.ok, date := a.date,
+      amount := a.amount, currency := a.currency, cpv := a.cpv,
+      lots := CASE WHEN len(lot_ids) = 0 THEN ['']
+        WHEN len(a.ids) = 0 THEN lot_ids
+        ELSE list_filter(a.ids, lambda x: list_contains(lot_ids, x)) END)) AS awards1,
+    coalesce(list_bool_or(list_transform(awards0, lambda a: a.ok AND a.bad)), false)
+      AS bad_award_date
+  FROM r0
+), r2 AS (
+  SELECT *,
+    list_transform(awards1, lambda a: struct_pack(id := a.id, ok := a.ok, date := a.date,
+      amount := a.amount, currency := a.currency, cpv := a.cpv, lots := a.lots,
+      shares := list_transform(a.lots, lambda x: struct_pack(lot := x,
+        share := 1.0 / len(a.lots))))) AS award_list
+  FROM r1
+), r3 AS (
+  SELECT *,
+    list_transform(contracts0, lambda c: struct_pack(amount := c.amount,
+      currency := c.currency,
+      found := flatten(list_transform(c.ids, lambda k: coalesce(
+        list_filter(award_list, lambda a: a.id = k)[-1].shares, []))))) AS contracts1
+  FROM r2
+), r AS (
+  SELECT * EXCLUDE (awards0, awards1, contracts0, contracts1),
+    list_transform(contracts1, lambda c: struct_pack(amount := c.amount,
+      currency := c.currency,
+      shares := CASE WHEN len(c.found) > 0 THEN c.found ELSE {default_shares} END))
+      AS contract_list,
+    nullif(trim(buyer.id), '') AS buyer_id0,
+    coalesce({_date_sql("tender.tenderPeriod.startDate")},
+      {_date_sql("tender.datePublished")}) AS tender_date,
+    {_date_sql("release_text")} AS release_date,
+    ({_bad_date("tender.tenderPeriod.startDate")} OR {_bad_date("tender.datePublished")}
+      OR {_bad_date("release_text")} OR bad_award_date) AS bad_date,
+    CASE WHEN nullif(trim(buyer.id), '') IS NOT NULL
+      THEN list_filter(coalesce(parties, []), lambda p: trim(p.id) = trim(buyer.id))[1]
+      ELSE list_filter(coalesce(parties, []), lambda p: list_contains(p.roles, 'buyer'))[1]
+    END AS party
+  FROM r3
+), lots AS (
+  SELECT * EXCLUDE (lot_index),
+    CASE WHEN has_lots THEN lot_ids[lot_index] ELSE '' END AS lot_id,
+    CASE WHEN has_lots THEN tender.lots[lot_index] END AS lot
+  FROM (
+    SELECT *, unnest(CASE WHEN has_lots THEN range(1, len(lot_ids) + 1) ELSE [0] END)
+      AS lot_index
+    FROM r
+  )
+), per_lot AS (
+  SELECT *,
+    list_filter(award_list, lambda a: a.ok AND list_contains(a.lots, lot_id)) AS lot_awards,
+    list_filter(contract_list, lambda c: list_contains(list_transform(c.shares,
+      lambda s: s.lot), lot_id)) AS lot_contracts
+  FROM lots
+), parts AS (
+  SELECT *,
+    list_min(list_transform(lot_awards, lambda a: a.date)) AS award_date,
+    list_transform(list_filter(lot_awards, lambda a: a.amount IS NOT NULL),
+      lambda a: struct_pack(amount := a.amount * {weight("a.shares")},
+        currency := a.currency)) AS awarded_parts,
+    list_transform(lot_contracts, lambda c: struct_pack(
+      amount := c.amount * {weight("c.shares")}
+        / list_sum(list_transform(c.shares, lambda s: s.share)),
+      currency := c.currency)) AS contracted_parts,
+    CASE WHEN has_lots
+      THEN CASE WHEN lot.value.amount IS NULL THEN NULL
+        ELSE [struct_pack(amount := lot.value.amount,
+          currency := {currency("lot.value.currency")})] END
+      ELSE CASE WHEN tender.value.amount IS NULL THEN NULL
+        ELSE [struct_pack(amount := tender.value.amount,
+          currency := {currency("tender.value.currency")})] END
+    END AS estimated_parts,
+    CASE WHEN has_lots
+      THEN list_concat(coalesce(tender.sustainability, []), coalesce(lot.sustainability, []))
+      ELSE coalesce(tender.sustainability, []) END AS sus,
+    CASE WHEN has_lots THEN {cvd("tender.coveredBy")} OR {cvd("lot.coveredBy")}
+      ELSE {cvd("tender.coveredBy")} END AS cvd
+  FROM per_lot
+), dated AS (
+  SELECT *,
+    coalesce(award_date, tender_date, release_date) AS lot_date,
+    year(coalesce(award_date, tender_date, release_date)) AS lot_year,
+    CASE WHEN len(awarded_parts) = 0 THEN NULL ELSE awarded_parts END AS awarded_parts_,
+    CASE WHEN len(contracted_parts) = 0 THEN NULL ELSE contracted_parts END
+      AS contracted_parts_
+  FROM parts
+), rows AS (
+  SELECT *,
+    {goals} AS goals_,
+    {strategies} AS strategies_,
+    coalesce(
+      CASE WHEN has_lots THEN list_filter(list_transform(list_filter(
+        coalesce(tender.items, []), lambda i: coalesce(i.relatedLot, 'None') = lot_id),
+        lambda i: {_cpv_sql("i")}), lambda c: c IS NOT NULL)[1] END,
+      {first_cpv("tender.items")},
+      list_filter(list_transform(list_filter(award_list,
+        lambda a: list_contains(a.lots, lot_id)), lambda a: a.cpv),
+        lambda c: c IS NOT NULL)[1]) AS cpv_,
+    coalesce(buyer_id0,
+      CASE WHEN nullif(trim(buyer.identifier.id), '') IS NOT NULL THEN
+        CASE WHEN nullif(trim(buyer.identifier.scheme), '') IS NOT NULL
+          THEN trim(buyer.identifier.scheme) || '-' || buyer.identifier.id
+          ELSE trim(buyer.identifier.id) END END,
+      nullif(trim(party.id), '')) AS buyer_id_,
+    coalesce(nullif(trim(buyer.name), ''), nullif(trim(party.name), '')) AS buyer_name_,
+    {buyer_direct} AS buyer_country_code, {buyer_name_key} AS buyer_country_key,
+    {party_direct} AS party_country_code, {party_name_key} AS party_country_key,
+    CASE WHEN {incomplete("estimated_parts")} THEN NULL
+      ELSE {convert("estimated_parts")} END AS estimated_value_rc,
+    CASE WHEN {incomplete("awarded_parts_")} THEN NULL
+      ELSE {convert("awarded_parts_")} END AS awarded_value_rc,
+    CASE WHEN {incomplete("contracted_parts_")} THEN NULL
+      ELSE {convert("contracted_parts_")} END AS contracted_value_rc
+  FROM dated
+  WHERE NOT bad_date
+    AND NOT coalesce({unknown("estimated_parts")} OR {unknown("awarded_parts_")}
+      OR {unknown("contracted_parts_")}, false)
+)
+SELECT source_file, 'ocds' AS source_kind, '' AS record_ref, ocid, lot_id,
+  buyer_id_ AS buyer_id, buyer_name_ AS buyer_name,
+  coalesce(buyer_country_code, bc.code, party_country_code, pc.code) AS country,
+  lot_date AS date, lot_year AS year, month(lot_date) AS month,
+  nullif(trim(tender.procurementMethod), '') AS procurement_method,
+  coalesce(nullif(trim(lot.mainProcurementCategory), ''),
+    nullif(trim(tender.mainProcurementCategory), '')) AS main_category,
+  cpv_ AS cpv, left(cpv_, 2) AS cpv2, left(cpv_, 3) AS cpv3,
+  (len(goals_) > 0 OR list_has_any(strategies_, {gpp}) OR cvd) AS is_green,
+  goals_ AS goals, strategies_ AS strategies, cvd,
+  estimated_value_rc, awarded_value_rc, contracted_value_rc
+FROM rows
+LEFT JOIN {country_table} bc ON bc.name = buyer_country_key
+LEFT JOIN {country_table} pc ON pc.name = party_country_key
+"""
+
+
+def _fx_rates(
+    reporting_currency: str, library: ReferenceLibrary
+) -> tuple[list[tuple[str, int, float]], list[str]]:
+    """Every (currency, year, rate) the reference rates convert, and the known currencies."""
+    from greenprocure.reference import currencies
+
+    converter = CurrencyConverter(reporting_currency, library)
+    table = library.table("fx", "rates")
+    years = sorted(
+        {
+            year
+            for factor in table.factors
+            if factor.period_start is not None
+            for year in range(factor.period_start, (factor.period_end or factor.period_start) + 1)
+        }
+    )
+    known = sorted(currencies(library))
+    rates: list[tuple[str, int, float]] = []
+    for code in known:
+        for year in years:
+            rate, _note = converter.rate(code, year)
+            if rate is not None:
+                rates.append((code, year, rate))
+    return rates, known
+
+
+def compiled_lot_rows(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[str | Path],
+    *,
+    reporting_currency: str = "EUR",
+    library: ReferenceLibrary | None = None,
+) -> str:
+    """Register the lot rows of ``paths`` as the temporary view ``compiled_lot_rows``."""
+    from greenprocure.monitoring.engines.duckdb_engine import struct_columns
+
+    currency = reporting_currency.strip().upper()
+    lib = library if library is not None else default_library()
+    rates, known = _fx_rates(currency, lib)
+    names = sorted(country_names().items())
+    con.execute("CREATE OR REPLACE TEMP TABLE gp_country (name VARCHAR, code VARCHAR)")
+    if names:
+        con.executemany("INSERT INTO gp_country VALUES (?, ?)", [list(n) for n in names])
+    files = [os.fspath(p) for p in paths]
+    for file in files:
+        if not Path(file).is_file():
+            raise InputError(N_("no such file: {path}"), file=file, path=file)
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW gp_compiled AS SELECT * FROM read_json("
+        f"{_file_list(files)}, format='newline_delimited', filename=true, "
+        f"columns={struct_columns(COMPILED_COLUMNS)})"
+    )
+    query = compiled_lot_rows_sql("gp_compiled", currency, rates, known, "gp_country")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW compiled_lot_rows AS {query}")
+    return "compiled_lot_rows"
+
+
+def _file_list(files: Sequence[str]) -> str:
+    return "[" + ", ".join(_sql_string(f) for f in files) + "]"
+
+
+def indicators_from_compiled(
+    paths: Sequence[str | Path],
+    by: Sequence[str] = (),
+    *,
+    reporting_currency: str = "EUR",
+    library: ReferenceLibrary | None = None,
+    threads: int | None = None,
+) -> IndicatorResult:
+    """Every indicator over compiled-release JSON Lines ``paths`` (plain or ``.gz``)."""
+    from greenprocure.monitoring.engines.duckdb_engine import run_indicators
+
+    keys = parse_group_keys(by)
+    currency = reporting_currency.strip().upper()
+    con = duckdb.connect()
+    try:
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        view = compiled_lot_rows(con, paths, reporting_currency=currency, library=library)
+        try:
+            con.execute(f"CREATE TEMP TABLE gp_rows AS SELECT * FROM {view}")
+        except duckdb.Error as error:
+            raise ParseError(
+                N_("cannot read the compiled releases: {reason}"),
+                file=", ".join(os.fspath(p) for p in paths),
+                reason=str(error).splitlines()[0],
+            ) from error
+        row = con.execute("SELECT COUNT(*) FROM gp_rows").fetchone()
+        tables, totals = run_indicators(con, "gp_rows", keys)
+    finally:
+        con.close()
+    return IndicatorResult(
+        by=keys,
+        reporting_currency=currency,
+        engine="duckdb",
+        tables=tables,
+        totals=totals,
+        files=len(paths),
+        lot_rows=int(row[0]) if row else 0,
+        errors=0,
+        sources=tuple(os.fspath(p) for p in paths),
+        computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )
