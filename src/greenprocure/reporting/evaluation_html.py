@@ -34,7 +34,11 @@ def evaluation_chart(lot: LotResult) -> str:
         .encode(
             y=alt.Y("bid:N", sort=order, title=None),
             x=alt.X("sum(value):Q", title=measure),
-            color=alt.Color("part:N", title=None, legend=alt.Legend(orient="bottom", columns=3)),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
+            ),
             order=alt.Order("part:N"),
         )
         .properties(width=520, height=max(60, 28 * len(order)))
