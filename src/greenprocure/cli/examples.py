@@ -25,6 +25,18 @@ STEPS: tuple[str, ...] = (
     "impact run {examples}/impact/city-register.yaml --country CN --year 2022",
     "impact run {examples}/impact/city-register.yaml --country CN --year 2022 --format html"
     " --output out/impact-summary.html",
+    "evaluate run {examples}/evaluation/street_lighting.yaml",
+    "evaluate run {examples}/evaluation/street_lighting.yaml --format html"
+    " --output out/street-lighting-evaluation.html",
+    "evaluate run {examples}/evaluation/vehicles.yaml {examples}/evaluation/vehicles_bids.csv"
+    " --format docx --output out/vehicles-evaluation.docx",
+    "evaluate run {examples}/evaluation/air_conditioners.yaml --lang zh",
+    "evaluate run {examples}/evaluation/air_conditioners.yaml --format xlsx --lang zh"
+    " --output out/air-conditioners-evaluation.xlsx",
+    "evaluate run {examples}/evaluation/air_conditioners_korea.yaml --format html --lang ko"
+    " --output out/air-conditioners-korea-evaluation.html",
+    "evaluate template {examples}/evaluation/air_conditioners.yaml --lang ja"
+    " --output out/air-conditioners-bids.xlsx",
 )
 
 
