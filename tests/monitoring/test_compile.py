@@ -168,3 +168,49 @@ def test_lot_rows_group_releases_spread_through_a_file(tmp_path: Path) -> None:
     rows = [r for r in lot_rows(path, memory_budget=20) if not hasattr(r, "reason")]
     assert len(rows) == 30
     assert all(r["awarded_value"] == 1.0 for r in rows)  # type: ignore[index]
+
+
+def _write_sorted(path: Path, count: int, late: bool = False) -> None:
+    import orjson
+
+    lines = []
+    for n in range(count):
+        for step in range(3):
+            lines.append(
+                orjson.dumps(
+                    {
+                        "ocid": f"ocds-g-{n:05d}",
+                        "id": f"{n}-{step}",
+                        "date": f"2021-0{step + 1}-01T00:00:00Z",
+                        "tag": ["tender"],
+                        "tender": {"id": "t", "title": f"step {step}"},
+                    }
+                )
+            )
+    if late:
+        lines.append(
+            orjson.dumps({"ocid": "ocds-g-00001", "id": "late", "date": "2021-09-01T00:00:00Z"})
+        )
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def test_sorted_input_streams_beyond_the_budget(tmp_path: Path) -> None:
+    path = tmp_path / "sorted.jsonl"
+    _write_sorted(path, 200)
+    in_memory = list(compiled_documents(iter_documents(path), memory_budget=10_000))
+    streamed = list(compiled_documents(iter_documents(path), memory_budget=30))
+    assert [d.data for d in streamed if isinstance(d, Document)] == [
+        d.data for d in in_memory if isinstance(d, Document)
+    ]
+    assert len(streamed) == 200
+
+
+def test_late_release_in_streamed_input_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "late.jsonl"
+    _write_sorted(path, 50, late=True)
+    items = list(compiled_documents(iter_documents(path), memory_budget=30))
+    errors = [i for i in items if not isinstance(i, Document)]
+    assert len(errors) == 1
+    assert errors[0].ocid == "ocds-g-00001"
+    assert "sort the input" in errors[0].reason
+    assert sum(isinstance(i, Document) for i in items) == 50

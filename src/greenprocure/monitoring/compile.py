@@ -43,7 +43,7 @@ _VERSIONED_KEYS = frozenset(("releaseID", "releaseDate", "releaseTag", "value"))
 class MergeRules:
     """The merge rule of each field path (tuple of property names; arrays are transparent)."""
 
-    __slots__ = ("_rules",)
+    __slots__ = ("_rules", "tree")
 
     def __init__(
         self, omit_when_merged: Iterable[str] = (), whole_list_merge: Iterable[str] = ()
@@ -53,7 +53,11 @@ class MergeRules:
             rules[tuple(path.split("/"))] = _WHOLE
         for path in omit_when_merged:
             rules[tuple(path.split("/"))] = _OMIT
+        # ocdsmerge drops ``tag`` whatever the schema says (before OCDS 1.1.4 it did not set
+        # omitWhenMerged).
+        rules[("tag",)] = _OMIT
         self._rules = rules
+        self.tree: _Tree = _tree(rules)
 
     def get(self, path: tuple[str, ...]) -> int:
         """0 (default merge), 1 (omitWhenMerged) or 2 (wholeListMerge)."""
@@ -94,23 +98,48 @@ def _key(identifier: Any) -> Any:
     return (type(identifier), repr(identifier))
 
 
+_Tree = dict[str, tuple[int, "_Tree"]]
+_LEAF: _Tree = {}
+_DEFAULT_NODE: tuple[int, _Tree] = (0, _LEAF)
+
+
+def _tree(rules: dict[tuple[str, ...], int]) -> _Tree:
+    """The rules as a nested dict, so the merge never builds path tuples."""
+    root: dict[str, Any] = {}
+    for path, rule in sorted(rules.items(), key=lambda item: len(item[0])):
+        node = root
+        for part in path[:-1]:
+            child = node.get(part)
+            if child is None:
+                child = [0, {}]
+                node[part] = child
+            node = child[1]
+        leaf = node.get(path[-1])
+        if leaf is None:
+            node[path[-1]] = [rule, {}]
+        else:
+            leaf[0] = rule
+
+    def freeze(node: dict[str, Any]) -> _Tree:
+        return {
+            key: (value[0], freeze(value[1]) if value[1] else _LEAF) for key, value in node.items()
+        }
+
+    return freeze(root)
+
+
 class _Merger:
     """Merges release dicts into one compiled dict in place (no flattening)."""
 
-    __slots__ = ("_children", "_rules")
+    __slots__ = ("_children",)
 
-    def __init__(self, rules: MergeRules) -> None:
-        self._rules = rules._rules
-        # Per target list: identifier (as str) -> the merged object, for identifier merge.
+    def __init__(self) -> None:
+        # Per target list: identifier -> the merged object, for identifier merge.
         self._children: dict[int, tuple[list[Any], dict[Any, dict[str, Any]]]] = {}
 
-    def merge_object(
-        self, target: dict[str, Any], source: Mapping[str, Any], path: tuple[str, ...]
-    ) -> None:
-        rules = self._rules
+    def merge_object(self, target: dict[str, Any], source: Mapping[str, Any], rules: _Tree) -> None:
         for key, value in source.items():
-            sub = (*path, key)
-            rule = rules.get(sub, 0)
+            rule, sub = rules.get(key, _DEFAULT_NODE)
             if rule == _OMIT:
                 continue
             kind = type(value)
@@ -120,13 +149,10 @@ class _Merger:
                         del target[key]
                     continue
                 current = target.get(key)
-                if current is not None and _is_structured(current) and kind is not list:
+                if current is not None and kind is not list and _is_structured(current):
                     # ocdsmerge keeps an object already built when a later release sends a
                     # scalar for it.
                     continue
-                target[key] = value
-                continue
-            if kind is list and not _all_dicts(value):
                 target[key] = value
                 continue
             if not value:
@@ -137,6 +163,8 @@ class _Merger:
                     current = {}
                     target[key] = current
                 self.merge_object(current, value, sub)
+            elif not _all_dicts(value):
+                target[key] = value
             else:
                 current = target.get(key)
                 if type(current) is not list or (current and not _all_dicts(current)):
@@ -145,7 +173,7 @@ class _Merger:
                 self.merge_list(current, value, sub)
 
     def merge_list(
-        self, target: list[dict[str, Any]], source: list[dict[str, Any]], path: tuple[str, ...]
+        self, target: list[dict[str, Any]], source: list[dict[str, Any]], rules: _Tree
     ) -> None:
         entry = self._children.get(id(target))
         if entry is not None and entry[0] is target:
@@ -166,10 +194,10 @@ class _Merger:
                     existing = {"id": item["id"]} if item["id"] is not None else {}
                     index[identifier] = existing
                     target.append(existing)
-                self.merge_object(existing, item, path)
+                self.merge_object(existing, item, rules)
             else:
                 fresh: dict[str, Any] = {}
-                self.merge_object(fresh, item, path)
+                self.merge_object(fresh, item, rules)
                 target.append(fresh)
 
 
@@ -199,7 +227,8 @@ def compile_releases(
         ordered: Sequence[Mapping[str, Any]] = releases
     else:
         ordered = sorted(releases, key=_release_date)
-    merger = _Merger(rules)
+    merger = _Merger()
+    tree = rules.tree
     compiled: dict[str, Any] = {"tag": ["compiled"]}
     for release in ordered:
         ocid = release.get("ocid")
@@ -207,8 +236,7 @@ def compile_releases(
         compiled["id"] = f"{ocid}-{date}"
         compiled["date"] = date
         compiled["ocid"] = ocid
-        body = {key: value for key, value in release.items() if key != "tag"}
-        merger.merge_object(compiled, body, ())
+        merger.merge_object(compiled, release, tree)
     return compiled
 
 
