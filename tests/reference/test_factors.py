@@ -142,7 +142,7 @@ def test_fuel_factors_are_derived_and_say_so() -> None:
     assert gas.high == pytest.approx(0.0561 * 38)
     assert fuel_energy_content("hydrogen", per="Nm3").value == 11
     with pytest.raises(FactorNotFoundError, match="available fuels: diesel"):
-        fuel_emission_factor("hydrogen")
+        fuel_emission_factor("hydrogen", library=ReferenceLibrary(pins={"fuels": "1.0.0"}))
     with pytest.raises(FactorNotFoundError, match="available: diesel"):
         fuel_emission_factor("coal")
 
@@ -217,4 +217,6 @@ def test_natural_refrigerants_and_odp_of_non_ods() -> None:
     with pytest.raises(FactorNotFoundError, match="available: AR4"):
         gwp("R-290", "AR6")
     with pytest.raises(FactorNotFoundError, match="not a controlled substance"):
-        odp("R-410A")
+        odp("R-290")
+    with pytest.raises(FactorNotFoundError, match="not a controlled substance"):
+        odp("R-410A", library=ReferenceLibrary(pins={"refrigerants": "1.0.0"}))
