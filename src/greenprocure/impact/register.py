@@ -343,26 +343,33 @@ def _build(
 ) -> GroupBatch:
     size = len(labels)
     batch = GroupBatch(model=model, labels=labels, numbers={}, texts={}, source=source)
-    text_values: dict[str, list[str]] = {}
+    text_values: dict[str, NDArray[Any]] = {}
     # Text first: numbers may need a row's currency or fuel.
     for spec in model.fields:
         if spec.numeric:
             continue
         raw = columns.get(spec.name)
-        values = [_text(v) for v in raw] if raw is not None else [""] * size
-        if spec.default is not None:
-            values = [v or str(spec.default) for v in values]
-        for row, value in enumerate(values):
-            if not value and spec.required:
-                problems.append(_missing(source, labels[row], spec))
-            elif value and spec.choices and value not in spec.choices:
+        if raw is None:
+            values = np.full(size, "", dtype=object)
+        elif isinstance(raw, np.ndarray) and raw.dtype.kind in "US":
+            values = raw.astype(object)
+        else:
+            values = np.asarray([_text(v) for v in raw] + [""], dtype=object)[:-1]
+        empty = values == ""
+        if spec.default is not None and empty.any():
+            values[empty] = str(spec.default)
+            empty = values == ""
+        if spec.required:
+            problems.extend(_missing(source, labels[row], spec) for row in np.flatnonzero(empty))
+        if spec.choices:
+            for row in np.flatnonzero(~empty & ~np.isin(values, list(spec.choices))):
                 problems.append(
                     ValidationError(
                         N_("{value!r} is not allowed; use one of: {choices}"),
                         file=source,
                         record=labels[row],
                         field=spec.name,
-                        value=value,
+                        value=values[row],
                         choices=", ".join(spec.choices),
                     )
                 )
@@ -389,7 +396,7 @@ def _build(
         _check_range(spec, numbers, labels, source, problems)
         batch.numbers[spec.name] = numbers
     for name, values in text_values.items():
-        categories, codes = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+        categories, codes = np.unique(np.asarray(values, dtype=str), return_inverse=True)
         batch.texts[name] = (codes.astype(np.int64), tuple(str(c) for c in categories))
     return batch
 
@@ -453,7 +460,14 @@ def _show(value: float) -> str:
     return f"{value:g}"
 
 
-def _canonical(spec: Field, unit: str, row: int, texts: Mapping[str, list[str]]) -> tuple[str, str]:
+def _cell(texts: Mapping[str, NDArray[Any]], name: str, row: int) -> str:
+    column = texts.get(name)
+    return "" if column is None else str(column[row])
+
+
+def _canonical(
+    spec: Field, unit: str, row: int, texts: Mapping[str, NDArray[Any]]
+) -> tuple[str, str]:
     """The canonical unit for one cell, and the basis to record (multi-unit fields)."""
     if spec.units:
         if unit:
@@ -468,13 +482,13 @@ def _canonical(spec: Field, unit: str, row: int, texts: Mapping[str, list[str]])
                 unit=unit,
                 units=", ".join(spec.units),
             )
-        fuel = texts.get(spec.name.replace("consumption", "fuel"), [""])[row] if texts else ""
+        fuel = _cell(texts, spec.name.replace("consumption", "fuel"), row)
         basis = "kWh" if fuel.casefold() == "electricity" else "L"
         return f"{basis}/(100 km)", basis
     target = spec.unit
     if "{currency}" in target:
         found = _CURRENCY.search(unit) if unit else None
-        currency = found.group(1) if found else texts.get("currency", [""])[row]
+        currency = found.group(1) if found else _cell(texts, "currency", row)
         target = target.replace("{currency}", currency or "")
         if not currency:
             raise UnitError(N_("money needs a currency: fill the currency column"))
@@ -491,17 +505,36 @@ def _numbers(
     raw: Any,
     header_unit: str,
     size: int,
-    texts: dict[str, list[str]],
+    texts: dict[str, NDArray[Any]],
     labels: list[str],
     source: str,
     problems: list[InputError],
 ) -> NDArray[np.float64]:
     out = np.full(size, np.nan)
-    basis = [""] * size if spec.basis_field else None
+    basis = np.full(size, "", dtype=object) if spec.basis_field else None
     if raw is None:
         if basis is not None:
             texts[spec.basis_field] = basis
         return out
+    if spec.units and isinstance(raw, np.ndarray) and raw.dtype.kind in "fiu":
+        # Fast path: numbers without a unit in each cell (the header may give one).
+        if header_unit:
+            try:
+                target, unit_basis = _canonical(spec, header_unit, 0, texts)
+                scale = _scale(header_unit, target)
+            except UnitError as error:
+                problems.append(_where(error, source, labels[0] if labels else None, spec))
+                return out
+            texts[spec.basis_field] = np.full(size, unit_basis, dtype=object)
+            return raw.astype(np.float64) * scale
+        fuel = texts.get(spec.name.replace("consumption", "fuel"))
+        electric = (
+            np.zeros(size, dtype=bool)
+            if fuel is None
+            else np.char.lower(fuel.astype(str)) == "electricity"
+        )
+        texts[spec.basis_field] = np.where(electric, "kWh", "L").astype(object)
+        return raw.astype(np.float64)
     fixed = not spec.units and "{" not in spec.unit
     if fixed and not isinstance(raw, list | tuple):
         # Fast path: a numeric column with one unit for all lines.
