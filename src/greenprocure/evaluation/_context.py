@@ -18,7 +18,7 @@ import numpy.typing as npt
 from greenprocure.errors import ReferenceDataError, UnitError, ValidationError
 from greenprocure.evaluation import _refs
 from greenprocure.evaluation.result import SourceUsed
-from greenprocure.evaluation.tender import Bid, Lot, Tender
+from greenprocure.evaluation.tender import Bid, Lot, ParameterValue, Tender
 from greenprocure.i18n import N_
 from greenprocure.reference import Factor, ReferenceLibrary
 from greenprocure.units import convert
@@ -65,6 +65,43 @@ class Context:
     sources: Sources
     file: str | None = None
     _rates: dict[str, float] = field(default_factory=dict)
+    _columns: dict[str, list[ParameterValue | None]] | None = None
+
+    def columns(self) -> dict[str, list[ParameterValue | None]]:
+        """Every parameter as a column over the bids (None where a bid lacks it), read in
+        one pass over the bids and shared with sub-contexts."""
+        if self._columns is None:
+            n = len(self.bids)
+            columns: dict[str, list[ParameterValue | None]] = {}
+            for i, bid in enumerate(self.bids):
+                for name, value in bid.parameters.items():
+                    column = columns.get(name)
+                    if column is None:
+                        column = columns[name] = [None] * n
+                    column[i] = value
+            self._columns = columns
+        return self._columns
+
+    def column(self, name: str) -> list[ParameterValue | None]:
+        found = self.columns().get(name)
+        return found if found is not None else [None] * len(self.bids)
+
+    def subset(self, keep: Sequence[int]) -> Context:
+        """The same lot restricted to the bids at positions ``keep`` (ascending)."""
+        if len(keep) == len(self.bids):
+            columns = self.columns()
+        else:
+            columns = {name: [col[i] for i in keep] for name, col in self.columns().items()}
+        return Context(
+            self.tender,
+            self.lot,
+            [self.bids[i] for i in keep],
+            self.library,
+            self.sources,
+            self.file,
+            self._rates,
+            columns,
+        )
 
     @property
     def n(self) -> int:
@@ -94,18 +131,25 @@ class Context:
             self.sources.factor(f"exchange rate {source}/{target} {self.tender.year}", factor)
         return self._rates[source]
 
+    def rates(self) -> FloatArray:
+        """Per bid, the multiplier from its currency to the tender's."""
+        own = self.tender.currency.upper()
+        if all(b.currency is None or b.currency.upper() == own for b in self.bids):
+            return np.ones(self.n)
+        return np.array([self.rate(b) for b in self.bids], dtype=np.float64)
+
     def prices(self) -> FloatArray:
         """Bid prices in the tender currency; a price that is not positive is an error."""
-        out = np.empty(self.n)
-        for i, bid in enumerate(self.bids):
-            if not bid.price > 0:
-                raise ValidationError(
-                    N_("bid {bid}: price must be positive, got {price}"),
-                    **self.where(bid, "price"),
-                    price=bid.price,
-                )
-            out[i] = bid.price * self.rate(bid)
-        return out
+        raw = np.array([b.price for b in self.bids], dtype=np.float64)
+        bad = ~(raw > 0)
+        if bad.any():
+            bid = self.bids[int(np.flatnonzero(bad)[0])]
+            raise ValidationError(
+                N_("bid {bid}: price must be positive, got {price}"),
+                **self.where(bid, "price"),
+                price=bid.price,
+            )
+        return raw * self.rates()
 
     def numbers(
         self, name: str, unit: str | None, *, required: bool, money: bool = False
@@ -113,11 +157,43 @@ class Context:
         """Parameter ``name`` of every bid as floats in ``unit`` (NaN where absent).
 
         ``required`` makes an absent value an error naming the bid and the field; ``money``
-        converts from the bid's currency to the tender's.
+        converts from the bid's currency to the tender's. Plain numbers take a vectorised
+        path: one array, then one conversion per distinct unit.
         """
+        found = self.column(name)
+        values = [f.value if f is not None else None for f in found]
+        if not set(map(type, values)) <= {float, int, type(None)}:
+            return self._numbers_slow(name, unit, required=required, money=money)
+        if required and None in values:
+            bid = self.bids[values.index(None)]
+            raise ValidationError(
+                N_("bid {bid}: parameter {parameter} is missing"),
+                **self.where(bid, name),
+                parameter=name,
+            )
+        out = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+        if money:
+            return out * self.rates()
+        if not unit:
+            return out
+        others = {f.unit for f in found if f is not None and f.unit is not None and f.unit != unit}
+        for other in others:
+            mask = np.fromiter((f is not None and f.unit == other for f in found), bool, self.n)
+            try:
+                scale, offset = linear_factor(other, unit)
+            except UnitError as exc:
+                bid = self.bids[int(np.flatnonzero(mask)[0])]
+                raise UnitError(
+                    _CONVERT, **self.where(bid, name), unit=other, parameter=name, target=unit
+                ) from exc
+            out[mask] = out[mask] * scale + offset
+        return out
+
+    def _numbers_slow(
+        self, name: str, unit: str | None, *, required: bool, money: bool
+    ) -> FloatArray:
         out = np.full(self.n, np.nan)
-        for i, bid in enumerate(self.bids):
-            found = bid.parameters.get(name)
+        for i, (bid, found) in enumerate(zip(self.bids, self.column(name), strict=True)):
             if found is None:
                 if required:
                     raise ValidationError(
@@ -157,10 +233,7 @@ class Context:
 
     def raw(self, name: str) -> list[float | bool | str | None]:
         """Parameter ``name`` of every bid as declared (None where absent)."""
-        return [
-            (found.value if (found := bid.parameters.get(name)) is not None else None)
-            for bid in self.bids
-        ]
+        return [found.value if found is not None else None for found in self.column(name)]
 
     def has_certificate(self, schemes: Sequence[str]) -> list[Any]:
         """Per bid: the first certificate of ``schemes`` valid on the tender date, or None."""

@@ -16,7 +16,9 @@ All steps work on numpy arrays over the bids of a lot.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -105,21 +107,25 @@ def _check_spec(tender: Tender, lot: Lot, award: AwardSpec, file: str | None) ->
         )
 
 
-def _sub(ctx: Context, keep: Sequence[int]) -> Context:
-    return Context(
-        ctx.tender, ctx.lot, [ctx.bids[i] for i in keep], ctx.library, ctx.sources, ctx.file
-    )
-
-
-def _lcc_breakdown(arrays: LccArrays, rows: dict[str, list[list[float]]], i: int) -> LccBreakdown:
-    return LccBreakdown(
-        years=arrays.years,
-        cash_flows={c: tuple(rows[c][i]) for c in COMPONENTS},
-        discount_factors=tuple(arrays.discount.tolist()),
-        npv={c: float(arrays.npv[c][i]) for c in COMPONENTS},
-        total=float(arrays.total[i]),
-        emissions_kg=float(arrays.emissions_kg[i]),
-    )
+def _lcc_breakdowns(arrays: LccArrays) -> list[LccBreakdown]:
+    """One breakdown per bid; cash flows are read-only rows of the shared arrays."""
+    for flows in arrays.flows.values():
+        flows.flags.writeable = False
+    discount = tuple(arrays.discount.tolist())
+    npv = {c: arrays.npv[c].tolist() for c in COMPONENTS}
+    totals = arrays.total.tolist()
+    emissions = arrays.emissions_kg.tolist()
+    return [
+        LccBreakdown(
+            years=arrays.years,
+            cash_flows={c: arrays.flows[c][i] for c in COMPONENTS},
+            discount_factors=discount,
+            npv={c: npv[c][i] for c in COMPONENTS},
+            total=totals[i],
+            emissions_kg=emissions[i],
+        )
+        for i in range(len(totals))
+    ]
 
 
 def _cvd_breakdown(arrays: CvdArrays, i: int) -> CvdBreakdown:
@@ -139,14 +145,24 @@ def _cvd_breakdown(arrays: CvdArrays, i: int) -> CvdBreakdown:
     )
 
 
-def _criteria_scores(q: QualityArrays | None, i: int) -> tuple[CriterionScore, ...]:
-    if q is None:
-        return ()
-    scores = q.scores
-    return tuple(
-        CriterionScore(c.id, c.name or c.id, q.raw[k][i], c.unit, float(scores[i, k]), c.weight)
+def _criteria_scores(q: QualityArrays) -> list[tuple[CriterionScore, ...]]:
+    """Per bid, its criterion scores; built column by column with C-level iteration."""
+    scores = q.scores.T.tolist()
+    columns = [
+        list(
+            map(
+                CriterionScore,
+                repeat(c.id),
+                repeat(c.name or c.id),
+                q.raw[k],
+                repeat(c.unit),
+                scores[k],
+                repeat(c.weight),
+            )
+        )
         for k, c in enumerate(q.criteria)
-    )
+    ]
+    return list(zip(*columns, strict=True))
 
 
 def _sensitivity(
@@ -188,11 +204,11 @@ def _evaluate_lot(
     checks, exclusions, flags = check_requirements(ctx, requirements)
     first = [i for i in range(ctx.n) if not exclusions[i]]
     cache: dict[str, Any] = {}
-    ctx1 = _sub(ctx, first)
+    ctx1 = ctx.subset(first)
     for k, messages in enumerate(criterion_exclusions(ctx1, award.criteria, cache)):
         exclusions[first[k]].extend(messages)
     keep = [i for i in first if not exclusions[i]]
-    ctx2 = _sub(ctx, keep)
+    ctx2 = ctx.subset(keep)
     prices = prices_all[keep]
     m = len(keep)
 
@@ -219,10 +235,11 @@ def _evaluate_lot(
     quality = points.copy()
     if award.method == "meat" and m:
         valid = np.ones(m)
-        quality_arrays = score_criteria(ctx2, award.criteria, valid, {})
+        quality_arrays = score_criteria(ctx2, award.criteria, valid, cache if keep == first else {})
         quality = quality_arrays.scores.sum(axis=1) + points
     outcome = method(award.method).rank(MethodInput(award, evaluated_price, cost, quality))
-    secondary = cost if outcome.basis == "cost" and cost is not None else evaluated_price
+    on_cost = outcome.basis == "cost" or (award.method == "meat" and award.cost_basis == "lcc")
+    secondary = cost if on_cost and cost is not None else evaluated_price
     order, tie = rank_order(outcome.total, outcome.higher_is_better, secondary, quality, ctx2.bids)
     ranks = np.empty(m, dtype=np.int64)
     ranks[order] = np.arange(1, m + 1)
@@ -237,7 +254,8 @@ def _evaluate_lot(
             order[0],
             [b.id for b in ctx2.bids],
         )
-    lcc_rows = {c: lcc.flows[c].tolist() for c in COMPONENTS} if lcc is not None else {}
+    lcc_rows = _lcc_breakdowns(lcc) if lcc is not None else []
+    score_rows = _criteria_scores(quality_arrays) if quality_arrays is not None else []
     position = {index: j for j, index in enumerate(keep)}
     results: list[BidResult] = []
     for i, bid in enumerate(bids):
@@ -258,14 +276,14 @@ def _evaluate_lot(
                 contract_price=float(prices[j]),
                 evaluated_price=float(evaluated_price[j]),
                 evaluated_cost=float(cost[j]) if cost is not None else float(evaluated_price[j]),
-                lcc=_lcc_breakdown(lcc, lcc_rows, j) if lcc is not None else None,
+                lcc=lcc_rows[j] if lcc_rows else None,
                 cvd=_cvd_breakdown(cvd, j) if cvd is not None else None,
                 price_score=(
                     float(outcome.price_score[j]) if outcome.price_score is not None else None
                 ),
                 quality_score=float(quality[j]) if award.method == "meat" else None,
                 total_score=float(outcome.total[j]) if award.method == "meat" else None,
-                criteria=_criteria_scores(quality_arrays, j),
+                criteria=score_rows[j] if score_rows else (),
                 adjustments=tuple(adjustments[j]),
                 flags=tuple(flags[i]),
             )
@@ -347,10 +365,18 @@ def evaluate(
     chosen = list(bids) if bids is not None else list(tender.bids)
     groups = _group(tender, chosen, file)
     sources = Sources()
-    lots = tuple(
-        _evaluate_lot(tender, lot, groups[lot.id], library, sources, file)
-        for lot in tender.effective_lots()
-    )
+    # Hundreds of thousands of small result objects are built; the cyclic garbage collector
+    # would otherwise rescan every bid model many times over (none of them forms cycles).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        lots = tuple(
+            _evaluate_lot(tender, lot, groups[lot.id], library, sources, file)
+            for lot in tender.effective_lots()
+        )
+    finally:
+        if collecting:
+            gc.enable()
     return EvaluationResult(
         title=tender.title,
         buyer=tender.buyer,
