@@ -1,0 +1,145 @@
+"""The DuckDB engine on all the real data, and the fast path against the Python path.
+
+Expected values come from the files themselves: ``cn_24_maximal_100_lots.xml`` (eForms SDK
+example) has 100 lots, each with strategic procurement ``env-imp`` and environmental impact
+``clim-mitig``; the furniture notices ``00154896_2025.xml``, ``00155175_2025.xml`` and
+``german_furniture.xml`` say ``strategic-procurement = none`` on every lot.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import orjson
+import pytest
+
+from greenprocure.monitoring.engines import expand_inputs
+from greenprocure.monitoring.engines.duckdb_engine import (
+    compute_indicators,
+    indicators_from_compiled,
+    ingest,
+)
+from greenprocure.monitoring.indicators import IndicatorResult
+from greenprocure.monitoring.lots import compiled_documents
+from greenprocure.monitoring.readers import iter_documents
+from greenprocure.monitoring.synth import generate
+
+CLIMATE = "environmental.climateChangeMitigation"
+ALL_KEYS = ["buyer", "country", "cpv3", "month", "procurement_method", "main_category"]
+
+
+@pytest.mark.slow
+def test_all_real_data_ingests(shared_data: Path, tmp_path: Path) -> None:
+    files = expand_inputs([shared_data / "ocds", shared_data / "eforms"])
+    store = tmp_path / "m.duckdb"
+    summary = ingest(files, store)
+    assert summary.files_failed == ()
+    assert len(summary.files_ingested) + len(summary.files_skipped) == len(files)
+    # identical copies (furniture 00175200_2025.xml = french_furniture.xml) are stored once
+    assert summary.files_skipped
+    assert summary.lot_rows > 400
+    assert summary.errors > 0  # the PYG records, the schema files, ...
+    result = compute_indicators(store, ["year"])
+    total = result.totals["green_share"].records()[0]
+    assert total["green_lots"] >= 100
+    assert 0 < total["green_share_count"] < 1
+    again = ingest(files, store)
+    assert again.lot_rows == 0
+    assert again.files_ingested == ()
+
+
+def test_hundred_green_lots(shared_data: Path, tmp_path: Path) -> None:
+    path = shared_data / "eforms" / "sdk-examples" / "cn_24_maximal_100_lots.xml"
+    store = tmp_path / "m.duckdb"
+    ingest([path], store)
+    result = compute_indicators(store)
+    total = result.totals["green_share"].records()[0]
+    assert total["lots"] == 100
+    assert total["green_lots"] == 100
+    assert total["green_share_count"] == 1.0
+    goals = {r["goal"]: r["lots"] for r in result.totals["goals"].records()}
+    assert goals[CLIMATE] == 100
+
+
+def test_furniture_marked_none_is_not_green(shared_data: Path, tmp_path: Path) -> None:
+    folder = shared_data / "eforms" / "furniture-notices"
+    paths = [folder / n for n in ("00154896_2025.xml", "00155175_2025.xml", "german_furniture.xml")]
+    store = tmp_path / "m.duckdb"
+    ingest(paths, store)
+    result = compute_indicators(store)
+    total = result.totals["green_share"].records()[0]
+    assert result.lot_rows == 17  # 15 + 1 + 1 lots
+    # german_furniture.xml is a copy of notice 00155175-2025 (same ocid and lot): counted once
+    assert total["lots"] == 16
+    assert total["green_lots"] == 0
+    assert result.totals["goals"].rows == ()
+
+
+def _compile_to_jsonl(paths: list[Path], target: Path) -> Path:
+    with target.open("wb") as handle:
+        for path in paths:
+            for document in compiled_documents(iter_documents(path)):
+                data = getattr(document, "data", None)
+                if data is not None:
+                    handle.write(orjson.dumps(data) + b"\n")
+    return target
+
+
+def _assert_same(a: IndicatorResult, b: IndicatorResult) -> int:
+    compared = 0
+    for kind in ("tables", "totals"):
+        for name, table in getattr(a, kind).items():
+            other = getattr(b, kind)[name]
+            assert table.columns == other.columns
+            assert len(table.rows) == len(other.rows), (kind, name)
+            for row, row_b in zip(table.records(), other.records(), strict=True):
+                for column, value in row.items():
+                    value_b = row_b[column]
+                    if isinstance(value, float) and isinstance(value_b, float):
+                        assert math.isclose(value, value_b, rel_tol=1e-9, abs_tol=1e-6), (
+                            kind,
+                            name,
+                            column,
+                            row,
+                        )
+                    else:
+                        assert value == value_b, (kind, name, column, row, row_b)
+                compared += 1
+    return compared
+
+
+def _differential(compiled: Path, tmp_path: Path) -> tuple[IndicatorResult, int]:
+    store = tmp_path / "m.duckdb"
+    ingest([compiled], store)
+    compared = 0
+    for by in ([], ["year"], ALL_KEYS):
+        python_path = compute_indicators(store, by)
+        fast_path = indicators_from_compiled([compiled], by)
+        compared += _assert_same(python_path, fast_path)
+    return python_path, compared
+
+
+@pytest.mark.slow
+def test_fast_path_equals_python_path_on_real_data(shared_data: Path, tmp_path: Path) -> None:
+    folders = [shared_data / "ocds", shared_data / "eforms" / "ted-doffin" / "ocds"]
+    paths = [p for p in expand_inputs(folders) if p.suffix == ".json"]
+    compiled = _compile_to_jsonl(paths, tmp_path / "compiled.jsonl")
+    result, compared = _differential(compiled, tmp_path)
+    assert compared > 50
+    total = result.totals["green_share"].records()[0]
+    assert total["lots"] > 100
+    assert total["green_lots"] >= 2  # the two ted-doffin releases with lot sustainability
+
+
+@pytest.mark.slow
+def test_fast_path_equals_python_path_on_synthetic_data(tmp_path: Path) -> None:
+    compiled = tmp_path / "synthetic.jsonl"
+    made = generate(3000, compiled, form="compiled", seed=11, workers=1)
+    result, compared = _differential(compiled, tmp_path)
+    assert compared > 1000
+    total = result.totals["green_share"].records()[0]
+    assert total["lots"] == made.lots
+    assert total["green_lots"] == made.green_lots
+    assert total["lots_with_awarded_value"] > 0
+    assert result.totals["strategies"].rows

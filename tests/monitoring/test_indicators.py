@@ -1,0 +1,211 @@
+"""The indicator definitions (SQL shared by the engines) on a hand-made table of lot rows.
+
+Every expected value below is counted by hand from the six rows of ``ROWS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import pytest
+
+from greenprocure.errors import ValidationError
+from greenprocure.monitoring.engines.duckdb_engine import run_indicators
+from greenprocure.monitoring.indicators import (
+    GROUP_KEYS,
+    INDICATORS,
+    indicator_sql,
+    key_columns,
+    parse_group_keys,
+)
+from greenprocure.monitoring.rows import LOT_COLUMNS
+
+CLIMATE = "environmental.climateChangeMitigation"
+
+
+def _row(**values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {name: None for name, _ in LOT_COLUMNS}
+    row.update(
+        source_file="a.json",
+        source_kind="ocds",
+        record_ref="line 1",
+        lot_id="",
+        is_green=False,
+        goals=[],
+        strategies=[],
+        cvd=False,
+        evidence=[],
+        reporting_currency="EUR",
+    )
+    row.update(values)
+    return row
+
+
+ROWS = [
+    # o1: green (goal listed twice: counted once), awarded 100, contracted 80
+    _row(
+        ocid="o1",
+        buyer_id="b1",
+        buyer_name="City",
+        year=2022,
+        month=3,
+        date=dt.date(2022, 3, 1),
+        cpv2="45",
+        is_green=True,
+        goals=[CLIMATE, CLIMATE],
+        strategies=["awardCriteria"],
+        awarded_value_rc=100.0,
+        contracted_value_rc=80.0,
+    ),
+    # o2/L1 appears twice: the later row (2023, green, CVD) is kept
+    _row(
+        ocid="o2",
+        lot_id="L1",
+        buyer_id="b1",
+        buyer_name="City",
+        year=2022,
+        month=5,
+        date=dt.date(2022, 5, 1),
+        cpv2="34",
+        awarded_value_rc=999.0,
+    ),
+    _row(
+        ocid="o2",
+        lot_id="L1",
+        source_file="b.json",
+        buyer_id="b1",
+        buyer_name="City",
+        year=2023,
+        month=1,
+        date=dt.date(2023, 1, 9),
+        cpv2="34",
+        is_green=True,
+        cvd=True,
+        strategies=["euGPPCriteria"],
+        awarded_value_rc=50.0,
+    ),
+    # o2/L2: not green, awarded 150
+    _row(
+        ocid="o2",
+        lot_id="L2",
+        buyer_id="b1",
+        buyer_name="City",
+        year=2023,
+        month=1,
+        date=dt.date(2023, 1, 9),
+        cpv2="34",
+        awarded_value_rc=150.0,
+    ),
+    # o3: another buyer, not green, no value
+    _row(ocid="o3", buyer_id="b2", buyer_name="Port", year=2023, month=2, cpv2="45"),
+    # o4: nothing known
+    _row(ocid="o4"),
+]
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    columns = ", ".join(f"{name} {kind}" for name, kind in LOT_COLUMNS)
+    connection.execute(f"CREATE TABLE lot_rows ({columns})")
+    names = [name for name, _ in LOT_COLUMNS]
+    marks = ", ".join("?" for _ in names)
+    connection.executemany(
+        f"INSERT INTO lot_rows VALUES ({marks})", [[row[n] for n in names] for row in ROWS]
+    )
+    return connection
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = con.execute(sql)
+    columns = [d[0] for d in cursor.description or ()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def test_total_green_share(con: duckdb.DuckDBPyConnection) -> None:
+    (total,) = _records(con, indicator_sql("green_share"))
+    assert total["lots"] == 5  # o1, o2/L1 (once), o2/L2, o3, o4
+    assert total["green_lots"] == 2
+    assert total["green_share_count"] == pytest.approx(2 / 5)
+    assert total["cvd_lots"] == 1
+    assert total["lots_with_awarded_value"] == 3
+    assert total["awarded_value"] == pytest.approx(300.0)  # 100 + 50 + 150 (999 dropped)
+    assert total["green_awarded_value"] == pytest.approx(150.0)
+    assert total["green_share_awarded"] == pytest.approx(0.5)
+    assert total["contracted_value"] == pytest.approx(80.0)
+    assert total["green_share_contracted"] == pytest.approx(1.0)
+    assert total["estimated_value"] is None
+    assert total["green_share_estimated"] is None
+
+
+def test_grouped_by_buyer_and_year(con: duckdb.DuckDBPyConnection) -> None:
+    rows = _records(con, indicator_sql("green_share", ["buyer", "year"]))
+    keyed = {(r["buyer_id"], r["year"]): r for r in rows}
+    assert list(keyed) == [(None, None), ("b1", 2022), ("b1", 2023), ("b2", 2023)]
+    assert keyed[("b1", 2023)]["buyer_name"] == "City"
+    assert keyed[("b1", 2023)]["lots"] == 2
+    assert keyed[("b1", 2023)]["green_share_count"] == pytest.approx(0.5)
+    assert keyed[("b1", 2023)]["green_share_awarded"] == pytest.approx(50 / 200)
+    assert keyed[("b1", 2022)]["green_lots"] == 1
+    assert keyed[("b2", 2023)]["green_share_awarded"] is None
+
+
+def test_month_groups_by_year_and_month(con: duckdb.DuckDBPyConnection) -> None:
+    assert key_columns(["month"]) == ("year", "month")
+    assert key_columns(["year", "month"]) == ("year", "month")
+    rows = _records(con, indicator_sql("green_share", ["month"]))
+    assert [(r["year"], r["month"], r["lots"]) for r in rows] == [
+        (None, None, 1),
+        (2022, 3, 1),
+        (2023, 1, 2),
+        (2023, 2, 1),
+    ]
+
+
+def test_goals_and_strategies(con: duckdb.DuckDBPyConnection) -> None:
+    goals = _records(con, indicator_sql("goals"))
+    assert goals == [
+        {
+            "goal": CLIMATE,
+            "lots": 1,
+            "lots_with_awarded_value": 1,
+            "awarded_value": 100.0,
+            "lots_with_contracted_value": 1,
+            "contracted_value": 80.0,
+        }
+    ]
+    strategies = _records(con, indicator_sql("strategies", ["cpv2"]))
+    assert [(r["cpv2"], r["strategy"], r["lots"]) for r in strategies] == [
+        ("34", "euGPPCriteria", 1),
+        ("45", "awardCriteria", 1),
+    ]
+
+
+def test_spark_dialect_differs_only_in_list_functions() -> None:
+    for name in INDICATORS:
+        duck = indicator_sql(name, ["buyer", "cpv3"], dialect="duckdb")
+        spark = indicator_sql(name, ["buyer", "cpv3"], dialect="spark")
+        assert "unnest(" not in spark
+        assert "list_distinct(" not in spark
+        normalised = spark.replace("explode(", "unnest(").replace(
+            "array_distinct(", "list_distinct("
+        )
+        assert normalised == duck
+
+
+def test_every_key_runs(con: duckdb.DuckDBPyConnection) -> None:
+    tables, totals = run_indicators(con, "lot_rows", GROUP_KEYS)
+    assert set(tables) == set(INDICATORS)
+    assert totals["green_share"].records()[0]["lots"] == 5
+    assert sum(r["lots"] for r in tables["green_share"].records()) == 5
+
+
+def test_keys_are_validated() -> None:
+    assert parse_group_keys("buyer, cpv2,year,cpv2") == ("buyer", "cpv2", "year")
+    assert parse_group_keys(None) == ()
+    with pytest.raises(ValidationError, match="unknown group-by key region"):
+        parse_group_keys("buyer,region")
+    with pytest.raises(ValidationError, match="unknown indicator"):
+        indicator_sql("red_flags")

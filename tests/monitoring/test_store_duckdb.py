@@ -1,0 +1,160 @@
+"""The DuckDB store: content-hash deduplication, one transaction per file, errors file."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+import pytest
+
+from greenprocure.errors import StoreError, ValidationError
+from greenprocure.monitoring.engines import duckdb_engine
+from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
+from greenprocure.monitoring.rows import RecordError
+
+OCDS = Path("ocds") / "realdata"
+
+
+def _counts(store: Path) -> tuple[int, int, int]:
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT (SELECT COUNT(*) FROM gp_files), (SELECT COUNT(*) FROM lot_rows), "
+            "(SELECT COUNT(*) FROM record_errors)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+@pytest.fixture
+def sample(shared_data: Path, tmp_path: Path) -> list[Path]:
+    """Three real OCDS files copied into tmp_path."""
+    names = ["release-package-1.json", "record-package-2.json", "compiled-release-1.json"]
+    copies = []
+    for name in names:
+        target = tmp_path / name
+        shutil.copy(shared_data / OCDS / name, target)
+        copies.append(target)
+    return copies
+
+
+def test_ingest_twice_adds_nothing(sample: list[Path], tmp_path: Path) -> None:
+    store = tmp_path / "store" / "m.duckdb"
+    first = ingest(sample, store)
+    assert len(first.files_ingested) == 3
+    assert first.lot_rows > 0
+    before = _counts(store)
+    assert before[0] == 3
+    again = ingest(sample, store)
+    assert again.files_ingested == ()
+    assert len(again.files_skipped) == 3
+    assert again.lot_rows == 0
+    assert _counts(store) == before
+
+
+def test_same_content_under_another_name_is_skipped(sample: list[Path], tmp_path: Path) -> None:
+    store = tmp_path / "m.duckdb"
+    ingest(sample[:1], store)
+    renamed = tmp_path / "renamed.json"
+    shutil.copy(sample[0], renamed)
+    summary = ingest([renamed], store)
+    assert summary.files_skipped == (str(renamed),)
+
+
+def test_interrupted_file_leaves_store_unchanged(
+    sample: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "m.duckdb"
+    ingest(sample[:1], store)
+    before = _counts(store)
+    real_rows = duckdb_engine._rows
+
+    def broken(path: Path, currency: str) -> Iterator[Any]:
+        rows = real_rows(path, currency)
+        yield next(rows)  # one row is in the open transaction when the failure comes
+        raise RuntimeError("disk unplugged")
+
+    monkeypatch.setattr(duckdb_engine, "_rows", broken)
+    with pytest.raises(RuntimeError, match="disk unplugged"):
+        ingest(sample[1:], store)
+    assert _counts(store) == before
+    monkeypatch.setattr(duckdb_engine, "_rows", real_rows)
+    resumed = ingest(sample, store)
+    assert len(resumed.files_skipped) == 1
+    assert len(resumed.files_ingested) == 2
+
+
+def test_many_rows_are_batched_in_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More rows than one batch: all committed together, or none when the file fails."""
+    source = tmp_path / "big.json"
+    source.write_text("{}", encoding="utf-8")
+    template = {
+        "source_file": str(source),
+        "source_kind": "ocds",
+        "lot_id": "",
+        "is_green": False,
+        "goals": [],
+        "strategies": [],
+        "cvd": False,
+        "evidence": [],
+        "reporting_currency": "EUR",
+    }
+    count = duckdb_engine._BATCH * 2 + 7
+
+    def rows(path: Path, currency: str) -> Iterator[Any]:
+        for index in range(count):
+            yield {**template, "ocid": f"o{index}", "record_ref": f"line {index + 1}"}
+        yield RecordError(str(path), "line 99999", None, "not an object")
+
+    monkeypatch.setattr(duckdb_engine, "_rows", rows)
+    store = tmp_path / "m.duckdb"
+    summary = ingest([source], store)
+    assert summary.lot_rows == count
+    assert summary.errors == 1
+    assert _counts(store) == (1, count, 1)
+    result = compute_indicators(store)
+    assert result.totals["green_share"].records()[0]["lots"] == count
+    assert result.lot_rows == count
+    assert result.errors == 1
+
+
+def test_errors_file_lists_record_errors(shared_data: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b'{"ocid": "ocds-x-1", "tender": {"id": "1"}}\n{"ocid": "ocds-x-2", \n')
+    paths = [shared_data / OCDS / "release-package_1.1-1.json", broken]
+    errors_file = tmp_path / "errors.jsonl"
+    summary = ingest(paths, tmp_path / "m.duckdb", errors_file=errors_file)
+    lines = [orjson.loads(line) for line in errors_file.read_bytes().splitlines()]
+    assert summary.errors >= 2
+    assert summary.errors + len(summary.failures) == len(lines)
+    for line in lines:
+        assert set(line) == {"file", "location", "ocid", "reason"}
+        assert line["reason"]
+    currency = [line for line in lines if "PYG" in line["reason"]]
+    assert currency
+    assert currency[0]["ocid"] == "ocds-03ad3f-193399"
+    assert currency[0]["file"].endswith("release-package_1.1-1.json")
+    malformed = [line for line in lines if line["file"] == str(broken)]
+    assert [line["location"] for line in malformed] == ["line 1", "line 2"]
+    assert "malformed JSON" in malformed[1]["reason"]
+    assert _counts(tmp_path / "m.duckdb") == (2, summary.lot_rows, summary.errors)
+
+
+def test_reporting_currency_is_fixed_per_store(sample: list[Path], tmp_path: Path) -> None:
+    store = tmp_path / "m.duckdb"
+    ingest(sample[:1], store, reporting_currency="EUR")
+    with pytest.raises(ValidationError, match="holds values in EUR"):
+        ingest(sample[1:], store, reporting_currency="USD")
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no monitoring store"):
+        compute_indicators(tmp_path / "absent.duckdb")
