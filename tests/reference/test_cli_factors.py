@@ -49,7 +49,7 @@ def test_show_with_filters_json() -> None:
     rows = json.loads(out)
     assert [r["value"] for r in rows] == [0.5366]
     assert rows[0]["source"]["publisher"].startswith("Ministry of Ecology")
-    assert rows[0]["dataset"] == {"name": "grid", "version": "1.0.0"}
+    assert rows[0]["dataset"] == {"name": "grid", "version": "1.1.0"}
 
 
 def test_show_bad_filter_is_a_clear_error() -> None:

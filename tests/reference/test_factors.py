@@ -199,7 +199,7 @@ def test_more_grid_and_carbon_spot_checks() -> None:
     assert mn.value == 0.7718
     assert "SECONDARY" in mn.note
     with pytest.raises(FactorNotFoundError, match=r"available bases: lifecycle \(2022\)"):
-        grid_factor("JP", 2022)
+        grid_factor("MN", 2022)
     with pytest.raises(FactorNotFoundError, match="available: 2021-2023"):
         grid_factor("CN", 2019)
     assert carbon_price("eu_ets", 2023).value == 83.66

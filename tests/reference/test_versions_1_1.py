@@ -18,11 +18,18 @@ from greenprocure.reference import (
     exchange_rate,
     fuel_emission_factor,
     fuel_energy_content,
+    grid_factor,
     odp,
 )
 from greenprocure.reference.fuels import FUELS
 
-OLD = {"refrigerants": "1.0.0", "fx": "1.0.0", "fuels": "1.0.0", "carbon_prices": "1.0.0"}
+OLD = {
+    "refrigerants": "1.0.0",
+    "fx": "1.0.0",
+    "fuels": "1.0.0",
+    "carbon_prices": "1.0.0",
+    "grid": "1.0.0",
+}
 
 
 def test_newest_versions_are_1_1_0() -> None:
@@ -152,3 +159,17 @@ def test_china_ets_2024_is_the_published_value_over_volume() -> None:
     assert "computed" in price.note
     with pytest.raises(FactorNotFoundError, match="china_ets for 2023; available: 2024"):
         carbon_price("china_ets", 2023)
+
+
+def test_japan_national_average_factor_fy2024() -> None:
+    # MOE/METI 全国平均係数, FY2024 actuals: 0.000423 t-CO2/kWh (secondary transcription).
+    jp = grid_factor("JP", 2024)
+    assert jp.value == pytest.approx(0.423)
+    assert jp.to("g/kWh") == pytest.approx(423)
+    assert "SECONDARY" in jp.citation.title
+    assert "fiscal year 2024" in jp.note
+    with pytest.raises(FactorNotFoundError, match=r"JP \(location\) in 2022; available: 2024"):
+        grid_factor("JP", 2022)
+    assert grid_factor("JP", 2022, basis="lifecycle").value > 0
+    with pytest.raises(FactorNotFoundError, match=r"available bases: lifecycle \(2022\)"):
+        grid_factor("JP", 2022, library=ReferenceLibrary(pins=OLD))
