@@ -147,7 +147,7 @@ def _csv_rows(data: bytes, name: str) -> tuple[list[dict[str, Any]], list[str]]:
             rows.append(row)
             labels.append(f"row {number}")
     except csv.Error as exc:
-        raise ParseError("{error}", file=name, error=str(exc)) from exc
+        raise ParseError(N_("malformed file: {error}"), file=name, error=str(exc)) from exc
     return rows, labels
 
 
@@ -197,7 +197,7 @@ def _document_rows(data: bytes, name: str, suffix: str) -> tuple[list[dict[str, 
 
             document = yaml.safe_load(data.decode("utf-8"))
     except Exception as exc:  # yaml and orjson errors, decoding errors
-        raise ParseError("{error}", file=name, error=str(exc)) from exc
+        raise ParseError(N_("malformed file: {error}"), file=name, error=str(exc)) from exc
     if isinstance(document, Mapping):
         document = document.get("lines")
     if not isinstance(document, list) or not all(isinstance(r, Mapping) for r in document):
