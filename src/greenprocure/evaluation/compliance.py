@@ -38,7 +38,7 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "!=": operator.ne,
 }
 
-_FAILED = N_("requirement {requirement}: {value} {unit} does not satisfy {operator} {threshold}")
+_FAILED = N_("requirement {requirement}: declared {value} does not satisfy {operator} {threshold}")
 _NO_CERT = N_("requirement {requirement}: no valid certificate of {schemes} on {date}")
 _EXPIRED = N_(
     "requirement {requirement}: certificate {scheme} {number} is not valid on {date} "
@@ -47,6 +47,11 @@ _EXPIRED = N_(
 _EQUIVALENT = N_(
     "requirement {requirement}: accepted on an equivalence dossier; the committee must verify it"
 )
+
+
+def _with_unit(value: Any, unit: str | None) -> str:
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{text} {unit}" if unit else text
 
 
 def _cert_text(certificate: Certificate) -> str:
@@ -104,10 +109,9 @@ def _check_one(ctx: Context, req: Requirement) -> list[RequirementCheck]:
                     _FAILED,
                     {
                         "requirement": req.id,
-                        "value": value,
-                        "unit": req.unit or "",
+                        "value": _with_unit(value, req.unit),
                         "operator": req.operator,
-                        "threshold": req.threshold,
+                        "threshold": _with_unit(req.threshold, req.unit),
                     },
                 )
         elif certs and certs[i] is not None:

@@ -29,8 +29,8 @@ from greenprocure.i18n import N_
 
 __all__ = ["QualityArrays", "criterion_exclusions", "score_criteria"]
 
-_BELOW = N_("criterion {criterion}: {value} {unit} is below the minimum {limit}")
-_ABOVE = N_("criterion {criterion}: {value} {unit} is above the maximum {limit}")
+_BELOW = N_("criterion {criterion}: {value} is below the minimum {limit}")
+_ABOVE = N_("criterion {criterion}: {value} is above the maximum {limit}")
 _FAILED = N_("criterion {criterion}: the bid does not meet this pass/fail criterion")
 _TRUE = {"true", "yes", "y", "1", "pass", "ja", "是", "예", "はい"}
 
@@ -92,11 +92,11 @@ def criterion_exclusions(
                 if limit is None:
                     continue
                 for i in np.flatnonzero(bad):
+                    unit = f" {c.unit}" if c.unit else ""
                     params = {
                         "criterion": c.id,
-                        "value": float(values[i]),
-                        "unit": c.unit or "",
-                        "limit": limit,
+                        "value": f"{float(values[i]):g}{unit}",
+                        "limit": f"{limit:g}{unit}",
                     }
                     out[int(i)].append(Message(template, params))
         elif c.kind == "pass_fail" and c.exclude_on_fail:
