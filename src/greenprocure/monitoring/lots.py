@@ -113,7 +113,9 @@ def _lot_rows(
         documents: Iterable[Document | RecordError] = iter_notices(path)
         kind = "eforms"
     else:
-        documents = compiled_documents(iter_documents(path, encoding), memory_budget)
+        documents = compiled_documents(
+            iter_documents(path, encoding), memory_budget, indicator_fields_only=True
+        )
         kind = "ocds"
     for document in documents:
         if isinstance(document, RecordError):
@@ -132,13 +134,18 @@ def _lot_rows(
 
 
 def compiled_documents(
-    items: Iterable[Document | RecordError], memory_budget: int = _DEFAULT_BUDGET
+    items: Iterable[Document | RecordError],
+    memory_budget: int = _DEFAULT_BUDGET,
+    *,
+    indicator_fields_only: bool = False,
 ) -> Iterator[Document | RecordError]:
     """Compiled releases: compiled documents as they come, releases grouped by ocid and compiled.
 
     See the module docstring for the three grouping modes (memory, grouped stream, spill).
+    With ``indicator_fields_only`` releases are compiled on the fields the rows read only
+    (:data:`~greenprocure.monitoring.compile.INDICATOR_FIELDS`).
     """
-    grouper = _Grouper(memory_budget)
+    grouper = _Grouper(memory_budget, indicator_fields_only)
     try:
         for item in items:
             if isinstance(item, RecordError) or item.kind == "compiled":
@@ -156,8 +163,9 @@ _Entry = tuple[dict[str, Any], str, str]
 class _Grouper:
     """Groups releases by ocid: in memory, as a grouped stream, or through a spill."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, indicator_fields_only: bool = False) -> None:
         self._budget = budget
+        self._only = indicator_fields_only
         self._groups: dict[str, list[_Entry]] = {}
         self._held = 0
         self._grouped = True  # every ocid so far in one run, runs in ascending ocid order
@@ -193,7 +201,7 @@ class _Grouper:
                 return
             assert self._last is not None
             self._done.add(hash(self._last))
-            yield _compile_group(self._last, self._current)
+            yield _compile_group(self._last, self._current, self._only)
             self._last = ocid
             self._current = [entry]
             return
@@ -220,7 +228,7 @@ class _Grouper:
             self._current = self._groups.pop(ocid)
             for done, group in self._groups.items():
                 self._done.add(hash(done))
-                yield _compile_group(done, group)
+                yield _compile_group(done, group, self._only)
         else:
             self._spill = _Spill()
             for done, group in self._groups.items():
@@ -241,14 +249,14 @@ class _Grouper:
     def finish(self) -> Iterator[Document | RecordError]:
         if self._spill is not None:
             for ocid, group in self._spill.groups():
-                yield _compile_group(ocid, group)
+                yield _compile_group(ocid, group, self._only)
         elif self._streaming:
             if self._current:
                 assert self._last is not None
-                yield _compile_group(self._last, self._current)
+                yield _compile_group(self._last, self._current, self._only)
         else:
             for ocid, group in self._groups.items():
-                yield _compile_group(ocid, group)
+                yield _compile_group(ocid, group, self._only)
         self._groups = {}
         self._current = []
 
@@ -258,13 +266,15 @@ class _Grouper:
 
 
 def _compile_group(
-    ocid: str, group: list[tuple[dict[str, Any], str, str]]
+    ocid: str, group: list[tuple[dict[str, Any], str, str]], indicator_fields_only: bool = False
 ) -> Document | RecordError:
     _, file, location = group[0]
     if len(group) > 1:
         location = f"{location} (+{len(group) - 1} releases)"
     try:
-        compiled = compile_releases([data for data, _, _ in group])
+        compiled = compile_releases(
+            [data for data, _, _ in group], indicator_fields_only=indicator_fields_only
+        )
     except (GreenProcureError, TypeError, ValueError) as error:
         return RecordError(file, location, ocid, f"cannot compile: {error}")
     return Document("compiled", compiled, file, location)
