@@ -71,8 +71,22 @@ class RegisterError(ValidationError):
         lines = [
             gettext("{count} problems in the purchase register:").format(count=len(self.problems))
         ]
-        lines += [f"  - {p.localized()}" for p in self.problems]
+        lines += [f"  - {_localized(p)}" for p in self.problems]
         return "\n".join(lines)
+
+
+def _localized(problem: InputError) -> str:
+    """A problem in the current language, its field label translated too."""
+    from greenprocure.i18n import gettext
+
+    label = problem.params.get("label")
+    if not isinstance(label, str):
+        return problem.localized()
+    problem.params["label"] = gettext(label)
+    try:
+        return problem.localized()
+    finally:
+        problem.params["label"] = label
 
 
 @dataclass
@@ -273,6 +287,8 @@ def parse_register(
         batch = _build(model, columns, units, [labels[i] for i in indices], source, problems)
         register.batches.append(batch)
     if problems:
+        order = {label: index for index, label in enumerate(labels)}
+        problems.sort(key=lambda p: order.get(p.record or "", -1))
         raise RegisterError(problems, file=source)
     return register
 
