@@ -49,7 +49,9 @@ def test_audit_names_formula_inputs_and_cited_factors() -> None:
     co2e = audits["co2e_annual"]
     assert "grid_factor" in co2e.formula
     assert co2e.inputs["kwh_per_year"] == (100.0, "kWh/year")
-    (grid,) = co2e.factors
+    factors = {f.name: f for f in co2e.factors}
+    grid = factors["grid_factor"]
+    assert factors["baseline_kwh_per_year"].factor is None  # given by the line
     assert grid.factor is not None
     assert grid.factor.dataset.name == "grid"
     assert grid.factor.citation.url.startswith("http")
@@ -151,5 +153,31 @@ def test_equivalences_are_cited() -> None:
 def test_result_serialises_with_lines_and_audit() -> None:
     data = quantify(parse_register(MIXED), SETTINGS).to_dict()
     assert data["line_count"] == len(MIXED)
-    assert data["lines"][0]["audit"][0]["factors"][0]["cited"]["dataset"]["name"] == "grid"
+    factors = {f["name"]: f for f in data["lines"][0]["audit"][0]["factors"]}
+    assert factors["grid_factor"]["cited"]["dataset"]["name"] == "grid"
+    assert factors["baseline_kwh_per_year"]["given_by"] == "purchase register"
     assert "products" in data["datasets"]
+
+
+def test_default_baseline_per_product_group_and_region() -> None:
+    line = {
+        "group": "energy_products",
+        "product": "desktop computer",
+        "baseline_region": "US",
+        "quantity": 10,
+        "years": 4,
+        "kwh_per_year": 120,
+        "grid_factor": 0.5,
+    }
+    result = quantify(parse_register([line]), SETTINGS)
+    assert not result.problems
+    # 10 x (220 - 120) kWh x 0.5 kg/kWh / 1000 = 0.5 t per year (US DOE desktop average 220)
+    assert result.totals["co2e_annual"].value == pytest.approx(0.5)
+    audit = {a.metric: a for a in result.audit("line 1")}["co2e_annual"]
+    baseline = {f.name: f for f in audit.factors}["baseline_kwh_per_year"]
+    assert baseline.factor is not None
+    assert "appliance-standards.org" in baseline.factor.citation.url
+    # No default for China: reported, naming the column to fill.
+    missing = quantify(parse_register([{**line, "baseline_region": None}]), SETTINGS)
+    (problem,) = missing.problems
+    assert problem.field == "baseline_kwh_per_year"

@@ -67,6 +67,14 @@ def charge(keys: Keys, settings: ImpactSettings, library: Lib) -> Factor:
     return reference.refrigerant_charge(_required(keys, "equipment"), library=library)
 
 
+def energy_baseline(keys: Keys, settings: ImpactSettings, library: Lib) -> Factor:
+    """Default baseline energy use of the product group in the baseline region (or country)."""
+    region = keys.get("baseline_region") or keys["country"]
+    return reference.energy_baseline(
+        _required(keys, "product").replace(" ", "_"), region.upper(), library=library
+    )
+
+
 def leak_rate(keys: Keys, settings: ImpactSettings, library: Lib) -> Factor:
     return reference.refrigerant_leak_rate(_required(keys, "equipment"), library=library)
 

@@ -29,6 +29,8 @@ from greenprocure.reference.materials import ROUTES, material_factor, material_n
 from greenprocure.reference.model import Citation, DatasetRef, Factor
 from greenprocure.reference.package import DataPackage, Table, load_package
 from greenprocure.reference.products import (
+    energy_baseline,
+    energy_baseline_products,
     equipment_types,
     refrigerant_charge,
     refrigerant_leak_rate,
@@ -64,6 +66,8 @@ __all__ = [
     "cvd_pollutants",
     "cvd_vehicle_categories",
     "default_library",
+    "energy_baseline",
+    "energy_baseline_products",
     "equipment_types",
     "equivalence_factor",
     "equivalence_names",
