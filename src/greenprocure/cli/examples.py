@@ -37,6 +37,12 @@ STEPS: tuple[str, ...] = (
     " --output out/air-conditioners-korea-evaluation.html",
     "evaluate template {examples}/evaluation/air_conditioners.yaml --lang ja"
     " --output out/air-conditioners-bids.xlsx",
+    "monitor ingest {examples}/monitoring --store out/monitoring.duckdb",
+    "monitor indicators --by country,year --store out/monitoring.duckdb",
+    "monitor report --by country,cpv2 --store out/monitoring.duckdb"
+    " --output out/monitoring-report.html",
+    "monitor report --by country --store out/monitoring.duckdb --lang ja"
+    " --output out/monitoring-report-ja.html",
 )
 
 

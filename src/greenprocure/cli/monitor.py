@@ -240,7 +240,7 @@ def register(app: typer.Typer) -> None:
                 progress=advance,
             )
         if as_json:
-            print_json(summary)
+            print_json(summary.to_dict())
         else:
             _show_summary(summary)
 
@@ -324,9 +324,9 @@ def _emit(result: IndicatorResult, output_format: Format, output: Path | None) -
         return
     if output_format is Format.json:
         if output is None:
-            print_json(result)
+            print_json(result.to_dict())
         else:
-            write_output(output, dump_json(result) + b"\n")
+            write_output(output, dump_json(result.to_dict()) + b"\n")
         return
     from greenprocure.monitoring.engines.duckdb_export import export_indicators, indicators_csv
 

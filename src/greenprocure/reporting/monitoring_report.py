@@ -113,12 +113,14 @@ def _share_chart(table: IndicatorTable, title: str, *, line: bool) -> str | None
     colour = alt.Color(
         "measure:N",
         title=None,
-        scale=alt.Scale(range=[_GREEN, "#8fb996"]),
+        scale=alt.Scale(domain=[count_name, value_name], range=[_GREEN, "#8fb996"]),
         legend=alt.Legend(orient="bottom"),
     )
     if line:
         chart = base.mark_line(point=True).encode(
-            x=alt.X(f"{group_name}:O", title=None, sort=None), y=share, color=colour
+            x=alt.X(f"{group_name}:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            y=share,
+            color=colour,
         )
     else:
         chart = base.mark_bar().encode(

@@ -98,11 +98,11 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
             matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
             files = [m for m in matches if m.is_file()]
             if not files:
-                raise InputError(N_("no file matches {pattern}"), file=text, pattern=text)
+                raise InputError(N_("no file matches this pattern"), file=text)
             for match in files:
                 add(match)
         else:
-            raise InputError(N_("no such file or folder: {path}"), file=text, path=text)
+            raise InputError(N_("no such file or folder"), file=text)
     return found
 
 

@@ -424,7 +424,7 @@ def compiled_lot_rows(
     files = [os.fspath(p) for p in paths]
     for file in files:
         if not Path(file).is_file():
-            raise InputError(N_("no such file: {path}"), file=file, path=file)
+            raise InputError(N_("no such file or folder"), file=file)
     con.execute(
         "CREATE OR REPLACE TEMP VIEW gp_compiled AS SELECT * FROM read_json("
         f"{_file_list(files)}, format='newline_delimited', filename=true, "

@@ -1,0 +1,123 @@
+"""``greenprocure monitor``: ingest, indicators in every format, report, engine selection."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from greenprocure.cli.app import build_app
+from greenprocure.cli.examples import EXAMPLES
+from greenprocure.monitoring.synth import generate
+
+SAMPLE = EXAMPLES / "monitoring"
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(build_app(), list(args), env={"COLUMNS": "240"})
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "m.duckdb"
+    code, output = _run("monitor", "ingest", str(SAMPLE), "--store", str(path), "--json")
+    assert code == 0, output
+    summary = orjson.loads(output[output.index("{") :])
+    assert len(summary["files_ingested"]) == 9
+    assert summary["lot_rows"] >= 10
+    return path
+
+
+def test_ingest_again_adds_nothing(store: Path) -> None:
+    code, output = _run(
+        "monitor", "ingest", str(SAMPLE / "eforms" / "*.xml"), "--store", str(store)
+    )
+    assert code == 0, output
+    assert "Files already in the store" in output
+
+
+def test_indicators_json(store: Path) -> None:
+    code, output = _run(
+        "monitor", "indicators", "--store", str(store), "--by", "country", "--format", "json"
+    )
+    assert code == 0, output
+    data = orjson.loads(output[output.index("{") :])
+    rows = {r["country"]: r for r in data["indicators"]["green_share"]["rows"]}
+    assert data["by"] == ["country"]
+    assert rows["LU"]["green_lots"] == rows["LU"]["lots"] > 0  # the SDK examples are green
+    assert rows["DE"]["green_lots"] == 0  # furniture notice, strategic procurement none
+    assert data["totals"]["green_share"]["rows"][0]["green_lots"] >= 5
+    assert data["engine"] == "duckdb"
+
+
+def test_indicators_csv_and_parquet(store: Path, tmp_path: Path) -> None:
+    for fmt in ("csv", "parquet"):
+        folder = tmp_path / fmt
+        code, output = _run(
+            "monitor", "indicators", "--store", str(store), "--by", "year",
+            "--format", fmt, "--output", str(folder),
+        )  # fmt: skip
+        assert code == 0, output
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == sorted(
+            f"{n}.{fmt}"
+            for n in (
+                "green_share", "goals", "strategies",
+                "green_share_total", "goals_total", "strategies_total",
+            )
+        )  # fmt: skip
+    with (tmp_path / "csv" / "green_share_total.csv").open(encoding="utf-8") as handle:
+        (total,) = list(csv.DictReader(handle))
+    parquet = tmp_path / "parquet" / "green_share_total.parquet"
+    rows = duckdb.sql(f"SELECT lots, green_lots FROM '{parquet}'").fetchall()
+    assert rows[0] == (int(total["lots"]), int(total["green_lots"]))
+
+
+def test_csv_to_stdout_and_table(store: Path) -> None:
+    code, output = _run("monitor", "indicators", "--store", str(store), "--format", "csv")
+    assert code == 0, output
+    assert output.splitlines()[0].startswith("lots,green_lots,green_share_count")
+    code, output = _run("monitor", "indicators", "--store", str(store), "--by", "cpv2")
+    assert code == 0, output
+    assert "CPV division" in output
+    assert "Lots per environmental goal" in output
+
+
+def test_report_in_korean(store: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    code, output = _run(
+        "monitor", "report", "--store", str(store), "--output", str(target), "--by", "country"
+    )
+    assert code == 0, output
+    html = target.read_text(encoding="utf-8")
+    assert html.count("<svg") >= 3
+    assert "<script" not in html
+    assert "http://" not in html.split("<svg", 1)[0]
+
+
+def test_fast_path_from_compiled_files(tmp_path: Path) -> None:
+    compiled = tmp_path / "c.jsonl"
+    made = generate(300, compiled, form="compiled", seed=5, workers=1)
+    code, output = _run("monitor", "indicators", "--compiled", str(compiled), "--format", "json")
+    assert code == 0, output
+    data = orjson.loads(output[output.index("{") :])
+    assert data["totals"]["green_share"]["rows"][0]["green_lots"] == made.green_lots
+
+
+def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
+    code, output = _run("monitor", "indicators", "--store", str(tmp_path / "none.duckdb"))
+    assert code == 1
+    assert "no monitoring store" in output
+    code, output = _run("monitor", "indicators", "--by", "planet", "--store", str(tmp_path))
+    assert code == 2
+    assert "unknown group-by key planet" in output
+    code, output = _run("monitor", "ingest", str(tmp_path / "missing.json"))
+    assert code == 2
+    assert "no such file or folder" in output
+    code, output = _run("monitor", "indicators", "--format", "parquet", "--compiled", "x.jsonl")
+    assert code == 2

@@ -1,0 +1,69 @@
+"""The monitoring HTML report: self-contained, in each language, with the key figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from greenprocure.cli.examples import EXAMPLES
+from greenprocure.i18n import format_percent, use_language
+from greenprocure.monitoring.engines import expand_inputs, report_data
+from greenprocure.monitoring.engines.duckdb_engine import ingest
+from greenprocure.monitoring.indicators import MonitoringReportData
+from greenprocure.reporting.monitoring_report import render_monitoring_report
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> MonitoringReportData:
+    store = tmp_path_factory.mktemp("report") / "m.duckdb"
+    ingest(expand_inputs([EXAMPLES / "monitoring"]), store)
+    return report_data(store, ["country", "cpv2"])
+
+
+TITLES = {
+    "en": "Green public procurement monitoring",
+    "zh_Hans": "绿色公共采购监测",
+    "ko": "녹색공공조달 모니터링",
+    "ja": "グリーン公共調達モニタリング",
+}
+GOAL = {
+    "en": "Climate change mitigation",
+    "zh_Hans": "气候变化减缓",
+    "ko": "기후변화 완화",
+    "ja": "気候変動の緩和",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TITLES))
+def test_report_in_every_language(data: MonitoringReportData, lang: str) -> None:
+    html = render_monitoring_report(data, lang)
+    assert TITLES[lang] in html
+    assert GOAL[lang] in html
+    total = data.breakdown.totals["green_share"].records()[0]
+    with use_language(lang):
+        share = format_percent(total["green_share_count"], 1)
+    assert share in html
+    assert html.count("<svg") == 4  # time series, breakdown, goals, strategies
+    assert "<script" not in html
+    assert 'src="http' not in html
+    assert f'lang="{ {"zh_Hans": "zh-Hans"}.get(lang, lang) }"' in html
+
+
+def test_report_states_the_method(data: MonitoringReportData) -> None:
+    html = render_monitoring_report(data, "en")
+    assert "does not make a lot green" in html
+    assert "annual average exchange rate" in html
+    for source in data.breakdown.sources:
+        assert Path(source).name in html
+
+
+def test_report_of_an_empty_store(tmp_path: Path) -> None:
+    store = tmp_path / "m.duckdb"
+    ingest([], store)
+    data = report_data(store, ["year"])
+    html = render_monitoring_report(data, "ko")
+    assert "로트가 없습니다." in html
+    assert data.breakdown.computed_at is not None
+    assert data.breakdown.computed_at.date() <= dt.datetime.now(dt.UTC).date()
