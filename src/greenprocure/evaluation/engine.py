@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -35,7 +34,7 @@ from greenprocure.evaluation.quality import QualityArrays, criterion_exclusions,
 from greenprocure.evaluation.result import (
     Adjustment,
     BidResult,
-    CriterionScore,
+    CriterionScores,
     CvdBreakdown,
     EvaluationResult,
     LccBreakdown,
@@ -108,7 +107,7 @@ def _check_spec(tender: Tender, lot: Lot, award: AwardSpec, file: str | None) ->
 
 
 def _lcc_breakdowns(arrays: LccArrays) -> list[LccBreakdown]:
-    """One breakdown per bid; cash flows are read-only rows of the shared arrays."""
+    """One breakdown per bid, sharing the lot's read-only cash-flow tables."""
     for flows in arrays.flows.values():
         flows.flags.writeable = False
     discount = tuple(arrays.discount.tolist())
@@ -118,7 +117,8 @@ def _lcc_breakdowns(arrays: LccArrays) -> list[LccBreakdown]:
     return [
         LccBreakdown(
             years=arrays.years,
-            cash_flows={c: arrays.flows[c][i] for c in COMPONENTS},
+            flows=arrays.flows,
+            row=i,
             discount_factors=discount,
             npv={c: npv[c][i] for c in COMPONENTS},
             total=totals[i],
@@ -145,24 +145,12 @@ def _cvd_breakdown(arrays: CvdArrays, i: int) -> CvdBreakdown:
     )
 
 
-def _criteria_scores(q: QualityArrays) -> list[tuple[CriterionScore, ...]]:
-    """Per bid, its criterion scores; built column by column with C-level iteration."""
-    scores = q.scores.T.tolist()
-    columns = [
-        list(
-            map(
-                CriterionScore,
-                repeat(c.id),
-                repeat(c.name or c.id),
-                q.raw[k],
-                repeat(c.unit),
-                scores[k],
-                repeat(c.weight),
-            )
-        )
-        for k, c in enumerate(q.criteria)
-    ]
-    return list(zip(*columns, strict=True))
+def _criteria_scores(q: QualityArrays) -> list[CriterionScores]:
+    """Per bid, a view of its criterion scores in the lot's shared score table."""
+    meta = [(c.id, c.name or c.id, c.unit, c.weight) for c in q.criteria]
+    scores = q.scores
+    scores.flags.writeable = False
+    return [CriterionScores(meta, q.raw, scores, i) for i in range(scores.shape[0])]
 
 
 def _sensitivity(

@@ -9,9 +9,9 @@ from the same result.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,7 @@ __all__ = [
     "Adjustment",
     "BidResult",
     "CriterionScore",
+    "CriterionScores",
     "CvdBreakdown",
     "EvaluationResult",
     "LccBreakdown",
@@ -159,6 +160,48 @@ class CriterionScore(NamedTuple):
         }
 
 
+class CriterionScores(Sequence[CriterionScore]):
+    """The criterion scores of one bid, read on access from the lot's shared score table.
+
+    ``criteria`` holds ``(id, name, unit, max_score)`` per criterion, ``raw[k][row]`` and
+    ``scores[row, k]`` the bid's raw value and score. Immutable; iterates as
+    :class:`CriterionScore`.
+    """
+
+    __slots__ = ("_criteria", "_raw", "_row", "_scores")
+
+    def __init__(
+        self,
+        criteria: Sequence[tuple[str, str, str | None, float]],
+        raw: Sequence[Sequence[Any]],
+        scores: npt.NDArray[np.float64],
+        row: int,
+    ) -> None:
+        self._criteria = criteria
+        self._raw = raw
+        self._scores = scores
+        self._row = row
+
+    def __len__(self) -> int:
+        return len(self._criteria)
+
+    @overload
+    def __getitem__(self, index: int) -> CriterionScore: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[CriterionScore, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> CriterionScore | tuple[CriterionScore, ...]:
+        if isinstance(index, slice):
+            return tuple(self[k] for k in range(len(self))[index])
+        cid, name, unit, max_score = self._criteria[index]
+        score = float(self._scores[self._row, index])
+        return CriterionScore(cid, name, self._raw[index][self._row], unit, score, max_score)
+
+    def __repr__(self) -> str:
+        return f"CriterionScores({list(self)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Adjustment:
     """A green award mechanism applied to a bid (notional discount, deduction or points)."""
@@ -184,17 +227,24 @@ class LccBreakdown:
     """Life-cycle cost of a bid: NPV per component and the yearly cash-flow table.
 
     ``cash_flows[component][t]`` is the nominal (escalated, undiscounted) cost in year ``t``
-    (year 0 = acquisition; a read-only numpy row); ``discount_factors[t] = 1/(1+d)^t``;
-    ``npv`` by component sums ``cash_flow x discount_factor``. A residual value is a negative
-    end-of-life cost.
+    (year 0 = acquisition); ``discount_factors[t] = 1/(1+d)^t``; ``npv`` by component sums
+    ``cash_flow x discount_factor``. A residual value is a negative end-of-life cost.
+    The cash flows are row ``row`` of ``flows`` (component -> bids x years arrays shared by all
+    bids of the lot, read-only), so 10 000 bids do not need 70 000 small arrays.
     """
 
     years: tuple[int, ...]
-    cash_flows: Mapping[str, npt.NDArray[np.float64]]
+    flows: Mapping[str, npt.NDArray[np.float64]]
+    row: int
     discount_factors: tuple[float, ...]
     npv: Mapping[str, float]
     total: float
     emissions_kg: float
+
+    @property
+    def cash_flows(self) -> dict[str, npt.NDArray[np.float64]]:
+        """Component -> nominal cash flow per year of this bid."""
+        return {name: table[self.row] for name, table in self.flows.items()}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -263,7 +313,7 @@ class BidResult:
     price_score: float | None
     quality_score: float | None
     total_score: float | None
-    criteria: tuple[CriterionScore, ...]
+    criteria: Sequence[CriterionScore]
     adjustments: tuple[Adjustment, ...]
     flags: tuple[Message, ...] = ()
 
