@@ -146,3 +146,41 @@ def test_notices_and_their_ocds_conversions_agree(shared_data: Path) -> None:
         green_pairs += any(v[0] for values in from_xml.values() for v in values)
     assert pairs >= 85
     assert green_pairs >= 2
+
+
+def test_notices_in_gz_zip_and_folders(shared_data: Path, tmp_path: Path) -> None:
+    import gzip
+    import shutil
+    import zipfile
+
+    source = shared_data / "eforms/sdk-examples/can_24_maximal.xml"
+    packed = tmp_path / "notice.xml.gz"
+    packed.write_bytes(gzip.compress(source.read_bytes()))
+    archive = tmp_path / "mixed.zip"
+    release = shared_data / "ocds/realdata/release-package-1.json"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.write(source, "notices/can_24_maximal.xml")
+        handle.write(release, "ocds/release-package-1.json")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copy(source, folder / "a.xml")
+    shutil.copy(release, folder / "b.json")
+    (folder / "notes.txt").write_text("not an input")
+
+    plain = [r for r in lot_rows(source) if not isinstance(r, RecordError)]
+    gz = [r for r in lot_rows(packed) if not isinstance(r, RecordError)]
+    assert [r["lot_id"] for r in gz] == [r["lot_id"] for r in plain]
+    assert gz[0]["is_green"]
+    for path in (archive, folder):
+        rows = list(lot_rows(path))
+        assert not any(isinstance(r, RecordError) for r in rows), path
+        kinds = sorted({r["source_kind"] for r in rows if not isinstance(r, RecordError)})
+        assert kinds == ["eforms", "ocds"], path
+        assert len(rows) == len(plain) + 1
+
+
+def test_utf16_declaration_is_refused_too(tmp_path: Path) -> None:
+    path = tmp_path / "wide.xml"
+    path.write_bytes(BILLION_LAUGHS.decode("ascii").encode("utf-16"))
+    with pytest.raises(UnsafeInputError):
+        parse_notice(path)

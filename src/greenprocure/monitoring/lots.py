@@ -48,6 +48,7 @@ from greenprocure.monitoring.compile import compile_releases
 from greenprocure.monitoring.currency import CurrencyConverter
 from greenprocure.monitoring.green import detect_green
 from greenprocure.monitoring.readers import Document, iter_documents, iter_notices
+from greenprocure.monitoring.readers.eforms import is_xml_name
 from greenprocure.monitoring.rows import LotRow, RecordError
 from greenprocure.reference.library import ReferenceLibrary
 
@@ -60,6 +61,7 @@ __all__ = [
 ]
 
 _DEFAULT_BUDGET = 20_000
+_INPUT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".zip", ".xml", ".xml.gz")
 _BUCKETS = 32
 _MAX_BUCKET_BYTES = 48 * 1024 * 1024
 _AWARD_SKIP = frozenset(("pending", "cancelled", "unsuccessful"))
@@ -74,8 +76,8 @@ class _BadFieldError(Exception):
 
 
 def is_eforms_path(path: str | Path) -> bool:
-    """Whether ``path`` is an XML file (eForms notice) rather than OCDS JSON."""
-    return Path(path).suffix.lower() in (".xml",) or str(path).lower().endswith(".xml.gz")
+    """Whether ``path`` is an eForms notice (``.xml``, ``.xml.gz``) rather than OCDS JSON."""
+    return is_xml_name(str(path))
 
 
 def lot_rows(
@@ -86,7 +88,11 @@ def lot_rows(
     encoding: str | None = None,
     memory_budget: int = _DEFAULT_BUDGET,
 ) -> Iterator[LotRow | RecordError]:
-    """Every lot row of one OCDS (JSON) or eForms (XML) file, and a RecordError per bad record."""
+    """Every lot row of one OCDS (JSON) or eForms (XML) file, and a RecordError per bad record.
+
+    ``path`` may also be a zip archive (OCDS and XML members) or a folder (its files named
+    ``*.json``, ``*.jsonl``, ``*.ndjson``, ``*.xml``, optionally ``.gz``, and ``*.zip``).
+    """
     with _relaxed_gc():
         yield from _lot_rows(path, reporting_currency, library, encoding, memory_budget)
 
@@ -108,15 +114,27 @@ def _lot_rows(
     encoding: str | None,
     memory_budget: int,
 ) -> Iterator[LotRow | RecordError]:
+    if Path(path).is_dir():
+        for file in sorted(Path(path).rglob("*")):
+            if file.is_file() and file.name.lower().endswith(_INPUT_SUFFIXES):
+                yield from _lot_rows(file, reporting_currency, library, encoding, memory_budget)
+        return
     converter = CurrencyConverter(reporting_currency, library)
     if is_eforms_path(path):
-        documents: Iterable[Document | RecordError] = iter_notices(path)
-        kind = "eforms"
-    else:
-        documents = compiled_documents(
-            iter_documents(path, encoding), memory_budget, indicator_fields_only=True
-        )
-        kind = "ocds"
+        yield from _rows_of(iter_notices(path), converter, "eforms")
+        return
+    if str(path).lower().endswith(".zip"):
+        # An archive may hold eForms notices as well as OCDS files.
+        yield from _rows_of(iter_notices(path), converter, "eforms")
+    documents = compiled_documents(
+        iter_documents(path, encoding, skip_xml=True), memory_budget, indicator_fields_only=True
+    )
+    yield from _rows_of(documents, converter, "ocds")
+
+
+def _rows_of(
+    documents: Iterable[Document | RecordError], converter: CurrencyConverter, kind: str
+) -> Iterator[LotRow | RecordError]:
     for document in documents:
         if isinstance(document, RecordError):
             yield document

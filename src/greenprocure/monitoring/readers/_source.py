@@ -108,6 +108,10 @@ def _plain_opener(path: Path) -> Callable[[], IO[bytes]]:
     return lambda: open(path, "rb")
 
 
+def _gunzip(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
+    return lambda: cast(IO[bytes], gzip.GzipFile(fileobj=opener(), mode="rb"))
+
+
 def _member_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
     def opener() -> IO[bytes]:
         archive = zipfile.ZipFile(path)
@@ -125,17 +129,28 @@ def _member_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
     return opener
 
 
-def iter_sources(path: str | Path, encoding: str | None = None) -> Iterator[Source]:
+def iter_sources(
+    path: str | Path, encoding: str | None = None, *, skip_xml: bool = False
+) -> Iterator[Source]:
     """The logical inputs in ``path``: the file itself, or each member of a zip archive.
 
     ``encoding`` declares the text encoding; ``None`` detects it (see the module docstring).
+    ``skip_xml`` leaves out zip members named ``*.xml`` / ``*.xml.gz`` (eForms notices, read
+    by the eForms reader).
     """
     path = Path(path)
     if path.suffix.lower() == ".zip":
         with zipfile.ZipFile(path) as archive:
-            members = [info.filename for info in archive.infolist() if not info.is_dir()]
+            members = [
+                info.filename
+                for info in archive.infolist()
+                if not info.is_dir()
+                and not (skip_xml and info.filename.lower().endswith((".xml", ".xml.gz")))
+            ]
         for member in sorted(members):
             opener = _member_opener(path, member)
+            if member.lower().endswith(".gz"):
+                opener = _gunzip(opener)
             yield Source(f"{path}!{member}", opener, _normalise(encoding) or _detect(opener))
         return
     opener = _plain_opener(path)

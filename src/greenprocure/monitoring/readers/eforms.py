@@ -33,9 +33,12 @@ What is read (business term -> OCDS path, per ``eforms/ocds-mapping/guidance.yam
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import gzip
+import io
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from lxml import etree
 
@@ -44,7 +47,7 @@ from greenprocure.i18n import N_
 from greenprocure.monitoring.readers.ocds import Document
 from greenprocure.monitoring.rows import RecordError
 
-__all__ = ["iter_notices", "notice_to_release", "parse_notice"]
+__all__ = ["is_xml_name", "iter_notices", "notice_to_release", "parse_notice", "parse_notice_bytes"]
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -103,14 +106,32 @@ def _parser() -> etree.XMLParser:
 
 def parse_notice(path: str | Path) -> etree._Element:
     """The root element of a notice; hostile or malformed XML raises an error naming the file."""
-    name = str(path)
-    with open(path, "rb") as handle:
-        data = handle.read(_MAX_BYTES + 1)
+    opener = _gz_opener(Path(path)) if str(path).lower().endswith(".gz") else None
+    if opener is None:
+        with open(path, "rb") as handle:
+            data = handle.read(_MAX_BYTES + 1)
+    else:
+        with opener() as handle:
+            data = handle.read(_MAX_BYTES + 1)
+    return parse_notice_bytes(data, str(path))
+
+
+def _gz_opener(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: cast(IO[bytes], gzip.open(path, "rb"))
+
+
+def parse_notice_bytes(data: bytes, name: str) -> etree._Element:
+    """:func:`parse_notice` for content already read (``name`` is used in errors)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # UTF-16: look for declarations in the decoded text too.
+        probe = data.decode("utf-16", "replace").encode("utf-8")
+    else:
+        probe = data
     if len(data) > _MAX_BYTES:
         raise UnsafeInputError(
             N_("XML notice larger than {limit} bytes refused"), file=name, limit=_MAX_BYTES
         )
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    if b"<!DOCTYPE" in probe or b"<!ENTITY" in probe:
         raise UnsafeInputError(
             N_("XML with a document type declaration or entities refused"), file=name
         )
@@ -413,19 +434,63 @@ def notice_to_release(root: Any) -> dict[str, Any]:
     return release
 
 
-def iter_notices(path: str | Path) -> Iterator[Document | RecordError]:
-    """The notice in ``path`` (a file) or in every ``*.xml`` of ``path`` (a folder), as documents.
+def is_xml_name(name: str) -> bool:
+    """Whether a file or archive member name is an XML notice (``.xml`` or ``.xml.gz``)."""
+    lowered = name.lower()
+    return lowered.endswith((".xml", ".xml.gz"))
 
-    A hostile or malformed notice is a :class:`RecordError` naming the file (never raised).
+
+def _inputs(path: Path) -> Iterator[tuple[str, Callable[[], IO[bytes]]]]:
+    if path.is_dir():
+        for file in sorted(path.rglob("*")):
+            if file.is_file() and is_xml_name(file.name):
+                yield from _inputs(file)
+        return
+    lowered = path.name.lower()
+    if lowered.endswith(".zip"):
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info.filename
+                for info in archive.infolist()
+                if not info.is_dir() and is_xml_name(info.filename)
+            ]
+        for member in sorted(members):
+            yield f"{path}!{member}", _member(path, member)
+        return
+    if lowered.endswith(".gz"):
+        yield str(path), _gz_opener(path)
+        return
+    yield str(path), lambda: open(path, "rb")  # noqa: SIM115
+
+
+def _member(path: Path, member: str) -> Callable[[], IO[bytes]]:
+    def opener() -> IO[bytes]:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.open(member).read(_MAX_BYTES + 1)
+        if member.lower().endswith(".gz"):
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(_MAX_BYTES + 1)
+        return io.BytesIO(data)
+
+    return opener
+
+
+def iter_notices(path: str | Path) -> Iterator[Document | RecordError]:
+    """Every notice in ``path`` as a compiled-release document.
+
+    ``path`` is a notice (``.xml`` or ``.xml.gz``), a zip archive (its XML members) or a folder
+    (its XML files, recursively). A hostile, oversized or malformed notice is a
+    :class:`RecordError` naming the file (never raised).
     """
-    path = Path(path)
-    files = sorted(path.rglob("*.xml")) if path.is_dir() else [path]
-    for file in files:
-        name = str(file)
+    for name, opener in _inputs(Path(path)):
         try:
-            root = parse_notice(file)
+            with opener() as handle:
+                data = handle.read(_MAX_BYTES + 1)
+            root = parse_notice_bytes(data, name)
             release = notice_to_release(root)
         except (UnsafeInputError, ParseError) as error:
             yield RecordError(name, "file", None, str(error))
+            continue
+        except (OSError, EOFError, zipfile.BadZipFile) as error:
+            yield RecordError(name, "file", None, f"cannot read: {error}")
             continue
         yield Document("compiled", release, name, f"notice {release['id']}")

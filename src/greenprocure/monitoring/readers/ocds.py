@@ -61,12 +61,15 @@ class Document:
 Item = Document | RecordError
 
 
-def iter_documents(path: str | Path, encoding: str | None = None) -> Iterator[Item]:
+def iter_documents(
+    path: str | Path, encoding: str | None = None, *, skip_xml: bool = False
+) -> Iterator[Item]:
     """Every release and compiled release in ``path``, and a :class:`RecordError` per bad one.
 
-    Never raises for bad content (a missing file still raises ``OSError``).
+    Never raises for bad content (a missing file still raises ``OSError``). ``skip_xml``
+    leaves out the XML members of a zip archive (see :func:`iter_notices`).
     """
-    for source in iter_sources(path, encoding):
+    for source in iter_sources(path, encoding, skip_xml=skip_xml):
         try:
             yield from _read_source(source)
         except (OSError, EOFError, ValueError) as error:
