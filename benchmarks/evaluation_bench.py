@@ -13,6 +13,7 @@ Prints a Markdown table row per implementation (median of ``--repeat`` runs).
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import time
@@ -135,13 +136,10 @@ def loop_ranking(tender: Tender, bids: list[Bid]) -> list[str]:
     return [bids[i].id for i in order]
 
 
-def _time(function: Any, repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+def _timed(function: Any) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
 
 
 def main() -> None:
@@ -155,11 +153,19 @@ def main() -> None:
     tender = make_tender(args.bids, args.criteria, args.years)
     parse_s = time.perf_counter() - start
     bids = list(tender.bids)
-    engine_s, result = _time(lambda: evaluate(tender), args.repeat)
-    loop_s, loop_order = _time(lambda: loop_ranking(tender, bids), args.repeat)
-    same = list(result.lot("1").ranking) == loop_order
+    engine_times, loop_times, same = [], [], True
+    for _ in range(args.repeat):  # alternate the two so that machine load hits both alike
+        result = None
+        seconds, result = _timed(lambda: evaluate(tender))
+        engine_times.append(seconds)
+        seconds, loop_order = _timed(lambda: loop_ranking(tender, bids))
+        loop_times.append(seconds)
+        same = same and list(result.lot("1").ranking) == loop_order
+    engine_s, loop_s = statistics.median(engine_times), statistics.median(loop_times)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
+        f"{platform.python_version()}, load average {load}"
     )
     print(
         f"bids {args.bids}, criteria {args.criteria}, LCC years {args.years}, "
