@@ -121,3 +121,18 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     assert "no such file or folder" in output
     code, output = _run("monitor", "indicators", "--format", "parquet", "--compiled", "x.jsonl")
     assert code == 2
+
+
+def test_spark_engine_without_pyspark_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from greenprocure.errors import ConfigurationError
+    from greenprocure.monitoring.engines import load_engine
+
+    monkeypatch.delitem(sys.modules, "greenprocure.monitoring.engines.spark_engine", raising=False)
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    with pytest.raises(ConfigurationError, match=r"pip install 'greenprocure\[spark\]'"):
+        load_engine("spark")
+    code, output = _run("monitor", "indicators", "--engine", "spark")
+    assert code == 1
+    assert "pyspark" in output

@@ -16,112 +16,16 @@ between them with ``--engine``:
     the fast path: the same indicators straight from compiled-release JSON Lines files.
 
 DuckDB (:mod:`greenprocure.monitoring.engines.duckdb_engine`) is the embedded default;
-the Spark engine (:mod:`greenprocure.monitoring.engines.spark`) needs the ``spark`` extra
+the Spark engine (:mod:`greenprocure.monitoring.engines.spark_engine`) needs the ``spark`` extra
 and is imported only when asked for.
 """
 
-from __future__ import annotations
-
-import glob
-import importlib
-import os
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from types import ModuleType
-
-from greenprocure.errors import ConfigurationError, InputError, ValidationError
-from greenprocure.i18n import N_
-from greenprocure.monitoring.indicators import MonitoringReportData, parse_group_keys
+from greenprocure.monitoring.engines._common import (
+    ENGINES,
+    ProgressCallback,
+    expand_inputs,
+    load_engine,
+    report_data,
+)
 
 __all__ = ["ENGINES", "ProgressCallback", "expand_inputs", "load_engine", "report_data"]
-
-#: Engine name -> module implementing it.
-ENGINES: dict[str, str] = {
-    "duckdb": "greenprocure.monitoring.engines.duckdb_engine",
-    "spark": "greenprocure.monitoring.engines.spark",
-}
-
-#: Called while ingesting with (bytes read since the last call, records since the last call).
-ProgressCallback = Callable[[int, int], None]
-
-_SUFFIXES = (".json", ".jsonl", ".ndjson", ".xml", ".gz", ".zip")
-
-
-def load_engine(name: str) -> ModuleType:
-    """The engine module called ``name``; a clear error if it or its library is missing."""
-    if name not in ENGINES:
-        raise ValidationError(
-            N_("unknown engine {engine}; use one of {known}"),
-            field="engine",
-            engine=name,
-            known=", ".join(ENGINES),
-        )
-    try:
-        return importlib.import_module(ENGINES[name])
-    except ModuleNotFoundError as error:
-        missing = error.name or name
-        raise ConfigurationError(
-            N_(
-                "the {engine} engine needs the Python package {package}, which is not "
-                "installed; install the extra: pip install 'greenprocure[{engine}]'"
-            ),
-            engine=name,
-            package=missing,
-        ) from error
-
-
-def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named by ``paths``: files as given, folders walked, glob patterns expanded.
-
-    Folders contribute their data files (``.json``, ``.jsonl``, ``.ndjson``, ``.xml``,
-    ``.gz``, ``.zip``), sorted; the result has no repeats and keeps the order given.
-    """
-    found: list[Path] = []
-    seen: set[Path] = set()
-
-    def add(path: Path) -> None:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            found.append(path)
-
-    for item in paths:
-        text = os.fspath(item)
-        path = Path(text)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.name.lower().endswith(_SUFFIXES):
-                    add(child)
-        elif path.is_file():
-            add(path)
-        elif glob.has_magic(text):
-            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
-            files = [m for m in matches if m.is_file()]
-            if not files:
-                raise InputError(N_("no file matches this pattern"), file=text)
-            for match in files:
-                add(match)
-        else:
-            raise InputError(N_("no such file or folder"), file=text)
-    return found
-
-
-def report_data(
-    store: Path | None = None,
-    by: Iterable[str] = ("cpv2",),
-    *,
-    engine: str = "duckdb",
-    period: str = "year",
-) -> MonitoringReportData:
-    """The indicators the HTML report shows: by ``period`` (year or month) and by ``by``."""
-    if period not in ("year", "month"):
-        raise ValidationError(
-            N_("the period of a time series is year or month, not {period}"),
-            field="period",
-            period=period,
-        )
-    module = load_engine(engine)
-    location = store if store is not None else module.DEFAULT_STORE
-    series = module.compute_indicators(location, (period,))
-    breakdown = module.compute_indicators(location, parse_group_keys(list(by)))
-    return MonitoringReportData(time_series=series, breakdown=breakdown)

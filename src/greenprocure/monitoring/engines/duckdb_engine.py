@@ -33,7 +33,7 @@ import orjson
 
 from greenprocure.errors import GreenProcureError, StoreError, ValidationError
 from greenprocure.i18n import N_
-from greenprocure.monitoring.engines import ProgressCallback
+from greenprocure.monitoring.engines._common import ProgressCallback
 from greenprocure.monitoring.engines.duckdb_compiled import indicators_from_compiled
 from greenprocure.monitoring.indicators import (
     INDICATORS,
