@@ -52,3 +52,42 @@ def test_award_items_give_the_cvd_contract_type() -> None:
 def test_normalise_goal() -> None:
     assert normalise_goal(" social.humanRightsInSupplyChain ") == "social.humanRightsInSupplyChains"
     assert normalise_goal("environmental.recycling") == "environmental.recycling"
+
+
+def test_whole_compiled_release_and_vehicle_counts(shared_data: Path) -> None:
+    import orjson
+
+    path = shared_data / "eforms/ted-doffin/ocds/can_24_maximal_release_0.json"
+    release = orjson.loads(path.read_bytes())
+    result = detect_green(release)
+    assert result.is_green
+    assert result.cvd
+    assert "environmental.climateChangeMitigation" in result.goals
+    assert any(e.startswith("tender/lots/1/") for e in result.evidence)
+    # The converter's OCDS carries the vehicle codes but not their numbers (no quantity).
+    assert result.vehicles == ()
+
+
+def expected_vehicle_counts(root: Any) -> dict[str, float]:
+    """OPT-155/156 summed by a plain XPath walk, with the guidance's rule for "vehicles"
+    (total minus the clean and zero-emission ones of the same group)."""
+    ns = {"efbc": "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1"}
+    totals: dict[str, float] = {}
+    for code in root.iterfind(".//efbc:StatisticsCode[@listName='vehicles']", ns):
+        number = float(code.getparent().find("efbc:StatisticsNumeric", ns).text)
+        if code.text == "vehicles":
+            group = code.getparent().getparent()
+            for other in group.iterfind(".//efbc:StatisticsCode[@listName='vehicles']", ns):
+                if other.text in ("vehicles-clean", "vehicles-zero-emission"):
+                    number -= float(other.getparent().find("efbc:StatisticsNumeric", ns).text)
+        totals[code.text] = totals.get(code.text, 0.0) + number
+    return totals
+
+
+def test_vehicle_counts_from_the_xml_match_the_notice(shared_data: Path) -> None:
+    from greenprocure.monitoring.readers import notice_to_release, parse_notice
+
+    root = parse_notice(shared_data / "eforms/sdk-examples/can_24_maximal.xml")
+    counts = dict(detect_green(notice_to_release(root)).vehicles)
+    # OPT-155/156 of the notice's lot results, summed: read off the XML.
+    assert counts == expected_vehicle_counts(root)

@@ -46,11 +46,19 @@ GPP_STRATEGIES: frozenset[str] = frozenset(
 
 _CVD = "EU-CVD"
 _CVD_SCHEME = "eu-cvd-contract-type"
+_VEHICLE_SCHEMES = frozenset(("vehicles", "eu-vehicles"))
 
 
 @dataclass(frozen=True, slots=True)
 class GreenResult:
-    """What the structured data says about a lot's (or a tender's) environmental character."""
+    """What the structured data says about a lot's (or a tender's) environmental character.
+
+    ``vehicles`` are the Clean Vehicles Directive counts of the awards (eForms OPT-155 /
+    OPT-156: ``awards[].items[]`` classified ``vehicles`` / ``eu-vehicles`` with a
+    ``quantity``), summed per code, e.g. ``(("vehicles", 33.0), ("vehicles-clean", 10.0))``.
+    As the OCDS for eForms profile maps OPT-156, ``vehicles`` counts the vehicles that are
+    neither clean nor zero-emission.
+    """
 
     is_green: bool
     goals: tuple[str, ...] = ()
@@ -60,6 +68,7 @@ class GreenResult:
     has_sustainability: bool = False
     other_goals: tuple[str, ...] = field(default=())
     evidence: tuple[str, ...] = ()
+    vehicles: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict (tuples become lists)."""
@@ -85,9 +94,11 @@ class _Collector:
         "has_sustainability",
         "other_goals",
         "strategies",
+        "vehicles",
     )
 
     def __init__(self) -> None:
+        self.vehicles: dict[str, float] = {}
         self.goals: list[str] = []
         self.other_goals: list[str] = []
         self.strategies: list[str] = []
@@ -126,6 +137,29 @@ class _Collector:
                     self.evidence.append(f"{path}/{index}/id={code}")
                     return
 
+    def award(self, index: int, award: Mapping[str, Any]) -> None:
+        items = award.get("items")
+        if type(items) is not list:
+            return
+        for position, item in enumerate(items):
+            if type(item) is not dict:
+                continue
+            classifications = item.get("additionalClassifications")
+            self.cvd_type_from(
+                classifications, f"awards/{index}/items/{position}/additionalClassifications"
+            )
+            quantity = item.get("quantity")
+            if type(classifications) is not list or not isinstance(quantity, (int, float)):
+                continue
+            for entry in classifications:
+                if (
+                    type(entry) is dict
+                    and str(entry.get("scheme", "")).lower() in _VEHICLE_SCHEMES
+                    and type(entry.get("id")) is str
+                ):
+                    code = entry["id"]
+                    self.vehicles[code] = self.vehicles.get(code, 0.0) + float(quantity)
+
     def _entry(self, entry: Mapping[str, Any], path: str) -> None:
         raw_goal = entry.get("goal")
         strategies = entry.get("strategies")
@@ -161,6 +195,7 @@ class _Collector:
             has_sustainability=self.has_sustainability,
             other_goals=tuple(self.other_goals),
             evidence=tuple(self.evidence),
+            vehicles=tuple(sorted(self.vehicles.items())),
         )
 
 
@@ -171,28 +206,34 @@ def detect_green(
     tender: Mapping[str, Any] | None = None,
     awards: list[tuple[int, Mapping[str, Any]]] | None = None,
 ) -> GreenResult:
-    """The green result of a lot or a tender.
+    """The green result of a lot, a tender, or a whole compiled release.
 
     ``obj`` is a lot (``path`` like ``"tender/lots/2"``) or a tender (``path`` ``"tender"``).
     For a lot, pass its ``tender`` too: tender-level sustainability applies to every lot.
-    ``awards`` are the lot's awards with their index in ``awards[]``; their items'
-    ``eu-cvd-contract-type`` classification (eForms BT-735-LotResult) is used when the lot
-    itself has none. Passing a compiled release as ``obj`` reads its ``tender``.
+    ``awards`` are the lot's awards with their index in ``awards[]``; their items give the
+    ``eu-cvd-contract-type`` (eForms BT-735-LotResult) when the lot itself has none, and the
+    vehicle counts. A compiled release as ``obj`` gives the result of the whole process: its
+    tender, every lot and every award together (green if any part is).
     """
-    if "tender" in obj and path == "tender" and "ocid" in obj:
-        inner = obj.get("tender")
-        obj = inner if type(inner) is dict else {}
     collector = _Collector()
+    if "ocid" in obj and path == "tender":
+        inner = obj.get("tender")
+        whole = inner if type(inner) is dict else {}
+        collector.scan(whole, "tender")
+        lots = whole.get("lots")
+        if type(lots) is list:
+            for index, lot in enumerate(lots):
+                if type(lot) is dict:
+                    collector.scan(lot, f"tender/lots/{index}")
+        all_awards = obj.get("awards")
+        if type(all_awards) is list:
+            for index, award in enumerate(all_awards):
+                if type(award) is dict:
+                    collector.award(index, award)
+        return collector.result()
     if tender is not None and tender is not obj:
         collector.scan(tender, "tender")
     collector.scan(obj, path)
     for index, award in awards or ():
-        items = award.get("items")
-        if type(items) is list:
-            for position, item in enumerate(items):
-                if type(item) is dict:
-                    collector.cvd_type_from(
-                        item.get("additionalClassifications"),
-                        f"awards/{index}/items/{position}/additionalClassifications",
-                    )
+        collector.award(index, award)
     return collector.result()

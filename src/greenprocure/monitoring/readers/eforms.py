@@ -338,23 +338,31 @@ def _vehicle_items(lot_result: Any) -> list[dict[str, Any]]:
             if code:
                 classifications.append({"scheme": "eu-cvd-contract-type", "id": code})
             for details in info.findall("efac:ProcurementDetails", NS):
-                category = _text(details, "efbc:AssetCategoryCode")
+                category = _text(details, "efbc:AssetCategoryCode[@listName='vehicle-category']")
                 base = list(classifications)
                 if category:
                     base.append({"scheme": "eu-vehicle-category", "id": category})
+                counts: list[tuple[str, float | None]] = []
                 for stats in details.findall("efac:StrategicProcurementStatistics", NS):
-                    kind = _text(stats, "efbc:StatisticsCode")
-                    number = _text(stats, "efbc:StatisticsNumeric")
+                    kind = _text(stats, "efbc:StatisticsCode[@listName='vehicles']")
+                    if kind is None:
+                        continue
+                    number: float | None = None
+                    with contextlib.suppress(TypeError, ValueError):
+                        number = float(_text(stats, "efbc:StatisticsNumeric"))  # type: ignore[arg-type]
+                    counts.append((kind, number))
+                # OPT-156: "vehicles" is the total; OCDS gets the total minus the clean and
+                # zero-emission vehicles of the same group. A count of 0 is not mapped.
+                special = sum(
+                    n or 0.0 for k, n in counts if k in ("vehicles-clean", "vehicles-zero-emission")
+                )
+                for kind, number in counts:
                     item: dict[str, Any] = {
                         "id": str(len(items) + 1),
-                        "additionalClassifications": [
-                            *base,
-                            *([{"scheme": "vehicles", "id": kind}] if kind else []),
-                        ],
+                        "additionalClassifications": [*base, {"scheme": "vehicles", "id": kind}],
                     }
-                    if number is not None:
-                        with contextlib.suppress(ValueError):
-                            item["quantity"] = float(number)
+                    if number:
+                        item["quantity"] = number - special if kind == "vehicles" else number
                     items.append(item)
                     base = []
                 if base:
