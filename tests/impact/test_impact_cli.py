@@ -90,3 +90,14 @@ def test_unknown_group_for_template() -> None:
     code, output = _run("impact", "template", "bicycles")
     assert code == 2
     assert "lighting" in output
+
+
+def test_claim_command_flags_rotterdam() -> None:
+    fleet = str(EXAMPLES / "rotterdam-fleet.csv")
+    common = ["impact", "claim", fleet, "--country", "NL", "--year", "2023", "--units", "22"]
+    code, output = _run(*common, "--value", "726")
+    assert code == 1
+    assert "22.000" in output
+    assert "fleet total was probably multiplied again" in output
+    code, output = _run(*common, "--value", "33")
+    assert code == 0, output

@@ -7,6 +7,8 @@
                                  [--currency CNY]
     greenprocure impact template GROUP [--output PATH]
     greenprocure impact groups
+    greenprocure impact claim FILE --country NL --year 2023 --value 726 [--unit t]
+                                   [--total --claim-years 10] [--units 22] [--tolerance 0.05]
 
 FILE is a purchase register: CSV, XLSX (from ``impact template``), YAML or JSON.
 """
@@ -34,8 +36,10 @@ from greenprocure.i18n import gettext as _
 from greenprocure.impact import (
     METRICS,
     MODELS,
+    Claim,
     ImpactResult,
     ImpactSettings,
+    check_claim,
     get_model,
     quantify,
     read_register,
@@ -206,5 +210,66 @@ def register(app: typer.Typer) -> None:
             [_("Group"), _("Title"), _("What it computes")],
             [[m.group, _(m.title), _(m.description)] for m in MODELS],
         )
+
+    @group.command(
+        "claim", help=_("Recompute a published claim from a register and name the likely slip.")
+    )
+    @handles_errors
+    def claim(
+        register_file: Annotated[
+            Path,
+            typer.Argument(metavar="FILE", help=_("Purchase register (CSV, XLSX, YAML or JSON).")),
+        ],
+        country: Annotated[
+            str, typer.Option("--country", help=_("Country of the grid factors (ISO code)."))
+        ],
+        year: Annotated[int, typer.Option("--year", help=_("Year of the reference factors."))],
+        value: Annotated[float, typer.Option("--value", help=_("The published figure."))],
+        unit: Annotated[str, typer.Option("--unit", help=_("Unit of the published figure."))] = "t",
+        total: Annotated[
+            bool,
+            typer.Option(
+                "--total/--per-year",
+                help=_("The figure is a total over --claim-years (default: per year)."),
+            ),
+        ] = False,
+        claim_years: Annotated[
+            float, typer.Option("--claim-years", help=_("Years a total figure covers."))
+        ] = 1.0,
+        units: Annotated[
+            float,
+            typer.Option("--units", help=_("Number of units the claim is about (vehicles ...).")),
+        ] = 1.0,
+        tolerance: Annotated[
+            float, typer.Option("--tolerance", help=_("Relative difference accepted."))
+        ] = 0.05,
+        gwp_basis: Annotated[
+            str, typer.Option("--gwp", help=_("GWP basis: AR4, AR5 or AR6."))
+        ] = "AR5",
+    ) -> None:
+        settings = ImpactSettings(country=country.upper(), year=year, gwp_basis=gwp_basis.upper())
+        result = quantify(read_register(_read(register_file), str(register_file)), settings)
+        metric = "co2e_period" if total else "co2e_annual"
+        figure = result.totals.get(metric)
+        recomputed = figure.value if figure is not None else 0.0
+        published = Claim(value, unit, per_year=not total, years=claim_years, units=units)
+        check = check_claim(published, recomputed, tolerance=tolerance)
+        print_table(
+            _("Claim check"),
+            [_("Claimed (t CO2e)"), _("Recomputed (t CO2e)"), _("Ratio"), _("Within tolerance")],
+            [
+                [
+                    format_number(check.claimed_t, 2),
+                    format_number(check.recomputed_t, 2),
+                    format_number(check.ratio, 3),
+                    _("yes") if check.within_tolerance else _("no"),
+                ]
+            ],
+            justify=["right", "right", "right", "left"],
+        )
+        for message in check.messages():
+            console.print(message, highlight=False)
+        if not check.within_tolerance:
+            raise typer.Exit(code=1)
 
     app.add_typer(group, name="impact")
