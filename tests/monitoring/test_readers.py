@@ -162,3 +162,19 @@ def test_empty_file_yields_nothing(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "empty.json"
     path.write_bytes(content)
     assert list(iter_documents(path)) == []
+
+
+def test_giant_json_line_is_reported_not_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from greenprocure.monitoring.readers import ocds
+
+    monkeypatch.setattr(ocds, "_LINE_LIMIT", 200)
+    path = tmp_path / "giant.jsonl"
+    small = orjson.dumps(_release("ocds-f-1", "1", "2020-01-01"))
+    big = orjson.dumps(_release("ocds-f-2", "2", "2020-01-01", title="x" * 1000))
+    path.write_bytes(small + b"\n" + big + b"\n" + small + b"\n")
+    items = list(iter_documents(path))
+    assert [type(i).__name__ for i in items] == ["Document", "RecordError", "Document"]
+    assert items[1].ocid == "ocds-f-2"
+    assert items[2].location == "line 3"

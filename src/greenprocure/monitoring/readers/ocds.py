@@ -4,7 +4,8 @@ Accepted layouts, detected from the content (not the file name):
 
 * JSON Lines: one JSON value per line (release, compiled release, record, or a whole
   package). Each line is parsed with orjson; a bad line is one :class:`RecordError` at
-  ``line N`` and reading goes on with the next line.
+  ``line N`` and reading goes on with the next line. A line over 256 MiB is reported and
+  skipped rather than loaded (a single-document file of any size is streamed instead).
 * One JSON document or several concatenated ones (release packages, record packages, bare
   releases, compiled releases, records, versioned releases, or a top-level array of any of
   them). The ``releases`` / ``records`` arrays are streamed item by item with ijson's C
@@ -40,6 +41,7 @@ from greenprocure.monitoring.rows import RecordError
 __all__ = ["Document", "iter_documents"]
 
 _FIRST_LINE_LIMIT = 16 * 1024 * 1024
+_LINE_LIMIT = 256 * 1024 * 1024
 _VERSIONED_KEYS = frozenset(("releaseID", "releaseDate", "releaseTag", "value"))
 
 
@@ -107,8 +109,23 @@ def _read_lines(source: Source, stream: IO[bytes], first: bytes) -> Iterator[Ite
     line = first
     name = source.name
     loads = orjson.loads
+    limit = _LINE_LIMIT
     while line:
         number += 1
+        if len(line) >= limit and not line.endswith(b"\n"):
+            # Keep memory bounded: a giant line is skipped (to its end) and reported.
+            ocid = _guess_ocid(line[:4096])
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(limit)
+            yield RecordError(
+                name,
+                f"line {number}",
+                ocid,
+                f"line longer than {limit} bytes not read: store such a package as a file of "
+                "its own (it is then streamed item by item)",
+            )
+            line = stream.readline(limit)
+            continue
         text = line.strip()
         if text:
             location = f"line {number}"
@@ -118,7 +135,7 @@ def _read_lines(source: Source, stream: IO[bytes], first: bytes) -> Iterator[Ite
                 yield RecordError(name, location, _guess_ocid(text), f"malformed JSON: {error}")
             else:
                 yield from _classify(value, name, location)
-        line = stream.readline()
+        line = stream.readline(limit)
 
 
 def _guess_ocid(text: bytes) -> str | None:
