@@ -143,3 +143,30 @@ def test_percent_and_fraction_are_the_same() -> None:
     assert _figures({**line, "control_savings": 0.25}) == _figures(
         {**line, "control_savings [%]": 25}
     )
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    q=positive,
+    charge=st.floats(min_value=0.01, max_value=50),
+    leak=share,
+    eol=share,
+    y=years,
+    gas=st.sampled_from(["R-32", "R-410A", "HCFC-22", "HFC-134a"]),
+)
+def test_refrigerant_identical_to_baseline_saves_nothing(
+    q: float, charge: float, leak: float, eol: float, y: float, gas: str
+) -> None:
+    line = {
+        "group": "refrigerants",
+        "quantity": q,
+        "years": y,
+        "gas": gas,
+        "baseline_gas": gas,
+        "charge": charge,
+        "baseline_charge": charge,
+        "leak_rate": leak,
+        "baseline_leak_rate": leak,
+        "eol_loss": eol,
+    }
+    assert all(v == 0 for v in _figures(line).values())

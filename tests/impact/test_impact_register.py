@@ -116,3 +116,19 @@ def test_a_line_whose_factor_is_missing_is_reported_not_dropped() -> None:
     assert lines[0].failed
     assert not lines[1].failed
     assert result.totals["co2e_period"].value == pytest.approx(0.38)
+
+
+def test_a_missing_exchange_rate_leaves_only_money_out() -> None:
+    rows = [
+        {**LINE, "energy_price": 0.1, "currency": "CNY"},
+        {**LINE, "energy_price": 0.1, "currency": "XYZ"},
+    ]
+    register = parse_register(rows)
+    result = quantify(register, ImpactSettings(country="CN", year=2022, currency="CNY"))
+    (problem,) = result.problems
+    assert problem.field == "currency"
+    assert problem.row == "line 2"
+    first, second = result.lines()
+    assert "money" in first.figures
+    assert "money" not in second.figures
+    assert second.figures["co2e_period"].value == first.figures["co2e_period"].value

@@ -226,10 +226,13 @@ def quantify_batches(
             spec.name: _factor_column(batch, spec, settings, library, failures)
             for spec in model.factors
         }
-        rate, uses, money_index = _money_rates(batch, currency, settings, library, failures)
+        money_failures: dict[tuple[str, GreenProcureError], list[int]] = {}
+        rate, uses, money_index = _money_rates(batch, currency, settings, library, money_failures)
         failed = np.zeros(batch.size, dtype=bool)
-        for (field, error), rows in failures.items():
-            failed[rows] = True
+        for (field, error), rows in (*failures.items(), *money_failures.items()):
+            # A missing exchange rate only leaves the money figures out (rate NaN).
+            if field != "currency":
+                failed[rows] = True
             problems.append(
                 LineProblem(
                     row=", ".join(batch.labels[r] for r in sorted(set(rows))),
