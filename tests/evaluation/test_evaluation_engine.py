@@ -119,7 +119,7 @@ def test_foreign_currency_is_converted_with_a_cited_rate() -> None:
     a = result.lot("1").bid("A")
     assert 0 < a.contract_price < 150
     assert a.contract_price != 100
-    rates = [s for s in result.sources if s.name.startswith("exchange rate USD/EUR")]
+    rates = [s for s in result.sources if s.name == "exchange rate" and "USD/EUR" in s.detail]
     assert rates
     assert rates[0].factor is not None
     assert rates[0].factor["source"]["url"]

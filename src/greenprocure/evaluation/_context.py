@@ -43,14 +43,24 @@ class Sources:
 
     items: dict[str, SourceUsed] = field(default_factory=dict)
 
-    def tender(self, name: str, value: float, unit: str, note: str = "") -> None:
-        self.items.setdefault(name, SourceUsed(name, float(value), unit, "tender", None, note))
+    def tender(self, name: str, value: float, unit: str, note: str = "", detail: str = "") -> None:
+        """A value set by the tender; ``name`` is a msgid, ``detail`` its variable part."""
+        used = SourceUsed(name, float(value), unit, "tender", None, note, detail)
+        self.items.setdefault(f"{name}|{detail}", used)
 
-    def factor(self, name: str, factor: Factor, value: float | None = None, note: str = "") -> None:
+    def factor(
+        self,
+        name: str,
+        factor: Factor,
+        value: float | None = None,
+        note: str = "",
+        detail: str = "",
+    ) -> None:
+        """A cited reference factor; ``name`` is a msgid, ``detail`` its variable part."""
         used = factor.value if value is None else value
         self.items.setdefault(
-            name,
-            SourceUsed(name, float(used), factor.unit, "reference", factor.to_dict(), note),
+            f"{name}|{detail}",
+            SourceUsed(name, float(used), factor.unit, "reference", factor.to_dict(), note, detail),
         )
 
 
@@ -128,7 +138,9 @@ class Context:
                     year=self.tender.year,
                 ) from exc
             self._rates[source] = factor.value
-            self.sources.factor(f"exchange rate {source}/{target} {self.tender.year}", factor)
+            self.sources.factor(
+                N_("exchange rate"), factor, detail=f"{source}/{target} {self.tender.year}"
+            )
         return self._rates[source]
 
     def rates(self) -> FloatArray:

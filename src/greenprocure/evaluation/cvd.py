@@ -53,7 +53,9 @@ def _eur_rate(ctx: Context) -> float:
     if ctx.tender.currency.upper() == "EUR":
         return 1.0
     factor = _refs.exchange_rate("EUR", ctx.tender.currency, ctx.tender.year, ctx.library)
-    ctx.sources.factor(f"exchange rate EUR/{ctx.tender.currency} {ctx.tender.year}", factor)
+    ctx.sources.factor(
+        N_("exchange rate"), factor, detail=f"EUR/{ctx.tender.currency} {ctx.tender.year}"
+    )
     return factor.value
 
 
@@ -61,12 +63,16 @@ def _price_per_mj(ctx: Context, spec: CvdSpec) -> float:
     per_mj = []
     for fuel, price in (("petrol", spec.petrol_price), ("diesel", spec.diesel_price)):
         content = _refs.cvd_energy_content(fuel, ctx.library)
-        ctx.sources.factor(f"energy content {fuel}", content)
-        ctx.sources.tender(f"pre-tax {fuel} price", price, f"{ctx.tender.currency}/L")
+        ctx.sources.factor(N_("energy content"), content, detail=fuel)
+        cur = ctx.tender.currency
+        ctx.sources.tender(N_("pre-tax fuel price"), price, f"{cur}/L", detail=fuel)
         per_mj.append(price / (content.value * linear_factor(content.unit, "MJ/L")[0]))
     chosen = min(per_mj)
     ctx.sources.tender(
-        "energy price per MJ", chosen, f"{ctx.tender.currency}/MJ", "lower of petrol and diesel"
+        N_("energy price per MJ"),
+        chosen,
+        f"{ctx.tender.currency}/MJ",
+        N_("the lower of the pre-tax petrol and diesel prices per MJ"),
     )
     return chosen
 
@@ -81,7 +87,9 @@ def _emission_cost(ctx: Context, spec: CvdSpec, key: str, name: str, mass: str) 
     override: float | None = getattr(spec, f"{key}_cost")
     cur = ctx.tender.currency
     if override is None:
-        ctx.sources.factor(f"cost of {name}", factor, note=f"{eur * rate:.6g} {cur}/{mass}")
+        ctx.sources.factor(
+            N_("emission cost"), factor, note=f"{eur * rate:.6g} {cur}/{mass}", detail=name
+        )
         return eur * rate
     in_eur = override / rate
     if not low - 1e-12 <= in_eur <= high + 1e-12:
@@ -98,7 +106,7 @@ def _emission_cost(ctx: Context, spec: CvdSpec, key: str, name: str, mass: str) 
             low=low,
             high=high,
         )
-    ctx.sources.tender(f"cost of {name}", override, f"{cur}/{mass}", "set by the tender")
+    ctx.sources.tender(N_("emission cost"), override, f"{cur}/{mass}", detail=name)
     return override
 
 
@@ -121,7 +129,7 @@ def _mj_per_km(ctx: Context, fuels: list[str]) -> FloatArray:
         fuel = fuels[i]
         if fuel not in contents:
             contents[fuel] = _refs.cvd_energy_content(fuel, ctx.library)
-            ctx.sources.factor(f"energy content {fuel}", contents[fuel])
+            ctx.sources.factor(N_("energy content"), contents[fuel], detail=fuel)
         content = contents[fuel]
         try:
             scale = linear_factor(f"({unit}) * ({content.unit})", "MJ/km")[0]
@@ -150,11 +158,11 @@ def compute_cvd(ctx: Context, spec: CvdSpec) -> CvdArrays:
         fuels.append(raw.strip().lower().replace(" ", "_"))
     if spec.lifetime_mileage is not None:
         mileage_total = spec.lifetime_mileage
-        ctx.sources.tender(f"lifetime mileage {spec.category}", mileage_total, "km", "tender")
+        ctx.sources.tender(N_("lifetime mileage"), mileage_total, "km", detail=spec.category)
     else:
         factor = _refs.cvd_lifetime_mileage(spec.category, ctx.library)
         mileage_total = factor.value * linear_factor(factor.unit, "km")[0]
-        ctx.sources.factor(f"lifetime mileage {spec.category}", factor)
+        ctx.sources.factor(N_("lifetime mileage"), factor, detail=spec.category)
     covered = np.nan_to_num(ctx.numbers("mileage_covered", "km", required=False))
     mileage = np.maximum(mileage_total - covered, 0.0)
     price_mj = _price_per_mj(ctx, spec)
@@ -174,5 +182,5 @@ def compute_cvd(ctx: Context, spec: CvdSpec) -> CvdArrays:
         unit_cost = _emission_cost(ctx, spec, key, name, mass)
         costs[key] = mileage * np.nan_to_num(per_km) * unit_cost
     total = np.sum(list(costs.values()), axis=0)
-    ctx.sources.tender("vehicles bought", spec.quantity, "unit")
+    ctx.sources.tender(N_("vehicles bought"), spec.quantity, "unit")
     return CvdArrays(fuels, mj_km, mileage, price_mj, costs, total, spec.quantity)

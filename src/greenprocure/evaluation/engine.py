@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -189,6 +190,10 @@ def _evaluate_lot(
     requirements = (*tender.requirements, *lot.requirements)
     ctx = Context(tender, lot, bids, library, sources, file)
     prices_all = ctx.prices()
+    unit_prices: FloatArray | None = None
+    if lcc_spec is not None and lcc_spec.price_is_per_unit:
+        unit_prices = prices_all
+        prices_all = prices_all * lcc_spec.quantity
     checks, exclusions, flags = check_requirements(ctx, requirements)
     first = [i for i in range(ctx.n) if not exclusions[i]]
     cache: dict[str, Any] = {}
@@ -249,7 +254,10 @@ def _evaluate_lot(
     for i, bid in enumerate(bids):
         found = position.get(i)
         if found is None:
-            results.append(_excluded(bid, lot, float(prices_all[i]), exclusions[i], checks[i]))
+            excluded = _excluded(bid, lot, float(prices_all[i]), exclusions[i], checks[i])
+            if unit_prices is not None:
+                excluded = replace(excluded, unit_price=float(unit_prices[i]))
+            results.append(excluded)
             continue
         j = found
         results.append(
@@ -274,6 +282,7 @@ def _evaluate_lot(
                 criteria=score_rows[j] if score_rows else (),
                 adjustments=tuple(adjustments[j]),
                 flags=tuple(flags[i]),
+                unit_price=float(unit_prices[i]) if unit_prices is not None else None,
             )
         )
     results.sort(key=lambda r: (r.rank is None, r.rank or 0))

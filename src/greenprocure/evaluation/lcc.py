@@ -130,7 +130,9 @@ def _per_tonne(ctx: Context, factor: Factor) -> float:
     value = factor.value * linear_factor(factor.unit, f"{currency}/t")[0]
     if currency != ctx.tender.currency:
         rate = _refs.exchange_rate(currency, ctx.tender.currency, ctx.tender.year, ctx.library)
-        ctx.sources.factor(f"exchange rate {currency}/{ctx.tender.currency}", rate)
+        ctx.sources.factor(
+            N_("exchange rate"), rate, detail=f"{currency}/{ctx.tender.currency} {ctx.tender.year}"
+        )
         value *= rate.value
     return value
 
@@ -138,52 +140,60 @@ def _per_tonne(ctx: Context, factor: Factor) -> float:
 def _carbon_price(ctx: Context, spec: LccSpec) -> float:
     unit = f"{ctx.tender.currency}/t"
     if spec.carbon_price is not None:
-        ctx.sources.tender("carbon price", spec.carbon_price, unit)
+        ctx.sources.tender(N_("carbon price"), spec.carbon_price, unit)
         return spec.carbon_price
     assert spec.carbon_price_name is not None
     factor = _refs.carbon_price(spec.carbon_price_name, ctx.tender.year, ctx.library)
     value = _per_tonne(ctx, factor)
-    ctx.sources.factor("carbon price", factor, note=f"{value:.6g} {unit}")
+    ctx.sources.factor(
+        N_("carbon price"), factor, note=f"{value:.6g} {unit}", detail=spec.carbon_price_name
+    )
     return value
 
 
 def compute_lcc(ctx: Context, spec: LccSpec, prices: FloatArray) -> LccArrays:
-    """Cash flows and NPV of every bid of the lot (prices in the tender currency)."""
+    """Cash flows and NPV of every bid of the lot.
+
+    ``prices`` are the total offer prices in the tender currency (already multiplied by the
+    quantity when the tender asks for unit prices).
+    """
     cur = ctx.tender.currency
     years = spec.lifetime_years
     q = spec.quantity
     esc = spec.escalation
-    ctx.sources.tender("lifetime", years, "year")
-    ctx.sources.tender("discount rate", spec.discount_rate, "1/year")
-    ctx.sources.tender("quantity", q, "unit")
+    ctx.sources.tender(N_("lifetime"), years, "year")
+    ctx.sources.tender(N_("discount rate"), spec.discount_rate, "1/year")
+    ctx.sources.tender(N_("quantity"), q, "unit")
     for item, rate in sorted(esc.items()):
-        ctx.sources.tender(f"escalation {item}", rate, "1/year")
+        ctx.sources.tender(N_("escalation"), rate, "1/year", detail=item)
     flows = {name: np.zeros((ctx.n, years + 1)) for name in COMPONENTS}
-    flows["acquisition"][:, 0] = prices * (q if spec.price_is_per_unit else 1.0)
+    flows["acquisition"][:, 0] = prices
     emissions = np.zeros(ctx.n)
 
     needs_energy = spec.electricity_price is not None or spec.externalities
     energy = _energy_kwh(ctx, spec) * q if needs_energy else np.zeros(ctx.n)
     if spec.electricity_price is not None:
-        ctx.sources.tender("electricity price", spec.electricity_price, f"{cur}/kWh")
+        ctx.sources.tender(N_("electricity price"), spec.electricity_price, f"{cur}/kWh")
         flows["energy"] = np.outer(
             energy * spec.electricity_price, _growth(esc.get("energy", 0.0), years)
         )
     if spec.hours_per_year is not None:
-        ctx.sources.tender("hours of use per year", spec.hours_per_year, "h/year")
-        ctx.sources.tender("load factor", spec.load_factor, "1")
+        ctx.sources.tender(N_("hours of use per year"), spec.hours_per_year, "h/year")
+        ctx.sources.tender(N_("load factor"), spec.load_factor, "1")
 
     resources_base = np.zeros(ctx.n)
     for resource in spec.resources:
         use = ctx.numbers(resource.parameter, resource.unit, required=True) * q
         resources_base += use * resource.price
-        ctx.sources.tender(f"price of {resource.name}", resource.price, f"{cur}/{resource.unit}")
+        ctx.sources.tender(
+            N_("resource price"), resource.price, f"{cur}/{resource.unit}", detail=resource.name
+        )
         if spec.externalities and resource.fuel:
             basis = _fuel_basis(resource.unit)
             factor = _refs.fuel_emission_factor(resource.fuel, basis, ctx.library)
             per_unit = factor.value * linear_factor(factor.unit, f"kg/{basis}")[0]
             emissions += use * linear_factor(resource.unit, basis)[0] * per_unit
-            ctx.sources.factor(f"emission factor {resource.fuel}", factor)
+            ctx.sources.factor(N_("fuel emission factor"), factor, detail=resource.fuel)
     if spec.resources:
         rate = esc.get("resources", 0.0)
         flows["resources"] = np.outer(resources_base, _growth(rate, years))
@@ -204,7 +214,9 @@ def compute_lcc(ctx: Context, spec: LccSpec, prices: FloatArray) -> LccArrays:
             region = spec.grid_region or ctx.tender.country
             grid = _refs.grid_factor(region, ctx.tender.year, spec.grid_basis, ctx.library)
             kg_per_kwh = grid.value * linear_factor(grid.unit, "kg/kWh")[0]
-            ctx.sources.factor(f"grid emission factor {region} {ctx.tender.year}", grid)
+            ctx.sources.factor(
+                N_("grid emission factor"), grid, detail=f"{region} {ctx.tender.year}"
+            )
             emissions += energy * kg_per_kwh
         price_t = _carbon_price(ctx, spec)
         flows["externalities"] = np.outer(

@@ -79,9 +79,10 @@ class Message:
 class SourceUsed:
     """A parameter value used in the evaluation and where it came from.
 
-    ``origin`` is ``tender`` (set by the contracting authority), ``reference`` (a cited
-    factor of the reference library; ``factor`` holds its ``Factor.to_dict()`` with citation
-    and dataset version) or ``law`` (a value fixed by the cited legal text).
+    ``name`` is an English msgid (translate it with ``gettext``); ``detail`` holds the variable
+    part (fuel, region and year, currency pair, level). ``origin`` is ``tender`` (set by the
+    contracting authority) or ``reference`` (a cited factor of the reference library;
+    ``factor`` holds its ``Factor.to_dict()`` with citation and dataset version).
     """
 
     name: str
@@ -90,6 +91,7 @@ class SourceUsed:
     origin: str
     factor: Mapping[str, Any] | None = None
     note: str = ""
+    detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +101,7 @@ class SourceUsed:
             "origin": self.origin,
             "factor": _plain(self.factor) if self.factor else None,
             "note": self.note,
+            "detail": self.detail,
         }
 
 
@@ -293,9 +296,11 @@ class CvdBreakdown:
 class BidResult:
     """Everything about one bid: compliance, cost, scores, adjustments and rank.
 
-    ``contract_price`` is what would be paid; ``evaluated_price`` is the price after notional
-    discounts and deductions, used only to rank; ``evaluated_cost`` adds life-cycle or CVD
-    costs when the method uses them. ``rank`` is ``None`` for an excluded bid.
+    ``contract_price`` is what would be paid for the lot (unit price x quantity when the
+    tender asks for unit prices; ``unit_price`` then keeps the unit price);
+    ``evaluated_price`` is the price after notional discounts and deductions, used only to
+    rank; ``evaluated_cost`` adds life-cycle or CVD costs when the method uses them.
+    ``rank`` is ``None`` for an excluded bid.
     """
 
     bid: str
@@ -316,6 +321,7 @@ class BidResult:
     criteria: Sequence[CriterionScore]
     adjustments: tuple[Adjustment, ...]
     flags: tuple[Message, ...] = ()
+    unit_price: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -337,6 +343,7 @@ class BidResult:
             "criteria": [c.to_dict() for c in self.criteria],
             "adjustments": [a.to_dict() for a in self.adjustments],
             "flags": [m.to_dict() for m in self.flags],
+            "unit_price": self.unit_price,
         }
 
 

@@ -53,7 +53,7 @@ def _apply(ctx: Context, entry: Co2Ladder, prices: FloatArray) -> Effect:
         advantage[i] = entry.scale[level]
     for level, value in sorted(entry.scale.items()):
         unit = {"percent": "%", "amount": ctx.tender.currency, "points": "points"}[entry.mode]
-        ctx.sources.tender(f"CO2 Performance Ladder level {level}", value, unit)
+        ctx.sources.tender(N_("CO2 Performance Ladder level"), value, unit, detail=str(level))
     discount = np.zeros(ctx.n)
     points = np.zeros(ctx.n)
     if entry.mode == "percent":

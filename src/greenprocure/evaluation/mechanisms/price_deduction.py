@@ -36,14 +36,14 @@ def _apply(ctx: Context, entry: PriceDeduction, prices: FloatArray) -> Effect:
     unit = "%" if entry.mode == "percent" else "points"
     for k, rule in enumerate(entry.rules):
         label = rule.label or "/".join(rule.schemes)
-        ctx.sources.tender(f"deduction {label}", rule.value, unit)
+        ctx.sources.tender(N_("price deduction"), rule.value, unit, detail=label)
         for i, found in enumerate(ctx.has_certificate(rule.schemes)):
             if found is not None:
                 matrix[i, k] = rule.value
                 names[i].append(f"{found.scheme} {found.number}".strip())
     value = matrix.max(axis=1) if entry.combine == "max" else matrix.sum(axis=1)
     if entry.cap is not None:
-        ctx.sources.tender("deduction cap", entry.cap, unit)
+        ctx.sources.tender(N_("price deduction cap"), entry.cap, unit)
         value = np.minimum(value, entry.cap)
     discount = prices * value / 100.0 if entry.mode == "percent" else np.zeros(ctx.n)
     points = value.copy() if entry.mode == "points" else np.zeros(ctx.n)
