@@ -75,8 +75,10 @@ MODEL = ImpactModel(
         "co2e_period": "co2e_annual × years",
         "energy_kwh": "(baseline_quantity × baseline_power − quantity × power"
         " × (1 − control_savings)) × hours / 1000 × years",
-        "money": "kWh saved per year × energy_price × years",
-        "money_discounted": "kWh saved per year × energy_price × annuity(years, discount_rate)",
+        "money": "(baseline_quantity × baseline_power − quantity × power"
+        " × (1 − control_savings)) × hours / 1000 × energy_price × years",
+        "money_discounted": "(baseline_quantity × baseline_power − quantity × power"
+        " × (1 − control_savings)) × hours / 1000 × energy_price × annuity(years, discount_rate)",
     },
     compute=compute,
     source="EC GPP LCC tool for indoor and outdoor lighting (energy = power × hours)",
