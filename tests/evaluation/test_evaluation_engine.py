@@ -419,3 +419,84 @@ def test_excluded_bid_may_lack_cost_data() -> None:
     assert lot.ranking == ("A",)
     assert lot.bid("B").excluded
     assert "korea-eco-label" in str(lot.bid("B").exclusions[0])
+
+
+def test_fuel_resource_and_reference_carbon_price_are_cited() -> None:
+    data = _tender(
+        currency="EUR",
+        country="NL",
+        date="2024-01-01",
+        award={"method": "lowest_cost"},
+        lcc={
+            "lifetime_years": 2,
+            "resources": [
+                {
+                    "name": "diesel",
+                    "parameter": "fuel_use",
+                    "unit": "L",
+                    "price": 1.5,
+                    "fuel": "diesel",
+                }
+            ],
+            "externalities": True,
+            "carbon_price_name": "eu_ets",
+        },
+        bids=[
+            {"id": "A", "bidder": "a", "price": 100, "parameters": {"fuel_use": 1000}},
+            {
+                "id": "B",
+                "bidder": "b",
+                "price": 100,
+                "parameters": {"fuel_use": {"value": 2, "unit": "m**3"}},
+            },
+        ],
+    )
+    result = _run(data)
+    lot = result.lot("1")
+    a, b = lot.bid("A").lcc, lot.bid("B").lcc
+    assert a is not None
+    assert b is not None
+    assert a.cash_flows["resources"][1] == pytest.approx(1500.0)
+    assert b.cash_flows["resources"][1] == pytest.approx(3000.0)  # 2 m3 = 2000 L
+    names = {s.name for s in result.sources}
+    assert {"fuel emission factor", "carbon price"} <= names
+    fuel = next(s for s in result.sources if s.name == "fuel emission factor")
+    assert a.emissions_kg == pytest.approx(2 * 1000 * fuel.value)
+    assert a.npv["externalities"] > 0
+    assert lot.ranking == ("A", "B")
+
+
+def test_expired_mandatory_certificate_excludes_with_its_dates() -> None:
+    data = _tender(
+        requirements=[{"id": "label", "accepted_certificates": ["korea-eco-label"]}],
+        bids=[
+            {
+                "id": "A",
+                "bidder": "a",
+                "price": 5,
+                "certificates": [
+                    {"scheme": "Korea-Eco-Label", "number": "K-9", "valid_to": "2024-05-31"}
+                ],
+            },
+            {"id": "B", "bidder": "b", "price": 6, "certificates": [{"scheme": "korea-eco-label"}]},
+        ],
+    )
+    lot = _run(data).lot("1")
+    assert lot.ranking == ("B",)
+    reason = str(lot.bid("A").exclusions[0])
+    assert "K-9" in reason
+    assert "2024-05-31" in reason
+    with use_language("ko"):
+        assert "유효" in lot.bid("A").exclusions[0].text()
+
+
+def test_unit_prices_are_multiplied_by_quantity() -> None:
+    data = _tender(
+        award={"method": "lowest_cost"},
+        lcc={"lifetime_years": 1, "quantity": 500, "price_is_per_unit": True},
+        bids=[{"id": "A", "bidder": "a", "price": 400}],
+    )
+    bid = _run(data).lot("1").bid("A")
+    assert bid.unit_price == 400
+    assert bid.contract_price == pytest.approx(200_000)
+    assert bid.evaluated_cost == pytest.approx(200_000)

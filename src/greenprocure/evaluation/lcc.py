@@ -11,7 +11,8 @@ in year ``t`` is ``A_c x (1+e_c)^t`` and its present value ``A_c x (1+e_c)^t / (
     LCC = P + sum_{t=1..T} sum_c A_c (1+e_c)^t / (1+d)^t + EoL / (1+d)^T
 
 Energy per year comes from ``energy_per_year`` (kWh) or ``power`` x ``hours_per_year`` x
-``load_factor``. Money parameters are per unit bought and multiplied by ``quantity``. An
+``load_factor``; it is required when the tender prices electricity, or for externalities when
+any bid declares it. Money parameters are per unit bought and multiplied by ``quantity``. An
 optional money parameter that one bid declares must be declared by all: a missing one is an
 error, never a silent zero. Computation is vectorised: one (bids x years) array per item.
 """
@@ -170,7 +171,8 @@ def compute_lcc(ctx: Context, spec: LccSpec, prices: FloatArray) -> LccArrays:
     flows["acquisition"][:, 0] = prices
     emissions = np.zeros(ctx.n)
 
-    needs_energy = spec.electricity_price is not None or spec.externalities
+    declared = any(name in ctx.columns() for name in ("energy_per_year", "power"))
+    needs_energy = spec.electricity_price is not None or (spec.externalities and declared)
     energy = _energy_kwh(ctx, spec) * q if needs_energy else np.zeros(ctx.n)
     if spec.electricity_price is not None:
         ctx.sources.tender(N_("electricity price"), spec.electricity_price, f"{cur}/kWh")
