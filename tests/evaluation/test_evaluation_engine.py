@@ -500,3 +500,49 @@ def test_unit_prices_are_multiplied_by_quantity() -> None:
     assert bid.unit_price == 400
     assert bid.contract_price == pytest.approx(200_000)
     assert bid.evaluated_cost == pytest.approx(200_000)
+
+
+def test_ladder_level_without_proof_is_flagged() -> None:
+    data = _tender(
+        mechanisms=[{"type": "co2_ladder"}],
+        bids=[
+            {"id": "A", "bidder": "a", "price": 10, "co2_ladder_level": 2},
+            {
+                "id": "B",
+                "bidder": "b",
+                "price": 10,
+                "co2_ladder_level": 2,
+                "co2_ladder_proof": "certificate",
+            },
+        ],
+    )
+    lot = _run(data).lot("1")
+    assert "project statement" in str(lot.bid("A").flags[0])
+    assert lot.bid("B").flags == ()
+
+
+def test_unknown_fuel_names_the_bid() -> None:
+    data = _tender(
+        currency="EUR",
+        award={"method": "lowest_cost"},
+        cvd={"category": "M1", "petrol_price": 0.55, "diesel_price": 0.6},
+        bids=[
+            {
+                "id": "X",
+                "bidder": "x",
+                "price": 1,
+                "parameters": {
+                    "fuel": "kerosene",
+                    "fuel_consumption": {"value": 5, "unit": "L/(100 km)"},
+                    "co2": 1,
+                    "nox": 0,
+                    "nmhc": 0,
+                    "pm": 0,
+                },
+            }
+        ],
+    )
+    with pytest.raises(ValidationError) as info:
+        _run(data)
+    assert (info.value.record, info.value.field) == ("X", "fuel")
+    assert "diesel" in str(info.value)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greenprocure.errors import UnitError, ValidationError
+from greenprocure.errors import ReferenceDataError, UnitError, ValidationError
 from greenprocure.evaluation import _refs
 from greenprocure.evaluation._context import Context, FloatArray, linear_factor
 from greenprocure.evaluation.tender import CvdSpec
@@ -128,7 +128,15 @@ def _mj_per_km(ctx: Context, fuels: list[str]) -> FloatArray:
             continue
         fuel = fuels[i]
         if fuel not in contents:
-            contents[fuel] = _refs.cvd_energy_content(fuel, ctx.library)
+            try:
+                contents[fuel] = _refs.cvd_energy_content(fuel, ctx.library)
+            except ReferenceDataError as exc:
+                raise ValidationError(
+                    N_("bid {bid}: no energy content for fuel {fuel}: {reason}"),
+                    **ctx.where(bid, "fuel"),
+                    fuel=fuel,
+                    reason=str(exc),
+                ) from exc
             ctx.sources.factor(N_("energy content"), contents[fuel], detail=fuel)
         content = contents[fuel]
         try:

@@ -218,6 +218,9 @@ def _evaluate_lot(
         for i, adjustment in enumerate(effect.adjustments):
             if adjustment is not None:
                 adjustments[i].append(adjustment)
+        for i, flag in enumerate(effect.flags or ()):
+            if flag is not None:
+                flags[keep[i]].append(flag)
     evaluated_price = prices - discount
     cost: FloatArray | None = None
     if lcc is not None:

@@ -14,12 +14,14 @@ __all__ = ["Effect", "Mechanism"]
 
 @dataclass(frozen=True)
 class Effect:
-    """Per bid: the amount taken off the evaluated price, the points added, and what was done."""
+    """Per bid: the amount taken off the evaluated price, the points added, and what was done;
+    ``flags`` are per-bid points for the committee to check (None where there is nothing)."""
 
     discount: FloatArray
     points: FloatArray
     adjustments: list[Adjustment | None]
     notes: tuple[Message, ...] = ()
+    flags: list[Message | None] | None = None
 
 
 @dataclass(frozen=True)

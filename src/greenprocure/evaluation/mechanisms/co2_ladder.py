@@ -1,6 +1,8 @@
 """CO2 Performance Ladder notional discount (SKAO; ProRail, Rijkswaterstaat practice).
 
-The bidder declares the CO2 ambition level at which it will perform the contract. With the
+The bidder declares the CO2 ambition level at which it will perform the contract, and how it
+will prove it after award (certificate or project statement; a bid that does not say so is
+flagged for the committee). With the
 tender's scale ``s`` (level -> advantage):
 
     percent:  discount_i = P_i x s[level_i] / 100      evaluated = P_i - discount_i
@@ -29,6 +31,10 @@ __all__ = ["CO2_LADDER"]
 _PERCENT = N_("CO2 Performance Ladder level {level}: notional discount of {percent} %")
 _AMOUNT = N_("CO2 Performance Ladder level {level}: notional discount of {amount}")
 _POINTS = N_("CO2 Performance Ladder level {level}: {points} points")
+_PROOF = N_(
+    "CO2 Performance Ladder level {level} declared without saying how it will be proven "
+    "(certificate or project statement)"
+)
 _NOTE = N_(
     "CO2 Performance Ladder: the discount applies to the evaluated price only; the contract "
     "price is the bid price, and the declared level becomes a contract requirement"
@@ -77,7 +83,11 @@ def _apply(ctx: Context, entry: Co2Ladder, prices: FloatArray) -> Effect:
         else:
             message = Message(_POINTS, {"level": level, "points": value})
             adjustments.append(Adjustment("co2_ladder", 0.0, None, value, message))
-    return Effect(discount, points, adjustments, (Message(_NOTE),))
+    flags: list[Message | None] = [
+        Message(_PROOF, {"level": level}) if level and bid.co2_ladder_proof is None else None
+        for level, bid in zip(levels, ctx.bids, strict=True)
+    ]
+    return Effect(discount, points, adjustments, (Message(_NOTE),), flags)
 
 
 CO2_LADDER = Mechanism(
