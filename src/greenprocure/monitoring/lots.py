@@ -21,12 +21,34 @@ rows are produced the cyclic garbage collector runs less often (its first thresh
 and restored afterwards): the parsed releases are acyclic, and collecting every 700
 allocations cost about 40% of the run time.
 
-Money is attributed to lots through ``awards[].relatedLots`` (an award for several lots is
-split equally between them; an award without ``relatedLots`` in a tender with several lots
-is split equally between all lots) and through ``contracts[].awardID`` to the award's lots.
-Awarded values count awards whose status is ``active`` or not given; contracted values count
-contracts whose status is not ``pending`` or ``cancelled``. A tender without lots is one
-row with ``lot_id == ""``.
+Row rules (the Spark engine reproduces them and is compared row for row):
+
+* one row per ``tender.lots[]`` entry; a tender without lots is one row, ``lot_id == ""``;
+* money: ``awards[].relatedLots`` attribute an award to lots; an award for several lots is
+  split equally between them; an award without ``relatedLots`` (or naming no lot of the
+  tender) is split equally between all lots. Awarded values count awards whose status is
+  ``active`` or not given (not ``pending``, ``cancelled``, ``unsuccessful``). Contracts reach
+  lots through ``contracts[].awardID`` (or ``awardIDs``) with their award's shares; a contract
+  without a known award is split equally between all lots; contracts ``pending`` or
+  ``cancelled`` are left out. Values in several currencies leave ``*_value`` and
+  ``*_currency`` empty but are each converted into ``*_value_rc``;
+* date: the earliest date of the counted awards of the lot, else
+  ``tender.tenderPeriod.startDate``, else ``tender.datePublished``, else the release ``date``
+  (its first ten characters, ``YYYY-MM-DD``);
+* green: :func:`~greenprocure.monitoring.green.detect_green` on the lot with tender-level
+  ``sustainability``, ``coveredBy`` and ``additionalClassifications`` applying to every lot,
+  and the lot's awards' items for the CVD contract type;
+* CPV: the first ``tender.items[]`` with ``relatedLot`` equal to the lot and scheme ``CPV``
+  (or no scheme) whose id starts with eight digits (``30213100-6`` -> ``30213100``), else the
+  first such item without ``relatedLot``, else the first such item of the tender, else of
+  the lot's awards' items; ``cpv2`` / ``cpv3`` are its first two / three digits;
+* category: the lot's ``mainProcurementCategory``, else the tender's; method: the tender's
+  ``procurementMethod``;
+* buyer: ``buyer.id`` (OCDS 1.0: ``identifier.scheme-identifier.id``), ``buyer.name`` else
+  the buyer party's name; country: ``address.country`` (two letters) of the buyer, else of
+  the party whose ``id`` is the buyer's (or, without a buyer id, the first party with role
+  ``buyer``), else its ``countryName`` looked up in CLDR country names of 13 languages
+  (:func:`country_names`).
 """
 
 from __future__ import annotations
@@ -413,7 +435,7 @@ def _cpv_of(items: Iterable[Any], lot_id: str | None) -> str | None:
     for item in items:
         if type(item) is not dict:
             continue
-        if lot_id is not None and str(item.get("relatedLot", "")) != lot_id:
+        if lot_id is not None and str(item.get("relatedLot") or "") != lot_id:
             continue
         classification = item.get("classification")
         if type(classification) is dict and str(classification.get("scheme", "")).upper() in (
@@ -522,9 +544,10 @@ def _shares(related: Any, lot_ids: list[str], field: str) -> list[tuple[str, flo
     if not lot_ids:
         return [("", 1.0)]
     ids = [str(x) for x in _list(related, field) if x is not None]
-    known = [x for x in ids if x in lot_ids] if ids else list(lot_ids)
+    known = list(dict.fromkeys(x for x in ids if x in lot_ids))
     if not known:
-        return []
+        # No relatedLots, or only ids that are not lots of this tender: all lots share it.
+        known = list(lot_ids)
     share = 1.0 / len(known)
     return [(lot, share) for lot in known]
 
@@ -560,7 +583,7 @@ def _rows(
     lot_ids = [str(lot.get("id", "")) for lot in lots]
     buyer_id, buyer_name, country = _buyer(release)
     tender_items = _list(tender.get("items"), "tender/items")
-    tender_cpv = _cpv_of(tender_items, None)
+    tender_cpv = _cpv_of(tender_items, "") or _cpv_of(tender_items, None)
     method = _text(tender.get("procurementMethod"))
     category = _text(tender.get("mainProcurementCategory"))
     tender_date = _date(
