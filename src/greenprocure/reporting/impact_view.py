@@ -43,14 +43,20 @@ def metric_unit(name: str, currency: str | None) -> str:
     return ""
 
 
-def _figure_text(figure: Figure, digits: int = 1) -> str:
-    return format_number(figure.value, digits)
+def _digits(value: float) -> int:
+    """Decimals worth showing: none from 1,000 up, one below."""
+    return 0 if abs(value) >= 1000 else 1
 
 
-def _range_text(figure: Figure, digits: int = 1) -> str:
+def _figure_text(figure: Figure) -> str:
+    return format_number(figure.value, _digits(figure.value))
+
+
+def _range_text(figure: Figure, digits: int | None = None) -> str:
     if figure.low == figure.value == figure.high:
         return ""
-    return f"{format_number(figure.low, digits)} – {format_number(figure.high, digits)}"
+    shown = _digits(figure.value) if digits is None else digits
+    return f"{format_number(figure.low, shown)} – {format_number(figure.high, shown)}"
 
 
 def impact_sources(result: ImpactResult) -> list[dict[str, str]]:
