@@ -51,8 +51,11 @@ class QualityArrays:
 
 def _yes(ctx: Context, c: Criterion) -> FloatArray:
     assert c.parameter is not None
+    values = ctx.raw(c.parameter)
+    if set(map(type, values)) == {bool}:
+        return np.array(values, dtype=np.float64)
     out = np.zeros(ctx.n)
-    for i, value in enumerate(ctx.raw(c.parameter)):
+    for i, value in enumerate(values):
         if value is None:
             raise ValidationError(
                 N_("bid {bid}: parameter {parameter} is missing"),

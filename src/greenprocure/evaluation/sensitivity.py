@@ -63,16 +63,19 @@ def weight_intervals(
             alpha = costs * a[winner] - costs[winner] * a
             beta = costs * b[winner] - costs[winner] * b
         others = np.arange(m) != winner
-        low, high = 0.0, total
-        below = above = None
         with np.errstate(divide="ignore", invalid="ignore"):
             cross = -alpha / beta
-        for i in np.flatnonzero(others & (beta > 1e-15)):
-            if cross[i] > low:
-                low, below = float(cross[i]), ids[int(i)]
-        for i in np.flatnonzero(others & (beta < -1e-15)):
-            if cross[i] < high:
-                high, above = float(cross[i]), ids[int(i)]
+        low, high, below, above = 0.0, total, None, None
+        rising = np.flatnonzero(others & (beta > 1e-15))
+        if rising.size:
+            k = int(rising[np.argmax(cross[rising])])
+            if cross[k] > low:
+                low, below = float(cross[k]), ids[k]
+        falling = np.flatnonzero(others & (beta < -1e-15))
+        if falling.size:
+            k = int(falling[np.argmin(cross[falling])])
+            if cross[k] < high:
+                high, above = float(cross[k]), ids[k]
         out.append(
             WeightInterval(
                 name,
