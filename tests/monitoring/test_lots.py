@@ -126,3 +126,43 @@ def test_bad_line_reported_other_lines_kept(tmp_path: Path) -> None:
     path.write_bytes(orjson.dumps(good) + b"\n{broken\n")
     items = list(lot_rows(path))
     assert [type(i).__name__ for i in items] == ["dict", "RecordError"]
+
+
+def test_mutated_real_records_never_crash(shared_data: Path, tmp_path: Path) -> None:
+    """Real releases with random values swapped in: rows or RecordErrors, never an exception."""
+    import copy
+    import random
+
+    from greenprocure.monitoring import Document, iter_documents
+
+    rng = random.Random(7)
+    base: list[dict[str, Any]] = []
+    for path in sorted((shared_data / "eforms/ted-doffin/ocds").glob("*.json"))[:20]:
+        base += [d.data for d in iter_documents(path) if isinstance(d, Document)]
+    choices: list[Any] = [None, 1, 1.5, "x", [], {}, [1], [{}], {"a": 1}, True, "2020-13-45"]
+
+    def mutate(obj: Any, depth: int = 0) -> None:
+        keys = list(obj) if isinstance(obj, dict) else list(range(len(obj)))
+        if not keys:
+            return
+        key = rng.choice(keys)
+        child = obj[key]
+        if depth > 5 or rng.random() < 0.4 or not isinstance(child, (dict, list)):
+            obj[key] = copy.deepcopy(rng.choice(choices))
+        else:
+            mutate(child, depth + 1)
+
+    path = tmp_path / "mutated.jsonl"
+    seen = {"rows": 0, "errors": 0}
+    for _ in range(60):
+        lines = []
+        for _ in range(5):
+            release = copy.deepcopy(rng.choice(base))
+            for _ in range(rng.randint(1, 4)):
+                mutate(release)
+            lines.append(orjson.dumps(release))
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        for item in lot_rows(path):
+            seen["errors" if isinstance(item, RecordError) else "rows"] += 1
+    assert seen["rows"] > 0
+    assert seen["errors"] > 0

@@ -568,6 +568,9 @@ def rows_from_compiled(
         return RecordError(file, location, ocid, str(error))
     except GreenProcureError as error:
         return RecordError(file, location, ocid, str(error))
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        # A shape no check above foresaw: still one reported record, never a crash.
+        return RecordError(file, location, ocid, f"record breaks the schema: {error!r}")
 
 
 def _rows(
@@ -607,7 +610,7 @@ def _rows(
             award_lots[award_id] = award_shares
         for lot_key, _ in award_shares:
             lot_awards.setdefault(lot_key, []).append((index, award))
-        if award.get("status") in _AWARD_SKIP:
+        if _text(award.get("status")) in _AWARD_SKIP:
             continue
         value = _amount(award.get("value"), f"{field}/value")
         award_date = _date(award.get("date"), f"{field}/date")
@@ -623,7 +626,7 @@ def _rows(
         field = f"contracts/{index}"
         if type(contract) is not dict:
             raise _BadFieldError(field, "must be an object")
-        if contract.get("status") in _CONTRACT_SKIP:
+        if _text(contract.get("status")) in _CONTRACT_SKIP:
             continue
         award_ids = contract.get("awardID")
         ids = [award_ids] if award_ids is not None else _list(contract.get("awardIDs"), field)
