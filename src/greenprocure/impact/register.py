@@ -552,12 +552,9 @@ def _numbers(
         texts[spec.basis_field] = np.where(electric, "kWh", "L").astype(object)
         return raw.astype(np.float64)
     fixed = not spec.units and "{" not in spec.unit
-    if fixed and not isinstance(raw, list | tuple):
-        # Fast path: a numeric column with one unit for all lines.
-        try:
-            values = np.asarray(raw, dtype=np.float64)
-        except (TypeError, ValueError):
-            values = None
+    if fixed:
+        # Fast path: a column of plain numbers (or numeric text) with one unit for all lines.
+        values = _plain_numbers(raw)
         if values is not None:
             try:
                 scale = _scale(header_unit, spec.unit) if header_unit else 1.0
@@ -586,6 +583,23 @@ def _numbers(
     if basis is not None:
         texts[spec.basis_field] = basis
     return out
+
+
+def _plain_numbers(raw: Any) -> NDArray[np.float64] | None:
+    """The column as floats when every cell is a plain number or empty; else None."""
+    if isinstance(raw, np.ndarray):
+        if raw.dtype.kind in "fiu":
+            return raw.astype(np.float64)
+        if raw.dtype.kind != "O":
+            return None
+    cells = [None if _empty(c) else c for c in raw]
+    if any(isinstance(c, bool) for c in cells):
+        return None
+    try:
+        values = np.asarray(cells, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return values if values.shape == (len(cells),) else None
 
 
 def _split(cell: Any) -> tuple[float, str]:
