@@ -83,8 +83,7 @@ COMPILED_COLUMNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "contracts",
-        f"STRUCT(id VARCHAR, awardID VARCHAR, awardIDs VARCHAR[], status VARCHAR, "
-        f"value {_MONEY})[]",
+        f"STRUCT(awardID VARCHAR, awardIDs VARCHAR[], status VARCHAR, value {_MONEY})[]",
     ),
 )
 
@@ -115,7 +114,8 @@ def _cpv_sql(item: str) -> str:
     code = f"left(replace(trim({item}.classification.id), ' ', ''), 8)"
     return (
         f"(CASE WHEN upper(coalesce({item}.classification.scheme, 'None')) IN ('CPV', '') "
-        f"AND regexp_full_match({code}, '[0-9]{{8}}') THEN {code} END)"
+        f"AND length({code}) = 8 AND translate({code}, '0123456789', '') = '' "
+        f"THEN {code} END)"
     )
 
 
@@ -148,17 +148,22 @@ def compiled_lot_rows_sql(
     rc = _sql_string(reporting_currency)
     gpp = _gpp_list()
     goal = _goal_sql("s.goal")
-    rate_cases = " ".join(f"WHEN {_sql_string(f'{c}:{y}')} THEN {r!r}" for c, y, r in sorted(rates))
     known = "[" + ", ".join(_sql_string(c) for c in sorted(set(known_currencies))) + "]"
-    has_goal = "(s.goal IS NOT NULL AND trim(s.goal) <> '')"
+    entries = (
+        "list_transform(list_filter(sus, lambda s: s.goal IS NOT NULL OR "
+        "len(coalesce(s.strategies, [])) > 0), lambda s: struct_pack("
+        f"goal := CASE WHEN trim(s.goal) <> '' THEN {goal} END, "
+        "strategies := list_transform(coalesce(s.strategies, []), lambda x: trim(x))))"
+    )
+    environmental = "(e.goal = 'environmental' OR starts_with(e.goal, 'environmental.'))"
     goals = (
-        f"list_distinct(list_filter(list_transform(list_filter(sus, lambda s: {has_goal}), "
-        f"lambda s: {goal}), lambda g: {_is_environmental('g')}))"
+        "CASE WHEN len(sus) = 0 THEN []::VARCHAR[] ELSE list_distinct(list_transform("
+        f"list_filter(entries, lambda e: coalesce({environmental}, false)), lambda e: e.goal)) END"
     )
     strategies = (
-        "list_distinct(flatten(list_transform(sus, lambda s: list_filter(list_transform("
-        "coalesce(s.strategies, []), lambda x: trim(x)), lambda x: list_contains("
-        f"{gpp}, x) OR ({has_goal} AND {_is_environmental(goal)})))))"
+        "CASE WHEN len(sus) = 0 THEN []::VARCHAR[] ELSE list_distinct(flatten(list_transform("
+        "entries, lambda e: list_filter(e.strategies, lambda x: list_contains("
+        f"{gpp}, x) OR coalesce({environmental}, false))))) END"
     )
 
     def cvd(expression: str) -> str:
@@ -182,10 +187,21 @@ def compiled_lot_rows_sql(
             "lambda s: s.share))"
         )
 
+    codes = sorted({c for c, _y, _r in rates})
+    years = sorted({y for _c, y, _r in rates})
+    first_year = years[0] if years else 0
+    span = (years[-1] - first_year + 1) if years else 0
+    table = {(c, y): r for c, y, r in rates}
+    flat = [table.get((c, first_year + k)) for c in codes for k in range(span)]
+    rate_list = "([" + ", ".join("NULL" if r is None else repr(r) for r in flat) + "]::DOUBLE[])"
+    code_list = "([" + ", ".join(_sql_string(c) for c in codes) + "]::VARCHAR[])"
+
     def convert(parts: str) -> str:
+        position = f"list_position({code_list}, p.currency)"
         rate = (
-            f"CASE WHEN p.currency = {rc} THEN 1.0 ELSE "
-            f"(CASE p.currency || ':' || lot_year::VARCHAR {rate_cases} END) END"
+            f"CASE WHEN p.currency = {rc} THEN 1.0 "
+            f"WHEN lot_year < {first_year} OR lot_year >= {first_year + span} THEN NULL "
+            f"ELSE {rate_list}[({position} - 1) * {span} + (lot_year - {first_year}) + 1] END"
             if rates
             else f"CASE WHEN p.currency = {rc} THEN 1.0 END"
         )
@@ -329,6 +345,8 @@ WITH r0 AS (
     CASE WHEN len(contracted_parts) = 0 THEN NULL ELSE contracted_parts END
       AS contracted_parts_
   FROM parts
+), entries AS (
+  SELECT *, {entries} AS entries FROM dated
 ), rows AS (
   SELECT *,
     {goals} AS goals_,
@@ -356,7 +374,7 @@ WITH r0 AS (
       ELSE {convert("awarded_parts_")} END AS awarded_value_rc,
     CASE WHEN {incomplete("contracted_parts_")} THEN NULL
       ELSE {convert("contracted_parts_")} END AS contracted_value_rc
-  FROM dated
+  FROM entries
   WHERE NOT bad_date
     AND NOT coalesce({unknown("estimated_parts")} OR {unknown("awarded_parts_")}
       OR {unknown("contracted_parts_")}, false)
@@ -420,7 +438,10 @@ def compiled_lot_rows(
     names = sorted(country_names().items())
     con.execute("CREATE OR REPLACE TEMP TABLE gp_country (name VARCHAR, code VARCHAR)")
     if names:
-        con.executemany("INSERT INTO gp_country VALUES (?, ?)", [list(n) for n in names])
+        con.execute(
+            "INSERT INTO gp_country SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [[n for n, _code in names], [code for _n, code in names]],
+        )
     files = [os.fspath(p) for p in paths]
     for file in files:
         if not Path(file).is_file():

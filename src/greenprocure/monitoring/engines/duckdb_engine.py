@@ -40,6 +40,7 @@ from greenprocure.monitoring.indicators import (
     IndicatorResult,
     IndicatorTable,
     IngestSummary,
+    deduplicated_sql,
     indicator_sql,
     parse_group_keys,
 )
@@ -359,16 +360,25 @@ def _write_errors(path: Path, lines: list[bytes]) -> None:
 def run_indicators(
     con: duckdb.DuckDBPyConnection, table: str, by: Sequence[str]
 ) -> tuple[dict[str, IndicatorTable], dict[str, IndicatorTable]]:
-    """Every indicator over ``table`` grouped by ``by``, and with no key (the totals)."""
+    """Every indicator over ``table`` grouped by ``by``, and with no key (the totals).
+
+    The deduplicated lots are materialised once in a temporary table, then each indicator
+    query runs over it.
+    """
     keys = parse_group_keys(by)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE gp_lots AS {deduplicated_sql(table)}")
     tables: dict[str, IndicatorTable] = {}
     totals: dict[str, IndicatorTable] = {}
-    for name in INDICATORS:
-        for group, target in ((keys, tables), ((), totals)):
-            cursor = con.execute(indicator_sql(name, group, table=table, dialect="duckdb"))
-            columns = tuple(d[0] for d in cursor.description or ())
-            rows = tuple(tuple(row) for row in cursor.fetchall())
-            target[name] = IndicatorTable(name=name, by=group, columns=columns, rows=rows)
+    try:
+        for name in INDICATORS:
+            for group, target in ((keys, tables), ((), totals)):
+                sql = indicator_sql(name, group, table="gp_lots", deduplicated=True)
+                cursor = con.execute(sql)
+                columns = tuple(d[0] for d in cursor.description or ())
+                rows = tuple(tuple(row) for row in cursor.fetchall())
+                target[name] = IndicatorTable(name=name, by=group, columns=columns, rows=rows)
+    finally:
+        con.execute("DROP TABLE IF EXISTS gp_lots")
     return tables, totals
 
 
