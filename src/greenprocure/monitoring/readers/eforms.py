@@ -10,7 +10,8 @@ What is read (business term -> OCDS path, per ``eforms/ocds-mapping/guidance.yam
 * BT-701 notice identifier -> ``id``; BT-04 procedure identifier -> ``ocid``
   (``ocds-eforms-<procedure id>``; the profile leaves the prefix to the publisher);
   BT-05 issue date -> ``date``;
-* buyer (OPP-050 / OPT-300) -> ``buyer`` and ``parties`` (name, country: ISO 3166 alpha-3 in
+* buyer (OPT-300) -> ``buyer`` and ``parties`` (BT-500 name, `` - `` BT-16 part name;
+  country: ISO 3166 alpha-3 in
   eForms, alpha-2 in OCDS, converted with CLDR's territory aliases via Babel);
 * BT-105 procedure type -> ``tender.procurementMethod`` (open -> open, restricted and
   neg-w-call -> selective, neg-wo-call -> limited; other codes are left unmapped);
@@ -25,9 +26,10 @@ What is read (business term -> OCDS path, per ``eforms/ocds-mapping/guidance.yam
   OPT-156 vehicle counts -> ``awards[].items``;
 * lot results -> ``awards[]`` (BT-142 ``selec-w`` -> active, ``clos-nw`` -> unsuccessful,
   ``open-nw`` -> pending; value = the payable amount, BT-720, of its tenders, mapped as the
-  guidance says: each overwrites the last); settled contracts -> ``contracts[]`` with
-  ``awardID`` and the payable amount of their tenders in the same way;
-  BT-1451 winner decision date -> ``awards[].date``.
+  guidance says: each overwrites the last, so a framework with several winners gets the
+  last tender's value); settled contracts -> ``contracts[]`` with ``awardID`` and
+  ``dateSigned`` (the guidance maps no eForms value to ``contracts[].value``, so eForms rows
+  have no contracted value); BT-1451 earliest winner decision date -> ``awards[].date``.
 """
 
 from __future__ import annotations
@@ -299,17 +301,13 @@ def _results(root: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             node = contract_info.get(contract_id)
             settled: dict[str, Any] = {"id": contract_id, "awardID": award_id}
             if node is not None:
+                # BT-1451: the earliest winner decision date of the award's contracts.
                 award_date = _date(_text(node, "cbc:AwardDate"))
-                if award_date and "date" not in award:
+                if award_date and ("date" not in award or award_date < award["date"]):
                     award["date"] = award_date
                 signed = _date(_text(node, "cbc:IssueDate"))
                 if signed:
                     settled["dateSigned"] = signed
-                contract_value = _last(
-                    tenders.get(t.text.strip()) for t in _ids(node, "efac:LotTender")
-                )
-                if contract_value:
-                    settled["value"] = contract_value
             contracts.append(settled)
         awards.append(award)
     return awards, contracts
@@ -399,6 +397,10 @@ def notice_to_release(root: Any) -> dict[str, Any]:
         company = organizations.get(buyer_id)
         if company is not None:
             name = _text(company, "cac:PartyName/cbc:Name")
+            department = _text(company, "cac:PostalAddress/cbc:Department")
+            if name and department:
+                # BT-16: the organisation part is appended to the name with " - ".
+                name = f"{name} - {department}"
             if name:
                 party["name"] = name
             country = _country(
