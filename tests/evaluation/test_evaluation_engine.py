@@ -546,3 +546,17 @@ def test_unknown_fuel_names_the_bid() -> None:
         _run(data)
     assert (info.value.record, info.value.field) == ("X", "fuel")
     assert "diesel" in str(info.value)
+
+
+def test_non_finite_and_negative_values_are_rejected() -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_bids([{"id": "N", "bidder": "n", "price": float("nan")}])
+    assert (info.value.record, info.value.field) == ("N", "price")
+    data = _tender(
+        award={"method": "lowest_cost"},
+        lcc={"lifetime_years": 2},
+        bids=[{"id": "A", "bidder": "a", "price": 10, "parameters": {"maintenance_per_year": -1}}],
+    )
+    with pytest.raises(ValidationError) as negative:
+        _run(data)
+    assert (negative.value.record, negative.value.field) == ("A", "maintenance_per_year")

@@ -77,6 +77,13 @@ def _optional_money(ctx: Context, name: str) -> FloatArray:
             **ctx.where(ctx.bids[first], name),
             parameter=name,
         )
+    if (values < 0).any():
+        first = int(np.flatnonzero(values < 0)[0])
+        raise ValidationError(
+            N_("bid {bid}: parameter {parameter} must not be negative"),
+            **ctx.where(ctx.bids[first], name),
+            parameter=name,
+        )
     return values
 
 
