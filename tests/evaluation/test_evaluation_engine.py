@@ -560,3 +560,47 @@ def test_non_finite_and_negative_values_are_rejected() -> None:
     with pytest.raises(ValidationError) as negative:
         _run(data)
     assert (negative.value.record, negative.value.field) == ("A", "maintenance_per_year")
+
+
+def test_ratio_method_sensitivity_matches_brute_force() -> None:
+    rng = np.random.default_rng(11)
+    bids = [
+        {
+            "id": f"R{i}",
+            "bidder": "r",
+            "price": float(rng.uniform(80, 120)),
+            "parameters": {"a": float(rng.uniform(1, 10)), "b": float(rng.uniform(1, 10))},
+        }
+        for i in range(6)
+    ]
+    data = _tender(
+        award={
+            "method": "meat",
+            "formula": {"name": "price_per_point"},
+            "criteria": [
+                {"id": "a", "weight": 60, "kind": "points", "parameter": "a"},
+                {"id": "b", "weight": 40, "kind": "points", "parameter": "b"},
+            ],
+        },
+        bids=bids,
+    )
+    lot = _run(data).lot("1")
+    rows = [lot.bid(f"R{i}") for i in range(6)]
+    fractions = np.array([[c.score / c.max_score for c in r.criteria] for r in rows])
+    prices = np.array([r.evaluated_price for r in rows])
+    weights = np.array([60.0, 40.0])
+
+    def winner(j: int, x: float) -> str:
+        w = weights * (100 - x) / (100 - weights[j])
+        w[j] = x
+        return f"R{int(np.argmin(prices / (fractions @ w)))}"
+
+    for j, interval in enumerate(lot.sensitivity):
+        low = interval.low if interval.low is not None else 0.0
+        high = interval.high if interval.high is not None else 100.0
+        for x in np.linspace(low, high, 9)[1:-1]:
+            assert winner(j, x) == lot.winner
+        if interval.high is not None:
+            assert winner(j, high + 1e-6) != lot.winner
+        if interval.low is not None:
+            assert winner(j, low - 1e-6) != lot.winner
