@@ -604,3 +604,61 @@ def test_ratio_method_sensitivity_matches_brute_force() -> None:
             assert winner(j, high + 1e-6) != lot.winner
         if interval.low is not None:
             assert winner(j, low - 1e-6) != lot.winner
+
+
+def test_lots_have_their_own_award_and_requirements() -> None:
+    data = _tender(
+        requirements=[{"id": "g", "parameter": "gwp", "operator": "<=", "threshold": 750}],
+        lots=[
+            {"id": "L1", "title": "Split units"},
+            {
+                "id": "L2",
+                "title": "Chillers",
+                "requirements": [
+                    {"id": "cop", "parameter": "cop", "operator": ">=", "threshold": 3}
+                ],
+                "award": {
+                    "method": "meat",
+                    "price_weight": 70,
+                    "criteria": [{"id": "cop", "weight": 30, "parameter": "cop"}],
+                },
+            },
+        ],
+        bids=[
+            {"id": "A", "bidder": "a", "lot": "L1", "price": 10, "parameters": {"gwp": 675}},
+            {"id": "B", "bidder": "b", "lot": "L1", "price": 9, "parameters": {"gwp": 2088}},
+            {
+                "id": "C",
+                "bidder": "c",
+                "lot": "L2",
+                "price": 100,
+                "parameters": {"gwp": 3, "cop": 4},
+            },
+            {
+                "id": "D",
+                "bidder": "d",
+                "lot": "L2",
+                "price": 90,
+                "parameters": {"gwp": 3, "cop": 2.5},
+            },
+            {
+                "id": "E",
+                "bidder": "e",
+                "lot": "L2",
+                "price": 95,
+                "parameters": {"gwp": 3, "cop": 3},
+            },
+        ],
+    )
+    result = _run(data)
+    l1, l2 = result.lot("L1"), result.lot("L2")
+    assert l1.method == "lowest_price"
+    assert l1.ranking == ("A",)
+    assert l2.method == "meat"
+    assert l2.bid("D").excluded
+    # C: 70 x 95/100 + 30 = 96.5 ; E: 70 + 0 = 70
+    assert l2.bid("C").total_score == pytest.approx(96.5)
+    assert l2.ranking == ("C", "E")
+    with pytest.raises(ValidationError) as info:
+        _run({**data, "bids": [{"id": "Z", "bidder": "z", "price": 1}]})
+    assert info.value.field == "lot"
