@@ -166,3 +166,19 @@ def test_mutated_real_records_never_crash(shared_data: Path, tmp_path: Path) -> 
             seen["errors" if isinstance(item, RecordError) else "rows"] += 1
     assert seen["rows"] > 0
     assert seen["errors"] > 0
+
+
+def test_ocds_1_0_release_and_unknown_currency(shared_data: Path) -> None:
+    path = shared_data / "ocds/realdata/release-package_1.0-1.json"
+    # PYG has no reference rate: with EUR reporting the record is reported, not dropped.
+    (error,) = list(lot_rows(path))
+    assert isinstance(error, RecordError)
+    assert error.ocid == "ocds-03ad3f-193399"
+    assert "PYG" in error.reason
+    # Reported in PYG itself no rate is needed: the OCDS 1.0 buyer (no id) is read.
+    (row,) = list(lot_rows(path, reporting_currency="PYG"))
+    assert not isinstance(row, RecordError)
+    assert row["buyer_name"] == "Dirección Nacional de Contrataciones Públicas (DNCP)"
+    assert row["awarded_value"] == row["awarded_value_rc"] == 135630400.0
+    assert row["date"] is not None
+    assert row["date"].isoformat() == "2010-04-23"
