@@ -41,7 +41,11 @@ from greenprocure.errors import InputError, ParseError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.currency import CurrencyConverter
 from greenprocure.monitoring.green import GOAL_ALIASES, GPP_STRATEGIES
-from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
+from greenprocure.monitoring.indicators import (
+    INDICATOR_COLUMNS,
+    IndicatorResult,
+    parse_group_keys,
+)
 from greenprocure.monitoring.lots import country_names
 from greenprocure.reference.library import ReferenceLibrary, default_library
 
@@ -86,6 +90,9 @@ COMPILED_COLUMNS: tuple[tuple[str, str], ...] = (
         f"STRUCT(awardID VARCHAR, awardIDs VARCHAR[], status VARCHAR, value {_MONEY})[]",
     ),
 )
+
+
+_DEDUPLICATION_COLUMNS = ("ocid", "lot_id", "date", "source_file", "record_ref")
 
 
 def _sql_string(text: str) -> str:
@@ -239,18 +246,18 @@ def compiled_lot_rows_sql(
     return f"""
 WITH r0 AS (
   SELECT filename AS source_file, ocid, date AS release_text, buyer, parties, tender,
-    list_transform(coalesce(tender.lots, []), lambda l: coalesce(l.id, 'None')) AS lot_ids,
+    list_transform(coalesce(tender.lots, []), lambda l: coalesce(l.id, '')) AS lot_ids,
     list_transform(coalesce(awards, []), lambda a: struct_pack(
       id := a.id,
-      ok := coalesce(a.status, '') NOT IN ('pending', 'cancelled', 'unsuccessful'),
+      ok := coalesce(trim(a.status), '') NOT IN ('pending', 'cancelled', 'unsuccessful'),
       date := {_date_sql("a.date")},
       bad := {_bad_date("a.date")},
       amount := a.value.amount,
       currency := {currency("a.value.currency")},
       cpv := {first_cpv("a.items")},
-      ids := list_filter(coalesce(a.relatedLots, []), lambda x: x IS NOT NULL))) AS awards0,
+      ids := list_distinct(coalesce(a.relatedLots, [])))) AS awards0,
     list_transform(list_filter(coalesce(contracts, []), lambda c:
-        coalesce(c.status, '') NOT IN ('pending', 'cancelled')
+        coalesce(trim(c.status), '') NOT IN ('pending', 'cancelled')
         AND c.value.amount IS NOT NULL),
       lambda c: struct_pack(amount := c.value.amount,
         currency := {currency("c.value.currency")},
@@ -262,7 +269,7 @@ WITH r0 AS (
     list_transform(awards0, lambda a: struct_pack(id := a.id, ok := a.ok, date := a.date,
       amount := a.amount, currency := a.currency, cpv := a.cpv,
       lots := CASE WHEN len(lot_ids) = 0 THEN ['']
-        WHEN len(a.ids) = 0 THEN lot_ids
+        WHEN len(list_filter(a.ids, lambda x: list_contains(lot_ids, x))) = 0 THEN lot_ids
         ELSE list_filter(a.ids, lambda x: list_contains(lot_ids, x)) END)) AS awards1,
     coalesce(list_bool_or(list_transform(awards0, lambda a: a.ok AND a.bad)), false)
       AS bad_award_date
@@ -300,6 +307,7 @@ WITH r0 AS (
   FROM r3
 ), lots AS (
   SELECT * EXCLUDE (lot_index),
+    lot_index <= 1 AS first_lot,
     CASE WHEN has_lots THEN lot_ids[lot_index] ELSE '' END AS lot_id,
     CASE WHEN has_lots THEN tender.lots[lot_index] END AS lot
   FROM (
@@ -353,8 +361,9 @@ WITH r0 AS (
     {strategies} AS strategies_,
     coalesce(
       CASE WHEN has_lots THEN list_filter(list_transform(list_filter(
-        coalesce(tender.items, []), lambda i: coalesce(i.relatedLot, 'None') = lot_id),
+        coalesce(tender.items, []), lambda i: coalesce(i.relatedLot, '') = lot_id),
         lambda i: {_cpv_sql("i")}), lambda c: c IS NOT NULL)[1] END,
+      {first_cpv("list_filter(tender.items, lambda i: coalesce(i.relatedLot, '') = '')")},
       {first_cpv("tender.items")},
       list_filter(list_transform(list_filter(award_list,
         lambda a: list_contains(a.lots, lot_id)), lambda a: a.cpv),
@@ -368,6 +377,12 @@ WITH r0 AS (
     coalesce(nullif(trim(buyer.name), ''), nullif(trim(party.name), '')) AS buyer_name_,
     {buyer_direct} AS buyer_country_code, {buyer_name_key} AS buyer_country_key,
     {party_direct} AS party_country_code, {party_name_key} AS party_country_key,
+    CASE WHEN ocid IS NULL OR trim(ocid) = '' THEN 'no ocid'
+      WHEN release_text IS NULL THEN 'no release date'
+      WHEN bad_date THEN 'a date cannot be read'
+      WHEN coalesce({unknown("estimated_parts")} OR {unknown("awarded_parts_")}
+        OR {unknown("contracted_parts_")}, false) THEN 'unknown currency'
+    END AS skip_reason,
     CASE WHEN {incomplete("estimated_parts")} THEN NULL
       ELSE {convert("estimated_parts")} END AS estimated_value_rc,
     CASE WHEN {incomplete("awarded_parts_")} THEN NULL
@@ -375,9 +390,6 @@ WITH r0 AS (
     CASE WHEN {incomplete("contracted_parts_")} THEN NULL
       ELSE {convert("contracted_parts_")} END AS contracted_value_rc
   FROM entries
-  WHERE NOT bad_date
-    AND NOT coalesce({unknown("estimated_parts")} OR {unknown("awarded_parts_")}
-      OR {unknown("contracted_parts_")}, false)
 )
 SELECT source_file, 'ocds' AS source_kind, '' AS record_ref, ocid, lot_id,
   buyer_id_ AS buyer_id, buyer_name_ AS buyer_name,
@@ -389,7 +401,7 @@ SELECT source_file, 'ocds' AS source_kind, '' AS record_ref, ocid, lot_id,
   cpv_ AS cpv, left(cpv_, 2) AS cpv2, left(cpv_, 3) AS cpv3,
   (len(goals_) > 0 OR list_has_any(strategies_, {gpp}) OR cvd) AS is_green,
   goals_ AS goals, strategies_ AS strategies, cvd,
-  estimated_value_rc, awarded_value_rc, contracted_value_rc
+  estimated_value_rc, awarded_value_rc, contracted_value_rc, skip_reason, first_lot
 FROM rows
 LEFT JOIN {country_table} bc ON bc.name = buyer_country_key
 LEFT JOIN {country_table} pc ON pc.name = party_country_key
@@ -468,28 +480,40 @@ def indicators_from_compiled(
     library: ReferenceLibrary | None = None,
     threads: int | None = None,
 ) -> IndicatorResult:
-    """Every indicator over compiled-release JSON Lines ``paths`` (plain or ``.gz``)."""
-    from greenprocure.monitoring.engines.duckdb_engine import run_indicators
+    """Every indicator over compiled-release JSON Lines ``paths`` (plain or ``.gz``).
+
+    Records skipped (a date that cannot be read, a currency the reference rates do not
+    know) are counted in ``errors``; ``lot_rows`` counts the lots of the other records.
+    """
+    from greenprocure.monitoring.engines.duckdb_engine import limit_resources, run_indicators
 
     keys = parse_group_keys(by)
     currency = reporting_currency.strip().upper()
     con = duckdb.connect()
     try:
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
+        limit_resources(con, threads=threads)
         view = compiled_lot_rows(con, paths, reporting_currency=currency, library=library)
+        needed = ", ".join(dict.fromkeys((*_DEDUPLICATION_COLUMNS, *INDICATOR_COLUMNS)))
         try:
-            con.execute(f"CREATE TEMP TABLE gp_rows AS SELECT * FROM {view}")
+            con.execute(
+                f"CREATE TEMP TABLE gp_rows AS SELECT {needed}, skip_reason, first_lot FROM {view}"
+            )
         except duckdb.Error as error:
             raise ParseError(
                 N_("cannot read the compiled releases: {reason}"),
                 file=", ".join(os.fspath(p) for p in paths),
                 reason=str(error).splitlines()[0],
             ) from error
-        row = con.execute("SELECT COUNT(*) FROM gp_rows").fetchone()
-        tables, totals = run_indicators(con, "gp_rows", keys)
+        counts = con.execute(
+            "SELECT COUNT(*) FILTER (WHERE skip_reason IS NULL), "
+            "COUNT(*) FILTER (WHERE skip_reason IS NOT NULL AND first_lot) "
+            "FROM gp_rows"
+        ).fetchone()
+        con.execute("CREATE TEMP VIEW gp_kept AS SELECT * FROM gp_rows WHERE skip_reason IS NULL")
+        tables, totals = run_indicators(con, "gp_kept", keys)
     finally:
         con.close()
+    rows, skipped = counts if counts else (0, 0)
     return IndicatorResult(
         by=keys,
         reporting_currency=currency,
@@ -497,8 +521,8 @@ def indicators_from_compiled(
         tables=tables,
         totals=totals,
         files=len(paths),
-        lot_rows=int(row[0]) if row else 0,
-        errors=0,
+        lot_rows=int(rows),
+        errors=int(skipped),
         sources=tuple(os.fspath(p) for p in paths),
         computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
     )

@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -49,12 +50,14 @@ from greenprocure.monitoring.rows import ERROR_COLUMNS, LOT_COLUMNS, RecordError
 
 __all__ = [
     "DEFAULT_STORE",
+    "MEMORY_LIMIT",
     "SCHEMA_VERSION",
     "compute_indicators",
     "connect_store",
     "file_hash",
     "indicators_from_compiled",
     "ingest",
+    "limit_resources",
     "run_indicators",
     "struct_columns",
 ]
@@ -357,6 +360,23 @@ def _write_errors(path: Path, lines: list[bytes]) -> None:
     temporary.replace(path)
 
 
+#: Memory DuckDB may use before it spills to disk (the issue asks for < 1 GiB in all).
+MEMORY_LIMIT = "640MB"
+
+
+def limit_resources(con: duckdb.DuckDBPyConnection, *, threads: int | None = None) -> None:
+    """Bound DuckDB's memory (spilling to a temporary folder) and optionally its threads."""
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{_quote(Path(tempfile.gettempdir()) / 'greenprocure')}'")
+    con.execute("SET preserve_insertion_order = false")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+
+
+def _quote(path: Path) -> str:
+    return os.fspath(path).replace("'", "''")
+
+
 def run_indicators(
     con: duckdb.DuckDBPyConnection, table: str, by: Sequence[str]
 ) -> tuple[dict[str, IndicatorTable], dict[str, IndicatorTable]]:
@@ -387,6 +407,7 @@ def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> I
     keys = parse_group_keys(by)
     con = connect_store(store, read_only=True)
     try:
+        limit_resources(con)
         tables, totals = run_indicators(con, "lot_rows", keys)
         meta = dict(con.execute("SELECT key, value FROM gp_meta").fetchall())
         counts = con.execute(
