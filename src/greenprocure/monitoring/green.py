@@ -47,6 +47,17 @@ GPP_STRATEGIES: frozenset[str] = frozenset(
 _CVD = "EU-CVD"
 _CVD_SCHEME = "eu-cvd-contract-type"
 _VEHICLE_SCHEMES = frozenset(("vehicles", "eu-vehicles"))
+# Keys whose presence may change a result; without them an object is plainly not green.
+_PLAIN_KEYS = frozenset(
+    (
+        "sustainability",
+        "hasSustainability",
+        "coveredBy",
+        "additionalClassifications",
+        "tender",
+        "awards",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +210,9 @@ class _Collector:
         )
 
 
+_NOT_GREEN = GreenResult(is_green=False)
+
+
 def detect_green(
     obj: Mapping[str, Any],
     path: str = "tender",
@@ -215,6 +229,13 @@ def detect_green(
     vehicle counts. A compiled release as ``obj`` gives the result of the whole process: its
     tender, every lot and every award together (green if any part is).
     """
+    if (
+        not awards
+        and _PLAIN_KEYS.isdisjoint(obj)
+        and (tender is None or _PLAIN_KEYS.isdisjoint(tender))
+    ):
+        # Nothing that could make it green (the common case): skip the collector.
+        return _NOT_GREEN
     collector = _Collector()
     if "ocid" in obj and path == "tender":
         inner = obj.get("tender")
