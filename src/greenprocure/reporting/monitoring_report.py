@@ -146,7 +146,7 @@ def _count_chart(table: IndicatorTable, labels: Mapping[str, str], title: str) -
         .mark_bar(color=_GREEN)
         .encode(
             y=alt.Y(f"{name}:N", title=None, sort="-x"),
-            x=alt.X(f"{lots}:Q", title=lots),
+            x=alt.X(f"{lots}:Q", title=lots, axis=alt.Axis(tickMinStep=1, format="d")),
         )
         .properties(title=title, width=520)
     )
