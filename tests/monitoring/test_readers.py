@@ -178,3 +178,22 @@ def test_giant_json_line_is_reported_not_loaded(
     assert [type(i).__name__ for i in items] == ["Document", "RecordError", "Document"]
     assert items[1].ocid == "ocds-f-2"
     assert items[2].location == "line 3"
+
+
+def test_json_lines_with_a_bad_first_line_and_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "bad-first.jsonl"
+    good = orjson.dumps(_release("ocds-h-1", "1", "2020-01-01"))
+    path.write_bytes(b'\n{"ocid": "ocds-h-0", "id": \n\n' + good + b"\n" + good + b"\n")
+    items = list(iter_documents(path))
+    assert [type(i).__name__ for i in items] == ["RecordError", "Document", "Document"]
+    assert [i.location for i in items] == ["line 2", "line 4", "line 5"]
+    assert items[0].ocid == "ocds-h-0"
+
+
+def test_pretty_printed_document_is_not_taken_for_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "pretty.json"
+    package = {"releases": [{"ocid": "ocds-i-1", "id": "1", "date": "2020", "tender": {}}]}
+    path.write_bytes(orjson.dumps(package, option=orjson.OPT_INDENT_2))
+    (doc,) = list(iter_documents(path))
+    assert isinstance(doc, Document)
+    assert doc.location == "releases[0]"

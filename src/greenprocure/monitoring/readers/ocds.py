@@ -81,38 +81,58 @@ def iter_documents(
 
 def _read_source(source: Source) -> Iterator[Item]:
     with source.open() as stream:
-        first = stream.readline(_FIRST_LINE_LIMIT)
-        stripped = first.strip()
-        if not stripped:
-            # Leading blank lines: look further for the first non-empty line.
-            while not stripped:
-                first = stream.readline(_FIRST_LINE_LIMIT)
-                if not first:
-                    return
-                stripped = first.strip()
-        if first.endswith(b"\n") or len(first) < _FIRST_LINE_LIMIT:
-            try:
-                value = orjson.loads(stripped)
-            except orjson.JSONDecodeError:
-                value = _NOT_JSON
-            if value is not _NOT_JSON:
-                yield from _read_lines(source, stream, first)
-                return
+        # Look at the first few non-empty lines: JSON Lines if the first is a whole JSON
+        # value, or if a later one is a whole JSON object while the first is not a bare
+        # opening bracket (so that a malformed first line does not turn a JSON Lines file
+        # into one unreadable document).
+        head: list[bytes] = []
+        complete = True
+        while len(head) < 100:
+            line = stream.readline(_FIRST_LINE_LIMIT)
+            if not line:
+                break
+            head.append(line)
+            if len(line) >= _FIRST_LINE_LIMIT and not line.endswith(b"\n"):
+                complete = False
+                break
+            if len([h for h in head if h.strip()]) >= 3:
+                break
+        texts = [h.strip() for h in head if h.strip()]
+        if not texts:
+            return
+        if complete and _looks_like_lines(texts):
+            yield from _read_lines(source, stream, head)
+            return
     yield from _read_document(source)
 
 
-_NOT_JSON = object()
+def _looks_like_lines(texts: list[bytes]) -> bool:
+    try:
+        orjson.loads(texts[0])
+        return True
+    except orjson.JSONDecodeError:
+        pass
+    if texts[0] in (b"{", b"["):
+        return False
+    for text in texts[1:]:
+        try:
+            if type(orjson.loads(text)) is dict:
+                return True
+        except orjson.JSONDecodeError:
+            continue
+    return False
 
 
-def _read_lines(source: Source, stream: IO[bytes], first: bytes) -> Iterator[Item]:
+def _read_lines(source: Source, stream: IO[bytes], head: list[bytes]) -> Iterator[Item]:
     number = 0
-    line = first
     name = source.name
     loads = orjson.loads
     limit = _LINE_LIMIT
+    pending = list(head)
+    line = pending.pop(0) if pending else stream.readline(limit)
     while line:
         number += 1
-        if len(line) >= limit and not line.endswith(b"\n"):
+        if len(line) >= limit:
             # Keep memory bounded: a giant line is skipped (to its end) and reported.
             ocid = _guess_ocid(line[:4096])
             while line and not line.endswith(b"\n"):
@@ -124,18 +144,17 @@ def _read_lines(source: Source, stream: IO[bytes], first: bytes) -> Iterator[Ite
                 f"line longer than {limit} bytes not read: store such a package as a file of "
                 "its own (it is then streamed item by item)",
             )
-            line = stream.readline(limit)
-            continue
-        text = line.strip()
-        if text:
-            location = f"line {number}"
-            try:
-                value = loads(text)
-            except orjson.JSONDecodeError as error:
-                yield RecordError(name, location, _guess_ocid(text), f"malformed JSON: {error}")
-            else:
-                yield from _classify(value, name, location)
-        line = stream.readline(limit)
+        else:
+            text = line.strip()
+            if text:
+                location = f"line {number}"
+                try:
+                    value = loads(text)
+                except orjson.JSONDecodeError as error:
+                    yield RecordError(name, location, _guess_ocid(text), f"malformed JSON: {error}")
+                else:
+                    yield from _classify(value, name, location)
+        line = pending.pop(0) if pending else stream.readline(limit)
 
 
 def _guess_ocid(text: bytes) -> str | None:
