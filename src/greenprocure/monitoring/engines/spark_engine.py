@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as spark_types
 
@@ -259,6 +260,9 @@ def ingest(
     _open_store(store, currency, create=True)
     errors_path = errors_file or store.with_name(store.name + ".errors.jsonl")
     known = {m["file_hash"] for m in _manifests(store)}
+    for folder in (store / "lots").iterdir():
+        if folder.is_dir() and folder.name not in known:
+            shutil.rmtree(folder, ignore_errors=True)  # rows of a stopped ingest
     skipped: list[str] = []
     failed: list[str] = []
     failures: list[tuple[str, str]] = []
@@ -307,6 +311,10 @@ def ingest(
     finally:
         errors_path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(errors_path, b"".join(line + b"\n" for line in error_lines))
+    order = {os.fspath(Path(item)): index for index, item in enumerate(paths)}
+    ingested.sort(key=lambda text: order.get(text, len(order)))
+    failed.sort(key=lambda text: order.get(text, len(order)))
+    failures.sort(key=lambda pair: order.get(pair[0], len(order)))
     return IngestSummary(
         store=os.fspath(store),
         files_ingested=tuple(ingested),
@@ -331,8 +339,16 @@ def _run_tasks(
         return
     spark = spark_session()
     if small:
-        rdd = spark.sparkContext.parallelize(small, numSlices=len(small))
-        yield from rdd.map(_whole_file_task).toLocalIterator(prefetchPartitions=True)
+        # A few slices (each one Spark job when iterated), balanced by size: small files
+        # cost more in per-job overhead than in reading.
+        slices = min(len(small), 4 * spark.sparkContext.defaultParallelism)
+        ordered = sorted(small, key=lambda task: -task[2])
+        buckets: list[list[tuple[str, str, int, str, str]]] = [[] for _ in range(slices)]
+        for index, task in enumerate(ordered):
+            buckets[index % slices].append(task)
+        rdd = spark.sparkContext.parallelize(buckets, numSlices=slices)
+        tasks = rdd.flatMap(lambda bucket: [_whole_file_task(task) for task in bucket])
+        yield from tasks.toLocalIterator(prefetchPartitions=True)
     for task in large:
         yield _split_file(spark, task, split_bytes)
 
@@ -346,6 +362,10 @@ def run_indicators(
     """Every indicator over the lot rows ``frame`` grouped by ``by``, and the totals."""
     keys = parse_group_keys(by)
     view = f"gp_lot_rows_{os.getpid()}_{time.monotonic_ns()}"
+    # Six queries read the same rows: read them once (spilling to disk if memory is short).
+    frame = frame.coalesce(max(1, spark.sparkContext.defaultParallelism)).persist(
+        StorageLevel.MEMORY_AND_DISK
+    )
     frame.createOrReplaceTempView(view)
     tables: dict[str, IndicatorTable] = {}
     totals: dict[str, IndicatorTable] = {}
@@ -358,6 +378,7 @@ def run_indicators(
                 target[name] = IndicatorTable(name=name, by=group, columns=columns, rows=rows)
     finally:
         spark.catalog.dropTempView(view)
+        frame.unpersist()
     return tables, totals
 
 
@@ -368,15 +389,18 @@ def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> I
     meta = _open_store(store, None, create=False)
     manifests = _manifests(store)
     spark = spark_session()
-    parts = [
-        os.fspath(part)
-        for m in manifests
-        for part in sorted((store / "lots" / str(m["file_hash"])).glob("*.parquet"))
-    ]
-    if parts:
-        frame = spark.read.schema(lot_schema()).parquet(*parts)
-    else:
+    stored = {str(m["file_hash"]) for m in manifests}
+    folders = {p.name for p in (store / "lots").iterdir() if p.is_dir()}
+    reader = spark.read.schema(lot_schema()).option("pathGlobFilter", "*.parquet")
+    if not stored:
         frame = spark.createDataFrame([], lot_schema())
+    elif folders <= stored:
+        # The usual case: one listing of the whole folder (hidden .tmp folders are skipped).
+        frame = reader.option("recursiveFileLookup", "true").parquet(os.fspath(store / "lots"))
+    else:
+        # Rows of a stopped ingest are there without a manifest: read the stored files only.
+        parts = [os.fspath(store / "lots" / digest) for digest in sorted(stored & folders)]
+        frame = reader.option("recursiveFileLookup", "true").parquet(*parts)
     tables, totals = run_indicators(spark, frame, keys)
     return IndicatorResult(
         by=keys,

@@ -1,0 +1,154 @@
+"""The Spark engine gives the DuckDB engine's indicators row for row (synthetic and real data)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from greenprocure.errors import StoreError
+from greenprocure.monitoring.indicators import INDICATORS, IndicatorResult
+from greenprocure.monitoring.synth import generate
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group("spark")]
+
+GROUPINGS: tuple[tuple[str, ...], ...] = (
+    ("buyer",),
+    ("cpv3", "procurement_method", "month"),
+)
+
+#: Real files both engines read: OCDS of every layout, green and non-green eForms notices,
+#: invalid notices (record errors), and the OCDS conversions of eForms notices.
+REAL = (
+    "ocds/realdata",
+    "ocds/fictional-example",
+    "eforms/sdk-examples/cn_24_maximal_100_lots.xml",
+    "eforms/sdk-examples/can_24_maximal.xml",
+    "eforms/sdk-examples/cn_24_maximal.xml",
+    "eforms/sdk-examples/INVALID_*.xml",
+    "eforms/furniture-notices/*",
+    "eforms/ted-doffin/ocds/can_24_maximal_release_0.json",
+    "eforms/ted-doffin/ocds/ContractNotice_cn-desg_2024-101636_release_0.json",
+)
+
+
+def _same_value(left: Any, right: Any) -> bool:
+    if isinstance(left, float) and isinstance(right, float):
+        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-6)
+    return bool(left == right)
+
+
+def assert_same(spark_result: IndicatorResult, duck_result: IndicatorResult) -> None:
+    """Same tables, same columns, same rows in the same order (floats to 1e-9)."""
+    for kind in ("tables", "totals"):
+        left, right = getattr(spark_result, kind), getattr(duck_result, kind)
+        assert set(left) == set(right) == set(INDICATORS)
+        for name in INDICATORS:
+            assert left[name].columns == right[name].columns, name
+            assert len(left[name].rows) == len(right[name].rows), name
+            for row_left, row_right in zip(left[name].rows, right[name].rows, strict=True):
+                same = all(_same_value(a, b) for a, b in zip(row_left, row_right, strict=True))
+                assert same, (name, row_left, row_right)
+
+
+def test_synthetic_packages_and_compiled_give_duckdb_results(spark: Any, tmp_path: Path) -> None:
+    from greenprocure.monitoring.engines import duckdb_engine, spark_engine
+
+    compiled = tmp_path / "compiled.jsonl"
+    packages = tmp_path / "packages.jsonl"
+    generate(2400, compiled, form="compiled", seed=21, green_share=0.35, workers=1)
+    generate(2400, packages, seed=21, green_share=0.35, package_size=40, workers=1)
+    duck_store = tmp_path / "duck.duckdb"
+    duckdb_engine.ingest([compiled], duck_store)
+    # Small byte ranges: several tasks per file, releases of one ocid in different tasks.
+    split = compiled.stat().st_size // 5
+    from_compiled = spark_engine.indicators_from_compiled(
+        [compiled], ("country", "year"), split_bytes=split
+    )
+    from_packages = spark_engine.indicators_from_compiled(
+        [packages], ("country", "year"), split_bytes=packages.stat().st_size // 7
+    )
+    duck = duckdb_engine.compute_indicators(duck_store, ("country", "year"))
+    assert from_compiled.lot_rows == from_packages.lot_rows == duck.lot_rows > 1000
+    assert from_compiled.errors == from_packages.errors == 0
+    assert_same(from_compiled, duck)
+    assert_same(from_packages, duck)
+    green = from_packages.totals["green_share"].records()[0]
+    assert 0.3 < green["green_share_count"] < 0.4
+
+    spark_store = tmp_path / "spark-store"
+    summary = spark_engine.ingest([compiled, packages], spark_store, split_bytes=split)
+    assert summary.files_ingested == (str(compiled), str(packages))
+    assert summary.lot_rows == 2 * duck.lot_rows
+    for by in GROUPINGS:
+        assert_same(
+            spark_engine.compute_indicators(spark_store, by),
+            duckdb_engine.compute_indicators(duck_store, by),
+        )
+    again = spark_engine.ingest([compiled], spark_store)
+    assert again.files_skipped == (str(compiled),)
+    assert again.lot_rows == 0
+
+
+def test_real_data_gives_duckdb_results(spark: Any, shared_data: Path, tmp_path: Path) -> None:
+    from greenprocure.monitoring.engines import duckdb_engine, expand_inputs, spark_engine
+
+    files = expand_inputs([str(shared_data / pattern) for pattern in REAL])
+    assert len(files) > 30
+    duck_store = tmp_path / "duck.duckdb"
+    spark_store = tmp_path / "spark"
+    duck_summary = duckdb_engine.ingest(files, duck_store)
+    spark_summary = spark_engine.ingest(files, spark_store)
+    assert spark_summary.files_ingested == duck_summary.files_ingested
+    assert spark_summary.files_skipped == duck_summary.files_skipped
+    assert spark_summary.files_failed == duck_summary.files_failed
+    assert spark_summary.lot_rows == duck_summary.lot_rows > 100
+    assert spark_summary.errors == duck_summary.errors
+    spark_errors = Path(spark_summary.errors_file or "").read_bytes().splitlines()
+    duck_errors = Path(duck_summary.errors_file or "").read_bytes().splitlines()
+    assert sorted(spark_errors) == sorted(duck_errors)
+    for by in (("buyer",), ("country", "cpv2", "year")):
+        spark_result = spark_engine.compute_indicators(spark_store, by)
+        assert_same(spark_result, duckdb_engine.compute_indicators(duck_store, by))
+    # The 100 lots of cn_24_maximal_100_lots.xml are green with climate-change mitigation.
+    goals = spark_engine.compute_indicators(spark_store).totals["goals"].records()
+    mitigation = [g for g in goals if g["goal"] == "environmental.climateChangeMitigation"]
+    assert mitigation
+    assert mitigation[0]["lots"] >= 100
+
+
+def test_half_written_file_is_not_in_the_store(spark: Any, tmp_path: Path) -> None:
+    """Rows without a manifest (an ingest stopped before its end) are ignored and redone."""
+    from greenprocure.monitoring.engines import spark_engine
+
+    first = tmp_path / "a.jsonl"
+    second = tmp_path / "b.jsonl"
+    generate(300, first, form="compiled", seed=1, workers=1)
+    generate(300, second, form="compiled", seed=2, workers=1)
+    store = tmp_path / "store"
+    spark_engine.ingest([first], store)
+    before = spark_engine.compute_indicators(store).totals["green_share"].records()
+    spark_engine.ingest([second], store)
+    manifests = sorted((store / "files").glob("*.json"))
+    manifest = next(p for p in manifests if orjson.loads(p.read_bytes())["path"] == str(second))
+    manifest.unlink()  # as if the run had stopped after writing the rows
+    (store / "lots" / ".deadbeef.tmp").mkdir()
+    after = spark_engine.compute_indicators(store)
+    assert after.totals["green_share"].records() == before
+    assert after.files == 1
+    redo = spark_engine.ingest([second], store)
+    assert redo.files_ingested == (str(second),)
+    assert spark_engine.compute_indicators(store).files == 2
+
+
+def test_missing_store_is_a_clear_error(spark: Any, tmp_path: Path) -> None:
+    from greenprocure.monitoring.engines import spark_engine
+
+    with pytest.raises(StoreError) as caught:
+        spark_engine.compute_indicators(tmp_path / "nothing")
+    assert "monitor ingest" in str(caught.value)
+    shutil.rmtree(tmp_path, ignore_errors=True)
