@@ -286,7 +286,8 @@ def _grouped_task(
         if len(group) > 1:
             location = f"{location} (+{len(group) - 1} releases)"
         try:
-            compiled = compile_releases([orjson.loads(entry[2]) for entry in group])
+            releases = [orjson.loads(entry[2]) for entry in group]
+            compiled = compile_releases(releases, indicator_fields_only=True)
         except (GreenProcureError, TypeError, ValueError) as error:
             writer.add(RecordError(path, location, ocid, f"cannot compile: {error}"), path)
             continue

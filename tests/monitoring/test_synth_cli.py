@@ -1,0 +1,42 @@
+"""``greenprocure monitor synth`` writes the file it is asked for, and refuses bad options."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import orjson
+import pytest
+
+from greenprocure.cli.app import main
+
+
+def test_synth_writes_release_packages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out" / "packages.jsonl.gz"
+    with pytest.raises(SystemExit) as done:
+        main(["monitor", "synth", "--releases", "600", "--output", str(target), "--json"])
+    assert done.value.code in (0, None)
+    summary = orjson.loads(capsys.readouterr().out)
+    assert summary["releases"] == 600
+    assert summary["processes"] == 200
+    with gzip.open(target, "rb") as handle:
+        packages = [orjson.loads(line) for line in handle]
+    assert sum(len(p["releases"]) for p in packages) == 600
+
+
+def test_synth_compiled_in_japanese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "compiled.jsonl"
+    with pytest.raises(SystemExit):
+        main(["monitor", "synth", "--releases", "90", "--output", str(target),
+              "--form", "compiled", "--lang", "ja"])  # fmt: skip
+    assert len(target.read_bytes().splitlines()) == 30
+    assert "件のロット" in capsys.readouterr().err
+
+
+def test_synth_refuses_a_bad_share(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["monitor", "synth", "--releases", "10", "--output", str(tmp_path / "x.jsonl"),
+              "--green-share", "2"])  # fmt: skip
+    assert done.value.code == 2
+    assert "green_share" in capsys.readouterr().err
+    assert not (tmp_path / "x.jsonl").exists()
