@@ -128,7 +128,7 @@ def test_top_level_array_of_releases(tmp_path: Path) -> None:
         )
     )
     docs, _ = _split(list(iter_documents(path)))
-    assert [d.location for d in docs] == ["value[0]", "value[1]"]
+    assert [d.location for d in docs] == ["item[0]", "item[1]"]
 
 
 def test_truncated_document_is_one_error_not_a_crash(tmp_path: Path) -> None:
@@ -197,3 +197,47 @@ def test_pretty_printed_document_is_not_taken_for_json_lines(tmp_path: Path) -> 
     (doc,) = list(iter_documents(path))
     assert isinstance(doc, Document)
     assert doc.location == "releases[0]"
+
+
+def test_mixed_concatenated_values_are_all_read(tmp_path: Path) -> None:
+    """A record package, then a bare release, then a release package: nothing skipped."""
+    record_package = {
+        "records": [
+            {
+                "ocid": "ocds-j-1",
+                "releases": [
+                    _release("ocds-j-1", "1", "2020-01-01"),
+                    _release("ocds-j-1", "2", "2020-02-01"),
+                ],
+            }
+        ]
+    }
+    parts = [
+        record_package,
+        _release("ocds-j-2", "1", "2020-01-01"),
+        {"releases": [_release("ocds-j-3", "1", "2020-01-01")]},
+    ]
+    path = tmp_path / "mixed.json"
+    path.write_bytes(b"".join(orjson.dumps(p, option=orjson.OPT_INDENT_2) for p in parts))
+    docs, errors = _split(list(iter_documents(path)))
+    assert errors == []
+    assert [(d.ocid, d.kind, d.location) for d in docs] == [
+        ("ocds-j-1", "compiled", "records[0]"),
+        ("ocds-j-2", "release", "value[1]"),
+        ("ocds-j-3", "release", "value[2], releases[0]"),
+    ]
+
+
+def test_array_of_packages(tmp_path: Path) -> None:
+    path = tmp_path / "array.json"
+    packages = [
+        {"releases": [_release("ocds-k-1", "1", "2020"), _release("ocds-k-2", "1", "2020")]},
+        _release("ocds-k-3", "1", "2020"),
+    ]
+    path.write_bytes(orjson.dumps(packages, option=orjson.OPT_INDENT_2))
+    docs, _ = _split(list(iter_documents(path)))
+    assert [(d.ocid, d.location) for d in docs] == [
+        ("ocds-k-1", "item[0], releases[0]"),
+        ("ocds-k-2", "item[0], releases[1]"),
+        ("ocds-k-3", "item[1]"),
+    ]

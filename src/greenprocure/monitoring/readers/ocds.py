@@ -8,10 +8,13 @@ Accepted layouts, detected from the content (not the file name):
   skipped rather than loaded (a single-document file of any size is streamed instead).
 * One JSON document or several concatenated ones (release packages, record packages, bare
   releases, compiled releases, records, versioned releases, or a top-level array of any of
-  them). The ``releases`` / ``records`` arrays are streamed item by item with ijson's C
-  backend (yajl2_c), so a package of any size is read in bounded memory. Locations are the
-  index of the item (``releases[12]``). Malformed JSON here cannot be resynchronised: it is
-  one :class:`RecordError` and the rest of that file is skipped.
+  them). The ``releases`` / ``records`` arrays of the first document are streamed item by
+  item with ijson's C backend (yajl2_c), so a package of any size is read in bounded memory;
+  a top-level array is read element by element; documents that follow the first are read
+  one whole value at a time, whatever their kind (nothing is skipped). Locations are the
+  index of the item (``releases[12]``, ``item[3]``, ``value[2], releases[0]``). Malformed
+  JSON here cannot be resynchronised: it is one :class:`RecordError` and the rest of that
+  file is skipped.
 
 Files may be plain, ``.gz`` or ``.zip`` (each member read in turn), UTF-8 or a declared or
 detected legacy encoding (see :mod:`._source`).
@@ -170,51 +173,66 @@ def _guess_ocid(text: bytes) -> str | None:
 
 
 def _layout(source: Source) -> str:
-    """The ijson prefix of the items to stream: packages' arrays, or whole values."""
+    """The ijson prefix to read the first top-level value with.
+
+    ``releases.item`` / ``records.item`` stream a package's array; ``item`` reads a top-level
+    array element by element; ``""`` reads a bare value whole.
+    """
     with source.open() as stream:
-        base: str | None = None
+        started = False
         for prefix, event, value in ijson.parse(stream, multiple_values=True):
-            if base is None:
+            if not started:
                 if event == "start_array":
-                    base = "item"
-                    continue
-                if event == "start_map":
-                    base = ""
-                    continue
+                    return "item"
+                if event != "start_map":
+                    return ""
+                started = True
+                continue
+            if prefix == "" and event == "map_key" and value in ("records", "releases"):
+                return f"{value}.item"
+            if prefix == "" and event == "end_map":
                 return ""
-            if prefix == base and event == "map_key":
-                if value == "records":
-                    return f"{base}.records.item".lstrip(".")
-                if value == "releases":
-                    return f"{base}.releases.item".lstrip(".")
-            elif (prefix, event) in ((base, "end_map"), ("", "end_array")):
-                return base
-    return base or ""
+    return ""
+
+
+_LABELS = {"releases.item": "releases", "records.item": "records", "item": "item", "": "value"}
 
 
 def _read_document(source: Source) -> Iterator[Item]:
+    """One JSON document, streamed; then, if more values follow, each of them whole."""
     name = source.name
     try:
         prefix = _layout(source)
     except ijson.JSONError as error:
         yield RecordError(name, "byte 0", None, f"malformed JSON: {error}")
         return
-    label = {"releases.item": "releases", "records.item": "records"}.get(
-        prefix.removeprefix("item."), "value"
-    )
+    label = _LABELS[prefix]
     index = -1
     with source.open() as stream:
         try:
-            for index, value in enumerate(
-                ijson.items(stream, prefix, multiple_values=True, use_float=True)
-            ):
+            for index, value in enumerate(ijson.items(stream, prefix, use_float=True)):
                 if label == "records":
                     yield from _record(value, name, f"records[{index}]")
                 else:
                     yield from _classify(value, name, f"{label}[{index}]")
+            return
         except ijson.JSONError as error:
-            where = f"after {label}[{index}]" if index >= 0 else f"before {label}[0]"
-            yield RecordError(name, where, None, f"malformed JSON: {error}")
+            if "trailing garbage" not in str(error):
+                where = f"after {label}[{index}]" if index >= 0 else f"before {label}[0]"
+                yield RecordError(name, where, None, f"malformed JSON: {error}")
+                return
+    # Concatenated JSON: the first value is done; every further value is read whole (each
+    # package in turn is held in memory) and classified, whatever its kind.
+    number = 0
+    with source.open() as stream:
+        try:
+            for number, value in enumerate(
+                ijson.items(stream, "", multiple_values=True, use_float=True)
+            ):
+                if number:
+                    yield from _classify(value, name, f"value[{number}]")
+        except ijson.JSONError as error:
+            yield RecordError(name, f"after value[{number}]", None, f"malformed JSON: {error}")
 
 
 def _classify(value: Any, file: str, location: str) -> Iterator[Item]:
