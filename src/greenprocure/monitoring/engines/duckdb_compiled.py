@@ -156,19 +156,22 @@ def compiled_lot_rows_sql(
     gpp = _gpp_list()
     goal = _goal_sql("s.goal")
     known = "[" + ", ".join(_sql_string(c) for c in sorted(set(known_currencies))) + "]"
-    entries = (
-        "list_transform(list_filter(sus, lambda s: s.goal IS NOT NULL OR "
-        "len(coalesce(s.strategies, [])) > 0), lambda s: struct_pack("
-        f"goal := CASE WHEN trim(s.goal) <> '' THEN {goal} END, "
-        "strategies := list_transform(coalesce(s.strategies, []), lambda x: trim(x))))"
-    )
+
+    def entries_of(sus: str) -> str:
+        return (
+            f"list_transform(list_filter(coalesce({sus}, []), lambda s: s.goal IS NOT NULL OR "
+            "len(coalesce(s.strategies, [])) > 0), lambda s: struct_pack("
+            f"goal := CASE WHEN trim(s.goal) <> '' THEN {goal} END, "
+            "strategies := list_transform(coalesce(s.strategies, []), lambda x: trim(x))))"
+        )
+
     environmental = "(e.goal = 'environmental' OR starts_with(e.goal, 'environmental.'))"
     goals = (
-        "CASE WHEN len(sus) = 0 THEN []::VARCHAR[] ELSE list_distinct(list_transform("
+        "CASE WHEN len(entries) = 0 THEN []::VARCHAR[] ELSE list_distinct(list_transform("
         f"list_filter(entries, lambda e: coalesce({environmental}, false)), lambda e: e.goal)) END"
     )
     strategies = (
-        "CASE WHEN len(sus) = 0 THEN []::VARCHAR[] ELSE list_distinct(flatten(list_transform("
+        "CASE WHEN len(entries) = 0 THEN []::VARCHAR[] ELSE list_distinct(flatten(list_transform("
         "entries, lambda e: list_filter(e.strategies, lambda x: list_contains("
         f"{gpp}, x) OR coalesce({environmental}, false))))) END"
     )
@@ -184,6 +187,9 @@ def compiled_lot_rows_sql(
             f"list_filter(list_transform(coalesce({items}, []), lambda i: {_cpv_sql('i')}), "
             "lambda c: c IS NOT NULL)[1]"
         )
+
+    def first_cpv_of_items(items: str) -> str:
+        return f"({items})[1].cpv"
 
     def currency(expression: str) -> str:
         return f"nullif(upper(trim({expression})), '')"
@@ -245,8 +251,18 @@ def compiled_lot_rows_sql(
     )
     return f"""
 WITH r0 AS (
-  SELECT filename AS source_file, ocid, date AS release_text, buyer, parties, tender,
+  SELECT filename AS source_file, ocid, date AS release_text, buyer, parties,
+    tender.procurementMethod AS tender_method,
+    tender.mainProcurementCategory AS tender_category,
+    tender.value AS tender_value, tender.tenderPeriod.startDate AS tender_start,
+    tender.datePublished AS tender_published,
+    coalesce(tender.lots, []) AS lots_list,
     list_transform(coalesce(tender.lots, []), lambda l: coalesce(l.id, '')) AS lot_ids,
+    list_filter(list_transform(coalesce(tender.items, []), lambda i: struct_pack(
+      related := coalesce(i.relatedLot, ''), cpv := {_cpv_sql("i")})),
+      lambda i: i.cpv IS NOT NULL) AS item_cpvs,
+    {entries_of("tender.sustainability")} AS tender_entries,
+    {cvd("tender.coveredBy")} AS tender_cvd,
     list_transform(coalesce(awards, []), lambda a: struct_pack(
       id := a.id,
       ok := coalesce(trim(a.status), '') NOT IN ('pending', 'cancelled', 'unsuccessful'),
@@ -265,58 +281,71 @@ WITH r0 AS (
           ELSE coalesce(c.awardIDs, []) END)) AS contracts0
   FROM {source}
 ), r1 AS (
-  SELECT *, len(lot_ids) > 0 AS has_lots,
+  SELECT * EXCLUDE (awards0),
+    len(lot_ids) > 0 AS has_lots,
     list_transform(awards0, lambda a: struct_pack(id := a.id, ok := a.ok, date := a.date,
       amount := a.amount, currency := a.currency, cpv := a.cpv,
       lots := CASE WHEN len(lot_ids) = 0 THEN ['']
         WHEN len(list_filter(a.ids, lambda x: list_contains(lot_ids, x))) = 0 THEN lot_ids
         ELSE list_filter(a.ids, lambda x: list_contains(lot_ids, x)) END)) AS awards1,
     coalesce(list_bool_or(list_transform(awards0, lambda a: a.ok AND a.bad)), false)
-      AS bad_award_date
+      AS bad_award_date,
+    CASE WHEN nullif(trim(buyer.id), '') IS NOT NULL
+      THEN list_filter(coalesce(parties, []), lambda p: trim(p.id) = trim(buyer.id))[1]
+      ELSE list_filter(coalesce(parties, []), lambda p: list_contains(p.roles, 'buyer'))[1]
+    END AS party
   FROM r0
 ), r2 AS (
-  SELECT *,
+  SELECT * EXCLUDE (awards1, buyer, parties, party),
     list_transform(awards1, lambda a: struct_pack(id := a.id, ok := a.ok, date := a.date,
       amount := a.amount, currency := a.currency, cpv := a.cpv, lots := a.lots,
       shares := list_transform(a.lots, lambda x: struct_pack(lot := x,
-        share := 1.0 / len(a.lots))))) AS award_list
+        share := 1.0 / len(a.lots))))) AS award_list,
+    coalesce(nullif(trim(buyer.id), ''),
+      CASE WHEN nullif(trim(buyer.identifier.id), '') IS NOT NULL THEN
+        CASE WHEN nullif(trim(buyer.identifier.scheme), '') IS NOT NULL
+          THEN trim(buyer.identifier.scheme) || '-' || buyer.identifier.id
+          ELSE trim(buyer.identifier.id) END END,
+      nullif(trim(party.id), '')) AS buyer_id_,
+    coalesce(nullif(trim(buyer.name), ''), nullif(trim(party.name), '')) AS buyer_name_,
+    {buyer_direct} AS buyer_country_code, {buyer_name_key} AS buyer_country_key,
+    {party_direct} AS party_country_code, {party_name_key} AS party_country_key
   FROM r1
 ), r3 AS (
-  SELECT *,
+  SELECT * EXCLUDE (contracts0),
     list_transform(contracts0, lambda c: struct_pack(amount := c.amount,
       currency := c.currency,
       found := flatten(list_transform(c.ids, lambda k: coalesce(
         list_filter(award_list, lambda a: a.id = k)[-1].shares, []))))) AS contracts1
   FROM r2
 ), r AS (
-  SELECT * EXCLUDE (awards0, awards1, contracts0, contracts1),
+  SELECT r3.* EXCLUDE (contracts1, buyer_country_code, buyer_country_key,
+      party_country_code, party_country_key, lots_list, lot_ids, tender_start,
+      tender_published),
+    coalesce(buyer_country_code, bc.code, party_country_code, pc.code) AS country_,
     list_transform(contracts1, lambda c: struct_pack(amount := c.amount,
       currency := c.currency,
       shares := CASE WHEN len(c.found) > 0 THEN c.found ELSE {default_shares} END))
       AS contract_list,
-    nullif(trim(buyer.id), '') AS buyer_id0,
-    coalesce({_date_sql("tender.tenderPeriod.startDate")},
-      {_date_sql("tender.datePublished")}) AS tender_date,
+    coalesce({_date_sql("tender_start")}, {_date_sql("tender_published")}) AS tender_date,
     {_date_sql("release_text")} AS release_date,
-    ({_bad_date("tender.tenderPeriod.startDate")} OR {_bad_date("tender.datePublished")}
+    ({_bad_date("tender_start")} OR {_bad_date("tender_published")}
       OR {_bad_date("release_text")} OR bad_award_date) AS bad_date,
-    CASE WHEN nullif(trim(buyer.id), '') IS NOT NULL
-      THEN list_filter(coalesce(parties, []), lambda p: trim(p.id) = trim(buyer.id))[1]
-      ELSE list_filter(coalesce(parties, []), lambda p: list_contains(p.roles, 'buyer'))[1]
-    END AS party
+    {first_cpv_of_items("list_filter(item_cpvs, lambda i: i.related = '')")} AS tender_cpv0,
+    {first_cpv_of_items("item_cpvs")} AS tender_cpv1,
+    CASE WHEN has_lots THEN lots_list ELSE [NULL] END AS lot_values,
+    CASE WHEN has_lots THEN lot_ids ELSE [''] END AS lot_keys,
+    CASE WHEN has_lots THEN range(1, len(lot_ids) + 1) ELSE [0] END AS lot_numbers
   FROM r3
+  LEFT JOIN {country_table} bc ON bc.name = r3.buyer_country_key
+  LEFT JOIN {country_table} pc ON pc.name = r3.party_country_key
 ), lots AS (
-  SELECT * EXCLUDE (lot_index),
-    lot_index <= 1 AS first_lot,
-    CASE WHEN has_lots THEN lot_ids[lot_index] ELSE '' END AS lot_id,
-    CASE WHEN has_lots THEN tender.lots[lot_index] END AS lot
-  FROM (
-    SELECT *, unnest(CASE WHEN has_lots THEN range(1, len(lot_ids) + 1) ELSE [0] END)
-      AS lot_index
-    FROM r
-  )
+  SELECT * EXCLUDE (lot_values, lot_keys, lot_numbers),
+    unnest(lot_values) AS lot, unnest(lot_keys) AS lot_id, unnest(lot_numbers) AS lot_number
+  FROM r
 ), per_lot AS (
-  SELECT *,
+  SELECT * EXCLUDE (lot_number),
+    lot_number <= 1 AS first_lot,
     list_filter(award_list, lambda a: a.ok AND list_contains(a.lots, lot_id)) AS lot_awards,
     list_filter(contract_list, lambda c: list_contains(list_transform(c.shares,
       lambda s: s.lot), lot_id)) AS lot_contracts
@@ -335,15 +364,14 @@ WITH r0 AS (
       THEN CASE WHEN lot.value.amount IS NULL THEN NULL
         ELSE [struct_pack(amount := lot.value.amount,
           currency := {currency("lot.value.currency")})] END
-      ELSE CASE WHEN tender.value.amount IS NULL THEN NULL
-        ELSE [struct_pack(amount := tender.value.amount,
-          currency := {currency("tender.value.currency")})] END
+      ELSE CASE WHEN tender_value.amount IS NULL THEN NULL
+        ELSE [struct_pack(amount := tender_value.amount,
+          currency := {currency("tender_value.currency")})] END
     END AS estimated_parts,
-    CASE WHEN has_lots
-      THEN list_concat(coalesce(tender.sustainability, []), coalesce(lot.sustainability, []))
-      ELSE coalesce(tender.sustainability, []) END AS sus,
-    CASE WHEN has_lots THEN {cvd("tender.coveredBy")} OR {cvd("lot.coveredBy")}
-      ELSE {cvd("tender.coveredBy")} END AS cvd
+    CASE WHEN has_lots THEN list_concat(tender_entries, {entries_of("lot.sustainability")})
+      ELSE tender_entries END AS entries,
+    CASE WHEN has_lots THEN tender_cvd OR {cvd("lot.coveredBy")}
+      ELSE tender_cvd END AS cvd
   FROM per_lot
 ), dated AS (
   SELECT *,
@@ -353,58 +381,42 @@ WITH r0 AS (
     CASE WHEN len(contracted_parts) = 0 THEN NULL ELSE contracted_parts END
       AS contracted_parts_
   FROM parts
-), entries AS (
-  SELECT *, {entries} AS entries FROM dated
 ), rows AS (
   SELECT *,
     {goals} AS goals_,
     {strategies} AS strategies_,
     coalesce(
-      CASE WHEN has_lots THEN list_filter(list_transform(list_filter(
-        coalesce(tender.items, []), lambda i: coalesce(i.relatedLot, '') = lot_id),
-        lambda i: {_cpv_sql("i")}), lambda c: c IS NOT NULL)[1] END,
-      {first_cpv("list_filter(tender.items, lambda i: coalesce(i.relatedLot, '') = '')")},
-      {first_cpv("tender.items")},
+      CASE WHEN has_lots
+        THEN {first_cpv_of_items("list_filter(item_cpvs, lambda i: i.related = lot_id)")} END,
+      tender_cpv0, tender_cpv1,
       list_filter(list_transform(list_filter(award_list,
         lambda a: list_contains(a.lots, lot_id)), lambda a: a.cpv),
         lambda c: c IS NOT NULL)[1]) AS cpv_,
-    coalesce(buyer_id0,
-      CASE WHEN nullif(trim(buyer.identifier.id), '') IS NOT NULL THEN
-        CASE WHEN nullif(trim(buyer.identifier.scheme), '') IS NOT NULL
-          THEN trim(buyer.identifier.scheme) || '-' || buyer.identifier.id
-          ELSE trim(buyer.identifier.id) END END,
-      nullif(trim(party.id), '')) AS buyer_id_,
-    coalesce(nullif(trim(buyer.name), ''), nullif(trim(party.name), '')) AS buyer_name_,
-    {buyer_direct} AS buyer_country_code, {buyer_name_key} AS buyer_country_key,
-    {party_direct} AS party_country_code, {party_name_key} AS party_country_key,
-    CASE WHEN ocid IS NULL OR trim(ocid) = '' THEN 'no ocid'
-      WHEN release_text IS NULL THEN 'no release date'
-      WHEN bad_date THEN 'a date cannot be read'
-      WHEN coalesce({unknown("estimated_parts")} OR {unknown("awarded_parts_")}
-        OR {unknown("contracted_parts_")}, false) THEN 'unknown currency'
-    END AS skip_reason,
     CASE WHEN {incomplete("estimated_parts")} THEN NULL
       ELSE {convert("estimated_parts")} END AS estimated_value_rc,
     CASE WHEN {incomplete("awarded_parts_")} THEN NULL
       ELSE {convert("awarded_parts_")} END AS awarded_value_rc,
     CASE WHEN {incomplete("contracted_parts_")} THEN NULL
-      ELSE {convert("contracted_parts_")} END AS contracted_value_rc
-  FROM entries
+      ELSE {convert("contracted_parts_")} END AS contracted_value_rc,
+    CASE WHEN ocid IS NULL OR trim(ocid) = '' THEN 'no ocid'
+      WHEN release_text IS NULL THEN 'no release date'
+      WHEN bad_date THEN 'a date cannot be read'
+      WHEN coalesce({unknown("estimated_parts")} OR {unknown("awarded_parts_")}
+        OR {unknown("contracted_parts_")}, false) THEN 'unknown currency'
+    END AS skip_reason
+  FROM dated
 )
 SELECT source_file, 'ocds' AS source_kind, '' AS record_ref, ocid, lot_id,
-  buyer_id_ AS buyer_id, buyer_name_ AS buyer_name,
-  coalesce(buyer_country_code, bc.code, party_country_code, pc.code) AS country,
+  buyer_id_ AS buyer_id, buyer_name_ AS buyer_name, country_ AS country,
   lot_date AS date, lot_year AS year, month(lot_date) AS month,
-  nullif(trim(tender.procurementMethod), '') AS procurement_method,
+  nullif(trim(tender_method), '') AS procurement_method,
   coalesce(nullif(trim(lot.mainProcurementCategory), ''),
-    nullif(trim(tender.mainProcurementCategory), '')) AS main_category,
+    nullif(trim(tender_category), '')) AS main_category,
   cpv_ AS cpv, left(cpv_, 2) AS cpv2, left(cpv_, 3) AS cpv3,
   (len(goals_) > 0 OR list_has_any(strategies_, {gpp}) OR cvd) AS is_green,
   goals_ AS goals, strategies_ AS strategies, cvd,
   estimated_value_rc, awarded_value_rc, contracted_value_rc, skip_reason, first_lot
 FROM rows
-LEFT JOIN {country_table} bc ON bc.name = buyer_country_key
-LEFT JOIN {country_table} pc ON pc.name = party_country_key
 """
 
 

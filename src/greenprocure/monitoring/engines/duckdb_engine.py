@@ -37,6 +37,7 @@ from greenprocure.i18n import N_
 from greenprocure.monitoring.engines._common import ProgressCallback
 from greenprocure.monitoring.engines.duckdb_compiled import indicators_from_compiled
 from greenprocure.monitoring.indicators import (
+    INDICATOR_COLUMNS,
     INDICATORS,
     IndicatorResult,
     IndicatorTable,
@@ -386,7 +387,19 @@ def run_indicators(
     query runs over it.
     """
     keys = parse_group_keys(by)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE gp_lots AS {deduplicated_sql(table)}")
+    unique = con.execute(
+        f"SELECT COUNT(*) = COUNT(DISTINCT (ocid, lot_id)) FROM {table}"
+    ).fetchone()
+    if unique and unique[0]:
+        # Every lot once already: the window of the deduplication would keep every row.
+        plain = ", ".join(c for c in INDICATOR_COLUMNS if c not in ("goals", "strategies"))
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE gp_lots AS SELECT {plain}, "
+            f"list_distinct(goals) AS goals, list_distinct(strategies) AS strategies "
+            f"FROM {table}"
+        )
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE gp_lots AS {deduplicated_sql(table)}")
     tables: dict[str, IndicatorTable] = {}
     totals: dict[str, IndicatorTable] = {}
     try:
