@@ -396,6 +396,17 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _id(value: Any) -> str | None:
+    """An identifier as a string, unchanged (OCDS ids are compared exactly); None if absent."""
+    if value is None:
+        return None
+    if type(value) is str:
+        return value
+    if type(value) in (int, float):
+        return str(value)
+    return None
+
+
 def _amount(value: Any, field: str) -> tuple[float, str | None] | None:
     if value is None:
         return None
@@ -435,7 +446,7 @@ def _cpv_of(items: Iterable[Any], lot_id: str | None) -> str | None:
     for item in items:
         if type(item) is not dict:
             continue
-        if lot_id is not None and str(item.get("relatedLot") or "") != lot_id:
+        if lot_id is not None and (_id(item.get("relatedLot")) or "") != lot_id:
             continue
         classification = item.get("classification")
         if type(classification) is dict and str(classification.get("scheme", "")).upper() in (
@@ -543,7 +554,7 @@ def _convert(
 def _shares(related: Any, lot_ids: list[str], field: str) -> list[tuple[str, float]]:
     if not lot_ids:
         return [("", 1.0)]
-    ids = [str(x) for x in _list(related, field) if x is not None]
+    ids = [found for x in _list(related, field) if (found := _id(x)) is not None]
     known = list(dict.fromkeys(x for x in ids if x in lot_ids))
     if not known:
         # No relatedLots, or only ids that are not lots of this tender: all lots share it.
@@ -583,7 +594,7 @@ def _rows(
     ocid = str(release["ocid"])
     tender = _dict(release.get("tender"), "tender")
     lots = [lot for lot in _list(tender.get("lots"), "tender/lots") if type(lot) is dict]
-    lot_ids = [str(lot.get("id", "")) for lot in lots]
+    lot_ids = [_id(lot.get("id")) or "" for lot in lots]
     buyer_id, buyer_name, country = _buyer(release)
     tender_items = _list(tender.get("items"), "tender/items")
     tender_cpv = _cpv_of(tender_items, "") or _cpv_of(tender_items, None)
@@ -605,7 +616,7 @@ def _rows(
         if type(award) is not dict:
             raise _BadFieldError(field, "must be an object")
         award_shares = _shares(award.get("relatedLots"), lot_ids, f"{field}/relatedLots")
-        award_id = _text(award.get("id"))
+        award_id = _id(award.get("id"))
         if award_id is not None:
             award_lots[award_id] = award_shares
         for lot_key, _ in award_shares:
@@ -632,7 +643,9 @@ def _rows(
         ids = [award_ids] if award_ids is not None else _list(contract.get("awardIDs"), field)
         shares: list[tuple[str, float]] = []
         for award_id in ids:
-            shares.extend(award_lots.get(str(award_id), []))
+            found = _id(award_id)
+            if found is not None:
+                shares.extend(award_lots.get(found, []))
         if not shares:
             shares = _shares(None, lot_ids, field)
         total = sum(share for _, share in shares) or 1.0
