@@ -44,7 +44,7 @@ from typing import IO, Any, cast
 
 from lxml import etree
 
-from greenprocure.errors import ParseError, UnsafeInputError
+from greenprocure.errors import ParseError, UnsafeInputError, ValidationError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.readers.ocds import Document
 from greenprocure.monitoring.rows import RecordError
@@ -162,7 +162,11 @@ def _amount(node: Any, path: str) -> dict[str, Any] | None:
     try:
         amount = float(found.text.strip())
     except ValueError:
-        return None
+        raise ValidationError(
+            N_("amount {value} is not a number"),
+            field=etree.QName(found).localname,
+            value=found.text.strip()[:40],
+        ) from None
     currency = found.get("currencyID")
     return {"amount": amount, "currency": currency} if currency else {"amount": amount}
 
@@ -374,9 +378,19 @@ def _vehicle_items(lot_result: Any) -> list[dict[str, Any]]:
 
 
 def notice_to_release(root: Any) -> dict[str, Any]:
-    """The compiled OCDS release that a parsed notice stands for (fields of the module docs)."""
+    """The compiled OCDS release that a parsed notice stands for (fields of the module docs).
+
+    Raises :class:`~greenprocure.errors.ValidationError` for a notice without any identifier
+    (it cannot be a contracting process: the SDK's ``INVALID_*_empty`` examples) or with an
+    amount that is not a number.
+    """
     notice_id = _text(root, "cbc:ID[@schemeName='notice-id']") or _text(root, "cbc:ID") or ""
     procedure_id = _text(root, "cbc:ContractFolderID") or notice_id
+    if not procedure_id:
+        raise ValidationError(
+            N_("notice has no identifier (BT-701 notice identifier or BT-04 procedure identifier)"),
+            field="BT-701",
+        )
     release: dict[str, Any] = {
         "ocid": f"ocds-eforms-{procedure_id}",
         "id": notice_id,
@@ -497,7 +511,7 @@ def iter_notices(path: str | Path) -> Iterator[Document | RecordError]:
                 data = handle.read(_MAX_BYTES + 1)
             root = parse_notice_bytes(data, name)
             release = notice_to_release(root)
-        except (UnsafeInputError, ParseError) as error:
+        except (UnsafeInputError, ParseError, ValidationError) as error:
             yield RecordError(name, "file", None, str(error))
             continue
         except (OSError, EOFError, zipfile.BadZipFile) as error:
