@@ -222,3 +222,22 @@ def test_late_release_in_streamed_input_is_reported(tmp_path: Path) -> None:
     assert errors[0].ocid == "ocds-g-00001"
     assert "sort the input" in errors[0].reason
     assert sum(isinstance(i, Document) for i in items) == 50
+
+
+def test_spill_keeps_integers_beyond_64_bits(tmp_path: Path) -> None:
+    import json
+
+    releases = [
+        {
+            "ocid": f"ocds-l-{n % 7}",
+            "id": str(n),
+            "date": f"2020-01-{n % 28 + 1:02d}",
+            "tender": {"value": {"amount": 10**30 if n == 3 else n, "currency": "EUR"}},
+        }
+        for n in range(30)
+    ]
+    path = tmp_path / "big.json"  # one document: ijson keeps big integers exact
+    path.write_text(json.dumps({"releases": releases}, indent=1))
+    docs = list(compiled_documents(iter_documents(path), memory_budget=5))
+    assert len(docs) == 7
+    assert all(isinstance(d, Document) for d in docs)

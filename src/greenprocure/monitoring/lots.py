@@ -56,6 +56,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -334,7 +335,12 @@ class _Spill:
 
     def add(self, ocid: str, data: Mapping[str, Any], file: str, location: str) -> None:
         bucket = hash((self._salt, ocid)) % _BUCKETS
-        self._files[bucket].write(orjson.dumps((ocid, file, location, data)) + b"\n")
+        try:
+            line = orjson.dumps((ocid, file, location, data))
+        except TypeError:
+            # An integer beyond 64 bits (ijson keeps them exact): the standard library copes.
+            line = json.dumps((ocid, file, location, data)).encode("utf-8")
+        self._files[bucket].write(line + b"\n")
 
     def groups(self) -> Iterator[tuple[str, list[tuple[dict[str, Any], str, str]]]]:
         for out in self._files:
