@@ -241,3 +241,21 @@ def test_array_of_packages(tmp_path: Path) -> None:
         ("ocds-k-2", "item[0], releases[1]"),
         ("ocds-k-3", "item[1]"),
     ]
+
+
+def test_integers_beyond_64_bits_in_documents(tmp_path: Path) -> None:
+    """yajl refuses them; the reader falls back to ijson's Python backend, nothing repeated."""
+    import json
+
+    big = {"ocid": "ocds-m-2", "id": "2", "date": "2020", "tender": {"x": 10**30}}
+    first = {"releases": [_release("ocds-m-1", "1", "2020"), big]}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(first, indent=1) + json.dumps(dict(big, ocid="ocds-m-3"), indent=1))
+    docs, errors = _split(list(iter_documents(path)))
+    assert errors == []
+    assert [(d.ocid, d.location) for d in docs] == [
+        ("ocds-m-1", "releases[0]"),
+        ("ocds-m-2", "releases[1]"),
+        ("ocds-m-3", "value[1]"),
+    ]
+    assert docs[1].data["tender"]["x"] == 10**30

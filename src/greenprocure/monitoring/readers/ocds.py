@@ -172,7 +172,7 @@ def _guess_ocid(text: bytes) -> str | None:
     return rest[colon + 1 : end].decode("utf-8", "replace")
 
 
-def _layout(source: Source) -> str:
+def _layout(source: Source, backend: Any = ijson) -> str:
     """The ijson prefix to read the first top-level value with.
 
     ``releases.item`` / ``records.item`` stream a package's array; ``item`` reads a top-level
@@ -180,7 +180,7 @@ def _layout(source: Source) -> str:
     """
     with source.open() as stream:
         started = False
-        for prefix, event, value in ijson.parse(stream, multiple_values=True):
+        for prefix, event, value in backend.parse(stream, multiple_values=True):
             if not started:
                 if event == "start_array":
                     return "item"
@@ -198,41 +198,70 @@ def _layout(source: Source) -> str:
 _LABELS = {"releases.item": "releases", "records.item": "records", "item": "item", "": "value"}
 
 
-def _read_document(source: Source) -> Iterator[Item]:
-    """One JSON document, streamed; then, if more values follow, each of them whole."""
+_FAST = ijson  # yajl2_c, the C backend
+_EXACT = ijson.get_backend("python")  # slower, but takes integers beyond 64 bits
+
+
+def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
+    """One JSON document, streamed; then, if more values follow, each of them whole.
+
+    yajl refuses integers beyond 64 bits ("integer overflow"): such a file is read again,
+    from the start but without repeating what was yielded, with ijson's Python backend.
+    """
     name = source.name
     try:
-        prefix = _layout(source)
+        try:
+            prefix = _layout(source, backend)
+        except ijson.JSONError as error:
+            if "integer overflow" not in str(error):
+                raise
+            prefix = _layout(source, _EXACT)
     except ijson.JSONError as error:
         yield RecordError(name, "byte 0", None, f"malformed JSON: {error}")
         return
     label = _LABELS[prefix]
-    index = -1
-    with source.open() as stream:
-        try:
-            for index, value in enumerate(ijson.items(stream, prefix, use_float=True)):
-                if label == "records":
-                    yield from _record(value, name, f"records[{index}]")
-                else:
-                    yield from _classify(value, name, f"{label}[{index}]")
-            return
-        except ijson.JSONError as error:
-            if "trailing garbage" not in str(error):
-                where = f"after {label}[{index}]" if index >= 0 else f"before {label}[0]"
-                yield RecordError(name, where, None, f"malformed JSON: {error}")
+    done = 0
+    for attempt in (backend, _EXACT):
+        index = -1
+        with source.open() as stream:
+            try:
+                for index, value in enumerate(attempt.items(stream, prefix, use_float=True)):
+                    if index < done:
+                        continue
+                    if label == "records":
+                        yield from _record(value, name, f"records[{index}]")
+                    else:
+                        yield from _classify(value, name, f"{label}[{index}]")
+                    done = index + 1
                 return
+            except ijson.JSONError as error:
+                text = str(error)
+                if "integer overflow" in text and attempt is not _EXACT:
+                    continue
+                if "trailing garbage" not in text and "Additional data" not in text:
+                    where = f"after {label}[{index}]" if index >= 0 else f"before {label}[0]"
+                    yield RecordError(name, where, None, f"malformed JSON: {error}")
+                    return
+                break
     # Concatenated JSON: the first value is done; every further value is read whole (each
     # package in turn is held in memory) and classified, whatever its kind.
-    number = 0
-    with source.open() as stream:
-        try:
-            for number, value in enumerate(
-                ijson.items(stream, "", multiple_values=True, use_float=True)
-            ):
-                if number:
-                    yield from _classify(value, name, f"value[{number}]")
-        except ijson.JSONError as error:
-            yield RecordError(name, f"after value[{number}]", None, f"malformed JSON: {error}")
+    following = 1  # the next value to yield (value 0 is the first document, done)
+    for attempt in (backend, _EXACT):
+        number = 0
+        with source.open() as stream:
+            try:
+                for number, value in enumerate(
+                    attempt.items(stream, "", multiple_values=True, use_float=True)
+                ):
+                    if number >= following:
+                        yield from _classify(value, name, f"value[{number}]")
+                        following = number + 1
+                return
+            except ijson.JSONError as error:
+                if "integer overflow" in str(error) and attempt is not _EXACT:
+                    continue
+                yield RecordError(name, f"after value[{number}]", None, f"malformed JSON: {error}")
+                return
 
 
 def _classify(value: Any, file: str, location: str) -> Iterator[Item]:
