@@ -23,7 +23,7 @@ indicators straight from compiled-release JSON Lines, with the lot rows derived 
 
 The session is local (``local[2]`` unless ``GREENPROCURE_SPARK_MASTER`` names another master),
 with the web UI off, few shuffle partitions and a modest driver memory
-(``GREENPROCURE_SPARK_DRIVER_MEMORY``, default ``768m``).
+(``GREENPROCURE_SPARK_DRIVER_MEMORY``, default ``512m``).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def spark_session() -> SparkSession:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     master = os.environ.get("GREENPROCURE_SPARK_MASTER", "local[2]")
-    memory = os.environ.get("GREENPROCURE_SPARK_DRIVER_MEMORY", "768m")
+    memory = os.environ.get("GREENPROCURE_SPARK_DRIVER_MEMORY", "512m")
     builder = (
         SparkSession.builder.master(master)
         .appName("greenprocure-monitoring")

@@ -1,0 +1,253 @@
+"""Monitoring benchmarks (issue 5): speed and peak memory of the indicator pipeline.
+
+    .venv/bin/python benchmarks/monitoring_bench.py --gb 2.0 --small-gb 0.5
+
+Generates synthetic OCDS data under ``benchmarks/data/`` (``greenprocure monitor synth``,
+seed 1: release packages and the compiled releases of the same processes), then runs each
+contender as a child process, timing it and sampling the resident memory of its whole
+process tree (the process and all its children, e.g. the Spark JVM and Python workers) every
+50 ms with psutil. It prints a Markdown table.
+
+Contenders:
+
+indicators over compiled releases (grouped by country and year, with totals)
+    ``baseline``  benchmarks/baselines/python_orjson_indicators.py (one pass, Python + orjson)
+    ``duckdb``    ``greenprocure monitor indicators --compiled F`` (DuckDB fast path)
+    ``spark``     ``greenprocure monitor indicators --engine spark --compiled F``
+    ``cardinal``  ``ocdscardinal.coverage(F)`` (PyPI ocdscardinal, Rust) reading the same file
+whole pipeline from release packages (compile included)
+    ``ocdskit``   ``ocdskit compile --schema <eForms profile schema>`` < packages > /dev/null
+    ``ingest``    ``greenprocure monitor ingest`` (DuckDB store) then ``monitor indicators``
+    ``spark``     ``greenprocure monitor indicators --engine spark --compiled PACKAGES``
+                  (releases grouped by ocid in Spark's shuffle, compiled in Python workers)
+
+The DuckDB results and the baseline's are compared value by value (relative 1e-9) and the
+table says whether they agree. ``--keep`` keeps the generated data (else it is deleted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data"
+BIN = Path(sys.executable).parent
+SCHEMA = ROOT.parent / "shared" / "data" / "ocds" / "eforms-profile" / "release-schema.json"
+BASELINE = ROOT / "benchmarks" / "baselines" / "python_orjson_indicators.py"
+#: Bytes per release of the synthetic data (measured on seed 1): packages and compiled.
+PACKAGE_BYTES_PER_RELEASE = 960
+COMPILED_BYTES_PER_RELEASE = 740
+
+
+@dataclass
+class Run:
+    task: str
+    tool: str
+    size: int
+    seconds: float
+    peak: int
+    note: str = ""
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.size / 1e6 / self.seconds
+
+
+def measure(command: list[str] | str, *, stdin: Path | None = None, stdout: Path | None = None,
+            env: dict[str, str] | None = None) -> tuple[float, int, int]:  # fmt: skip
+    """Wall seconds, peak RSS of the process tree (bytes) and exit code of ``command``."""
+    source = stdin.open("rb") if stdin else None
+    sink = stdout.open("wb") if stdout else subprocess.DEVNULL
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdin=source,
+        stdout=sink,
+        stderr=subprocess.PIPE,
+        shell=isinstance(command, str),
+        env={**os.environ, **(env or {})},
+    )
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        try:
+            parent = psutil.Process(process.pid)
+        except psutil.Error:
+            return
+        while not stop.is_set():
+            total = 0
+            try:
+                members = [parent, *parent.children(recursive=True)]
+            except psutil.Error:
+                break
+            for member in members:
+                with contextlib.suppress(psutil.Error):
+                    total += member.memory_info().rss
+            peak = max(peak, total)
+            stop.wait(0.05)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    _out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    watcher.join()
+    if source:
+        source.close()
+    if stdout and sink is not subprocess.DEVNULL:
+        sink.close()  # type: ignore[union-attr]
+    if process.returncode:
+        sys.stderr.write(err.decode("utf-8", "replace")[-3000:])
+    return seconds, peak, process.returncode
+
+
+def synth(path: Path, releases: int, form: str) -> None:
+    if path.exists():
+        return
+    command = [str(BIN / "greenprocure"), "monitor", "synth", "--releases", str(releases),
+               "--output", str(path), "--form", form, "--seed", "1"]  # fmt: skip
+    subprocess.run(command, check=True)
+
+
+def same(a: object, b: object) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return (a is None and b is None) or (
+            a is not None and b is not None
+            and math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-6)  # type: ignore[arg-type]
+        )  # fmt: skip
+    return a == b
+
+
+def compare(duck_json: Path, base_json: Path) -> str:
+    duck = json.loads(duck_json.read_bytes())
+    base = json.loads(base_json.read_bytes())
+    mismatches = 0
+    for name in ("green_share", "goals", "strategies"):
+        rows = duck["indicators"][name]["rows"]
+        if len(rows) != len(base[name]):
+            return f"differ: {name} has {len(rows)} rows vs {len(base[name])}"
+        for row, other in zip(rows, base[name], strict=True):
+            mismatches += sum(not same(row[k], v) for k, v in other.items())
+    return "same results" if mismatches == 0 else f"{mismatches} values differ"
+
+
+def indicators_runs(compiled: Path, scratch: Path, with_spark: bool) -> list[Run]:
+    size = compiled.stat().st_size
+    runs = []
+    base_out = scratch / "baseline.json"
+    seconds, peak, _ = measure(
+        [sys.executable, str(BASELINE), str(compiled), "--by", "country,year"], stdout=base_out
+    )
+    runs.append(Run("indicators over compiled", "baseline Python+orjson", size, seconds, peak))
+    duck_out = scratch / "duckdb.json"
+    command = [str(BIN / "greenprocure"), "monitor", "indicators", "--compiled", str(compiled),
+               "--by", "country,year", "--format", "json"]  # fmt: skip
+    seconds, peak, _ = measure(command, stdout=duck_out)
+    runs.append(Run("indicators over compiled", "DuckDB fast path", size, seconds, peak,
+                    compare(duck_out, base_out)))  # fmt: skip
+    if with_spark:
+        seconds, peak, _ = measure([*command[:3], "--engine", "spark", *command[3:]],
+                                   stdout=scratch / "spark.json")  # fmt: skip
+        runs.append(Run("indicators over compiled", "Spark (local[2])", size, seconds, peak))
+    code = f"import ocdscardinal; ocdscardinal.coverage({str(compiled)!r})"
+    seconds, peak, _ = measure([sys.executable, "-c", code])
+    runs.append(Run("indicators over compiled", "ocdscardinal coverage", size, seconds, peak))
+    return runs
+
+
+def pipeline_runs(packages: Path, scratch: Path, with_spark: bool, ocdskit: bool) -> list[Run]:
+    size = packages.stat().st_size
+    runs = []
+    if ocdskit:
+        seconds, peak, _ = measure(
+            [str(BIN / "ocdskit"), "compile", "--schema", str(SCHEMA)], stdin=packages
+        )
+        runs.append(Run("pipeline from release packages", "ocdskit compile", size, seconds, peak))
+    store = scratch / "store.duckdb"
+    command = (
+        f"{BIN / 'greenprocure'} monitor ingest {packages} --store {store} --json > /dev/null && "
+        f"{BIN / 'greenprocure'} monitor indicators --store {store} --by country,year "
+        "--format json > /dev/null"
+    )
+    seconds, peak, _ = measure(command)
+    runs.append(Run("pipeline from release packages", "ingest (DuckDB store) + indicators",
+                    size, seconds, peak))  # fmt: skip
+    if with_spark:
+        command = f"{BIN / 'greenprocure'} monitor indicators --engine spark --compiled {packages} --by country,year --format json"  # noqa: E501
+        seconds, peak, _ = measure(command)
+        runs.append(Run("pipeline from release packages", "Spark (local[2])", size, seconds, peak))
+    return runs
+
+
+def table(runs: list[Run]) -> str:
+    lines = [
+        "| task | tool | input MB | seconds | MB/s | x baseline | peak RSS MiB (tree) | note |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    baselines = {}
+    for run in runs:
+        if run.tool.startswith(("baseline", "ocdskit")):
+            baselines[(run.task, run.size)] = run.seconds
+    for run in runs:
+        base = baselines.get((run.task, run.size))
+        speed = f"{base / run.seconds:.1f}" if base else ""
+        lines.append(
+            f"| {run.task} | {run.tool} | {run.size / 1e6:,.0f} | {run.seconds:,.1f} | "
+            f"{run.mb_per_s:,.1f} | {speed} | {run.peak / 2**20:,.0f} | {run.note} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="monitoring benchmarks (issue 5)")
+    parser.add_argument("--gb", type=float, default=2.0, help="size of the large inputs")
+    parser.add_argument("--small-gb", type=float, default=0.5, help="size of the small inputs")
+    parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument("--no-ocdskit", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data")
+    args = parser.parse_args()
+    DATA.mkdir(parents=True, exist_ok=True)
+    runs: list[Run] = []
+    made: list[Path] = []
+    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB")
+    try:
+        for gb in (args.small_gb, args.gb):
+            label = f"{gb:g}gb"
+            compiled = DATA / f"compiled-{label}.jsonl"
+            packages = DATA / f"packages-{label}.jsonl"
+            made += [compiled, packages]
+            synth(compiled, int(gb * 1e9 / COMPILED_BYTES_PER_RELEASE), "compiled")
+            synth(packages, int(gb * 1e9 / PACKAGE_BYTES_PER_RELEASE), "release-package")
+            with tempfile.TemporaryDirectory(dir=DATA) as scratch:
+                runs += indicators_runs(compiled, Path(scratch), not args.no_spark)
+                runs += pipeline_runs(
+                    packages, Path(scratch), not args.no_spark, not args.no_ocdskit
+                )
+            print(table(runs), flush=True)
+    finally:
+        if not args.keep:
+            for path in made:
+                path.unlink(missing_ok=True)
+            shutil.rmtree(DATA / "spark-tmp", ignore_errors=True)
+    print()
+    print(table(runs))
+
+
+if __name__ == "__main__":
+    main()
