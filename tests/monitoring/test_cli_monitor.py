@@ -136,3 +136,13 @@ def test_spark_engine_without_pyspark_is_a_clear_error(monkeypatch: pytest.Monke
     code, output = _run("monitor", "indicators", "--engine", "spark")
     assert code == 1
     assert "pyspark" in output
+
+
+def test_whole_pipeline_from_release_packages(tmp_path: Path) -> None:
+    packages = tmp_path / "p.jsonl"
+    made = generate(300, packages, seed=6, workers=1)
+    code, output = _run("monitor", "indicators", "--releases", str(packages), "--format", "json")
+    assert code == 0, output
+    data = orjson.loads(output[output.index("{") :])
+    assert data["totals"]["green_share"]["rows"][0]["lots"] == made.lots
+    assert data["totals"]["green_share"]["rows"][0]["green_lots"] == made.green_lots

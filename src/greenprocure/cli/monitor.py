@@ -262,6 +262,17 @@ def register(app: typer.Typer) -> None:
                 ),
             ),
         ] = None,
+        releases: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--releases",
+                help=_(
+                    "Compute straight from these release packages (UTF-8 JSON, one package "
+                    "per file or per line), compiled in DuckDB, instead of the store "
+                    "(repeatable)."
+                ),
+            ),
+        ] = None,
         currency: Annotated[str, currency_option] = "EUR",
         output_format: Annotated[
             Format, typer.Option("--format", help=_("Output format."))
@@ -284,6 +295,15 @@ def register(app: typer.Typer) -> None:
             result = module.indicators_from_compiled(
                 expand_inputs(compiled), keys, reporting_currency=currency
             )
+        elif releases:
+            from_releases = getattr(module, "indicators_from_releases", None)
+            if from_releases is None:
+                raise InputError(
+                    N_("--releases is not available with the {engine} engine"),
+                    field="releases",
+                    engine=engine.value,
+                )
+            result = from_releases(expand_inputs(releases), keys, reporting_currency=currency)
         else:
             result = module.compute_indicators(_store(engine, store), keys)
         _emit(result, output_format, output)

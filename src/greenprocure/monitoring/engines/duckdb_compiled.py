@@ -54,6 +54,7 @@ __all__ = [
     "compiled_lot_rows",
     "compiled_lot_rows_sql",
     "indicators_from_compiled",
+    "prepare_reference_tables",
 ]
 
 _MONEY = "STRUCT(amount DOUBLE, currency VARCHAR)"
@@ -446,6 +447,22 @@ def _fx_rates(
     return rates, known
 
 
+def prepare_reference_tables(
+    con: duckdb.DuckDBPyConnection, reporting_currency: str, library: ReferenceLibrary | None
+) -> tuple[list[tuple[str, int, float]], list[str]]:
+    """Create ``gp_country`` (country names); return the rates and the known currencies."""
+    lib = library if library is not None else default_library()
+    rates, known = _fx_rates(reporting_currency, lib)
+    names = sorted(country_names().items())
+    con.execute("CREATE OR REPLACE TEMP TABLE gp_country (name VARCHAR, code VARCHAR)")
+    if names:
+        con.execute(
+            "INSERT INTO gp_country SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [[n for n, _code in names], [code for _n, code in names]],
+        )
+    return rates, known
+
+
 def compiled_lot_rows(
     con: duckdb.DuckDBPyConnection,
     paths: Sequence[str | Path],
@@ -457,15 +474,7 @@ def compiled_lot_rows(
     from greenprocure.monitoring.engines.duckdb_engine import struct_columns
 
     currency = reporting_currency.strip().upper()
-    lib = library if library is not None else default_library()
-    rates, known = _fx_rates(currency, lib)
-    names = sorted(country_names().items())
-    con.execute("CREATE OR REPLACE TEMP TABLE gp_country (name VARCHAR, code VARCHAR)")
-    if names:
-        con.execute(
-            "INSERT INTO gp_country SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
-            [[n for n, _code in names], [code for _n, code in names]],
-        )
+    rates, known = prepare_reference_tables(con, currency, library)
     files = [os.fspath(p) for p in paths]
     for file in files:
         if not Path(file).is_file():

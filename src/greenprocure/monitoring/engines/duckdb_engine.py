@@ -36,6 +36,7 @@ from greenprocure.errors import GreenProcureError, StoreError, ValidationError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.engines._common import ProgressCallback
 from greenprocure.monitoring.engines.duckdb_compiled import indicators_from_compiled
+from greenprocure.monitoring.engines.duckdb_releases import indicators_from_releases
 from greenprocure.monitoring.indicators import (
     INDICATOR_COLUMNS,
     INDICATORS,
@@ -57,6 +58,7 @@ __all__ = [
     "connect_store",
     "file_hash",
     "indicators_from_compiled",
+    "indicators_from_releases",
     "ingest",
     "limit_resources",
     "run_indicators",
