@@ -182,3 +182,28 @@ def test_ocds_1_0_release_and_unknown_currency(shared_data: Path) -> None:
     assert row["awarded_value"] == row["awarded_value_rc"] == 135630400.0
     assert row["date"] is not None
     assert row["date"].isoformat() == "2010-04-23"
+
+
+def test_progress_adds_up_to_the_file_size(shared_data: Path, tmp_path: Path) -> None:
+    import gzip
+    import zipfile
+
+    package = shared_data / "ocds/realdata/release-package_split.json"
+    notice = shared_data / "eforms/sdk-examples/cn_24_maximal.xml"
+    packed = tmp_path / "p.json.gz"
+    packed.write_bytes(gzip.compress(package.read_bytes()))
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as handle:
+        handle.write(package, "p.json")
+        handle.write(notice, "n.xml")
+    lines = tmp_path / "l.jsonl"
+    lines.write_bytes(package.read_bytes().replace(b"\n", b" ") + b"\n")
+    for path in (package, notice, packed, lines):
+        steps: list[int] = []
+        list(lot_rows(path, reporting_currency="MXN", progress=steps.append))
+        assert sum(steps) == path.stat().st_size, path
+        assert all(step > 0 for step in steps)
+    steps = []
+    list(lot_rows(archive, reporting_currency="MXN", progress=steps.append))
+    with zipfile.ZipFile(archive) as handle:
+        assert sum(steps) == sum(info.compress_size for info in handle.infolist())

@@ -59,7 +59,7 @@ import gc
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -110,14 +110,17 @@ def lot_rows(
     *,
     encoding: str | None = None,
     memory_budget: int = _DEFAULT_BUDGET,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[LotRow | RecordError]:
     """Every lot row of one OCDS (JSON) or eForms (XML) file, and a RecordError per bad record.
 
     ``path`` may also be a zip archive (OCDS and XML members) or a folder (its files named
     ``*.json``, ``*.jsonl``, ``*.ndjson``, ``*.xml``, optionally ``.gz``, and ``*.zip``).
+    ``progress`` is called with numbers of bytes of the input (as stored on disk) as they are
+    read; they add up to the input's size (for progress bars with bytes and ETA).
     """
     with _relaxed_gc():
-        yield from _lot_rows(path, reporting_currency, library, encoding, memory_budget)
+        yield from _lot_rows(path, reporting_currency, library, encoding, memory_budget, progress)
 
 
 @contextlib.contextmanager
@@ -136,21 +139,26 @@ def _lot_rows(
     library: ReferenceLibrary | None,
     encoding: str | None,
     memory_budget: int,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[LotRow | RecordError]:
     if Path(path).is_dir():
         for file in sorted(Path(path).rglob("*")):
             if file.is_file() and file.name.lower().endswith(_INPUT_SUFFIXES):
-                yield from _lot_rows(file, reporting_currency, library, encoding, memory_budget)
+                yield from _lot_rows(
+                    file, reporting_currency, library, encoding, memory_budget, progress
+                )
         return
     converter = CurrencyConverter(reporting_currency, library)
     if is_eforms_path(path):
-        yield from _rows_of(iter_notices(path), converter, "eforms")
+        yield from _rows_of(iter_notices(path, progress=progress), converter, "eforms")
         return
     if str(path).lower().endswith(".zip"):
         # An archive may hold eForms notices as well as OCDS files.
-        yield from _rows_of(iter_notices(path), converter, "eforms")
+        yield from _rows_of(iter_notices(path, progress=progress), converter, "eforms")
     documents = compiled_documents(
-        iter_documents(path, encoding, skip_xml=True), memory_budget, indicator_fields_only=True
+        iter_documents(path, encoding, skip_xml=True, progress=progress),
+        memory_budget,
+        indicator_fields_only=True,
     )
     yield from _rows_of(documents, converter, "ocds")
 

@@ -62,27 +62,82 @@ class _Transcoder(io.RawIOBase):
         super().close()
 
 
+class _Counting(io.RawIOBase):
+    """A readable raw stream that reports how many bytes were read from another one."""
+
+    def __init__(self, raw: IO[bytes], tally: _Tally) -> None:
+        self._raw = raw
+        self._tally = tally
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self._raw.read(len(buffer))
+        count = len(data)
+        buffer[:count] = data
+        if count:
+            self._tally.add(count)
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _Tally:
+    """Bytes of one file read so far, passed on to a progress callback."""
+
+    __slots__ = ("done", "progress", "size")
+
+    def __init__(self, size: int, progress: Callable[[int], None] | None) -> None:
+        self.size = size
+        self.done = 0
+        self.progress = progress
+
+    def add(self, count: int) -> None:
+        count = max(0, min(count, self.size - self.done))
+        if count:
+            self.done += count
+            if self.progress is not None:
+                self.progress(count)
+
+    def finish(self) -> None:
+        self.add(self.size - self.done)
+
+
 @dataclass(frozen=True)
 class Source:
     """One logical input: a file, or one member of a zip archive.
 
     ``name`` is what errors and rows show (``path`` or ``path!member``); ``open()`` returns a
-    fresh binary stream of UTF-8 bytes each time it is called (readers may read twice).
+    fresh binary stream of UTF-8 bytes each time it is called (readers may read twice);
+    ``open(counted=True)`` also reports the bytes read from disk to the progress callback
+    given to :func:`iter_sources` (readers count their main pass only; :meth:`finish` tops
+    the count up to the file's size when the source is done).
     """
 
     name: str
     opener: Callable[[], IO[bytes]]
     encoding: str
+    counted_opener: Callable[[], IO[bytes]] | None = None
+    tally: _Tally | None = None
 
-    def open(self) -> IO[bytes]:
+    def finish(self) -> None:
+        """Report the rest of this source's bytes as read."""
+        if self.tally is not None:
+            self.tally.finish()
+
+    def open(self, counted: bool = False) -> IO[bytes]:
         """A new buffered stream of the content as UTF-8 bytes."""
-        raw = self.opener()
+        opener = self.counted_opener if counted and self.counted_opener else self.opener
+        raw = opener()
         if self.encoding in ("utf-8", "utf8"):
             return raw
         if self.encoding == "utf-8-sig":
             if raw.read(3) != codecs.BOM_UTF8:
                 raw.close()
-                raw = self.opener()
+                raw = opener()
             return raw
         return io.BufferedReader(_Transcoder(raw, self.encoding), buffer_size=1 << 16)
 
@@ -109,7 +164,7 @@ def _plain_opener(path: Path) -> Callable[[], IO[bytes]]:
 
 
 def _gunzip(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
-    return lambda: cast(IO[bytes], gzip.GzipFile(fileobj=opener(), mode="rb"))
+    return lambda: _gzip_over(opener())
 
 
 def _member_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
@@ -129,32 +184,76 @@ def _member_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
     return opener
 
 
+def _gzip_over(inner: IO[bytes]) -> IO[bytes]:
+    """A gzip reader over ``inner`` that closes ``inner`` too (GzipFile leaves it open)."""
+    outer = gzip.GzipFile(fileobj=inner, mode="rb")
+    original_close = outer.close
+
+    def close() -> None:
+        original_close()
+        inner.close()
+
+    outer.close = close  # type: ignore[method-assign]
+    return cast(IO[bytes], outer)
+
+
+def _counted_plain(path: Path, tally: _Tally) -> Callable[[], IO[bytes]]:
+    def opener() -> IO[bytes]:
+        raw = open(path, "rb")  # noqa: SIM115 - closed through the returned stream
+        counted = io.BufferedReader(_Counting(raw, tally), buffer_size=1 << 16)
+        if path.suffix.lower() == ".gz":
+            return _gzip_over(counted)
+        return counted
+
+    return opener
+
+
 def iter_sources(
-    path: str | Path, encoding: str | None = None, *, skip_xml: bool = False
+    path: str | Path,
+    encoding: str | None = None,
+    *,
+    skip_xml: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[Source]:
     """The logical inputs in ``path``: the file itself, or each member of a zip archive.
 
     ``encoding`` declares the text encoding; ``None`` detects it (see the module docstring).
     ``skip_xml`` leaves out zip members named ``*.xml`` / ``*.xml.gz`` (eForms notices, read
-    by the eForms reader).
+    by the eForms reader). ``progress`` is called with numbers of bytes of ``path`` (as
+    stored on disk) as they are read; the calls add up to the file's size once every source
+    is finished. Zip members are reported whole (their compressed size) when finished.
     """
     path = Path(path)
     if path.suffix.lower() == ".zip":
         with zipfile.ZipFile(path) as archive:
-            members = [
-                info.filename
+            infos = [
+                info
                 for info in archive.infolist()
                 if not info.is_dir()
                 and not (skip_xml and info.filename.lower().endswith((".xml", ".xml.gz")))
             ]
+        members = [info.filename for info in infos]
+        sizes = {info.filename: info.compress_size for info in infos}
         for member in sorted(members):
             opener = _member_opener(path, member)
             if member.lower().endswith(".gz"):
                 opener = _gunzip(opener)
-            yield Source(f"{path}!{member}", opener, _normalise(encoding) or _detect(opener))
+            yield Source(
+                f"{path}!{member}",
+                opener,
+                _normalise(encoding) or _detect(opener),
+                tally=_Tally(sizes[member], progress),
+            )
         return
     opener = _plain_opener(path)
-    yield Source(str(path), opener, _normalise(encoding) or _detect(opener))
+    tally = _Tally(path.stat().st_size, progress)
+    yield Source(
+        str(path),
+        opener,
+        _normalise(encoding) or _detect(opener),
+        counted_opener=_counted_plain(path, tally),
+        tally=tally,
+    )
 
 
 def _normalise(encoding: str | None) -> str | None:

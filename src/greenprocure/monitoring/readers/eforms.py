@@ -464,7 +464,8 @@ def is_xml_name(name: str) -> bool:
     return lowered.endswith((".xml", ".xml.gz"))
 
 
-def _inputs(path: Path) -> Iterator[tuple[str, Callable[[], IO[bytes]]]]:
+def _inputs(path: Path) -> Iterator[tuple[str, Callable[[], IO[bytes]], int]]:
+    """(name, opener, size on disk) of every notice in ``path``."""
     if path.is_dir():
         for file in sorted(path.rglob("*")):
             if file.is_file() and is_xml_name(file.name):
@@ -473,18 +474,19 @@ def _inputs(path: Path) -> Iterator[tuple[str, Callable[[], IO[bytes]]]]:
     lowered = path.name.lower()
     if lowered.endswith(".zip"):
         with zipfile.ZipFile(path) as archive:
-            members = [
-                info.filename
+            infos = [
+                info
                 for info in archive.infolist()
                 if not info.is_dir() and is_xml_name(info.filename)
             ]
-        for member in sorted(members):
-            yield f"{path}!{member}", _member(path, member)
+        for info in sorted(infos, key=lambda i: i.filename):
+            yield f"{path}!{info.filename}", _member(path, info.filename), info.compress_size
         return
+    size = path.stat().st_size
     if lowered.endswith(".gz"):
-        yield str(path), _gz_opener(path)
+        yield str(path), _gz_opener(path), size
         return
-    yield str(path), lambda: open(path, "rb")  # noqa: SIM115
+    yield str(path), lambda: open(path, "rb"), size  # noqa: SIM115
 
 
 def _member(path: Path, member: str) -> Callable[[], IO[bytes]]:
@@ -498,14 +500,19 @@ def _member(path: Path, member: str) -> Callable[[], IO[bytes]]:
     return opener
 
 
-def iter_notices(path: str | Path) -> Iterator[Document | RecordError]:
+def iter_notices(
+    path: str | Path, *, progress: Callable[[int], None] | None = None
+) -> Iterator[Document | RecordError]:
     """Every notice in ``path`` as a compiled-release document.
 
     ``path`` is a notice (``.xml`` or ``.xml.gz``), a zip archive (its XML members) or a folder
     (its XML files, recursively). A hostile, oversized or malformed notice is a
-    :class:`RecordError` naming the file (never raised).
+    :class:`RecordError` naming the file (never raised). ``progress`` is called with each
+    notice's size on disk once it is read.
     """
-    for name, opener in _inputs(Path(path)):
+    for name, opener, size in _inputs(Path(path)):
+        if progress is not None:
+            progress(size)
         try:
             with opener() as handle:
                 data = handle.read(_MAX_BYTES + 1)

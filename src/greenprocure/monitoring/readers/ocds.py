@@ -28,7 +28,7 @@ unversioned here). Records with only linked releases and nothing compiled are a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -67,23 +67,30 @@ Item = Document | RecordError
 
 
 def iter_documents(
-    path: str | Path, encoding: str | None = None, *, skip_xml: bool = False
+    path: str | Path,
+    encoding: str | None = None,
+    *,
+    skip_xml: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[Item]:
     """Every release and compiled release in ``path``, and a :class:`RecordError` per bad one.
 
     Never raises for bad content (a missing file still raises ``OSError``). ``skip_xml``
-    leaves out the XML members of a zip archive (see :func:`iter_notices`).
+    leaves out the XML members of a zip archive (see :func:`iter_notices`). ``progress`` is
+    called with the numbers of bytes of the file read (on disk, compressed if it is), adding
+    up to its size at the end: for progress bars.
     """
-    for source in iter_sources(path, encoding, skip_xml=skip_xml):
+    for source in iter_sources(path, encoding, skip_xml=skip_xml, progress=progress):
         try:
             yield from _read_source(source)
         except (OSError, EOFError, ValueError) as error:
             # Damaged compression or zip member: the rest of this source is unreadable.
             yield RecordError(source.name, "file", None, f"cannot read: {error}")
+        source.finish()
 
 
 def _read_source(source: Source) -> Iterator[Item]:
-    with source.open() as stream:
+    with source.open(counted=True) as stream:
         # Look at the first few non-empty lines: JSON Lines if the first is a whole JSON
         # value, or if a later one is a whole JSON object while the first is not a bare
         # opening bracket (so that a malformed first line does not turn a JSON Lines file
@@ -223,7 +230,7 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
     done = 0
     for attempt in (backend, _EXACT):
         index = -1
-        with source.open() as stream:
+        with source.open(counted=attempt is backend) as stream:
             try:
                 for index, value in enumerate(attempt.items(stream, prefix, use_float=True)):
                     if index < done:
