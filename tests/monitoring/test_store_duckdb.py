@@ -158,3 +158,31 @@ def test_reporting_currency_is_fixed_per_store(sample: list[Path], tmp_path: Pat
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no monitoring store"):
         compute_indicators(tmp_path / "absent.duckdb")
+
+
+def test_progress_reports_every_byte_and_record(sample: list[Path], tmp_path: Path) -> None:
+    seen = {"bytes": 0, "records": 0}
+
+    def progress(done: int, records: int) -> None:
+        assert done >= 0
+        assert records >= 0
+        seen["bytes"] += done
+        seen["records"] += records
+
+    store = tmp_path / "m.duckdb"
+    summary = ingest(sample, store, progress=progress)
+    assert seen["bytes"] == sum(p.stat().st_size for p in sample)
+    assert seen["records"] == summary.lot_rows + summary.errors
+    ingest(sample, store, progress=progress)  # skipped files still advance the bar
+    assert seen["bytes"] == 2 * sum(p.stat().st_size for p in sample)
+
+
+def test_unreadable_file_is_reported_and_the_run_goes_on(
+    sample: list[Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "not-a-file.json"
+    folder.mkdir()
+    summary = ingest([folder, sample[0]], tmp_path / "m.duckdb")
+    assert summary.files_failed == (str(folder),)
+    assert summary.failures[0][0] == str(folder)
+    assert summary.files_ingested == (str(sample[0]),)
