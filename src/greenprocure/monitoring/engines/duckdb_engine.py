@@ -19,13 +19,12 @@ no dependency beyond DuckDB).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -196,11 +195,28 @@ class _Batcher:
         self.lines = []
 
 
-def _offset(location: str) -> int | None:
-    if location.startswith("byte "):
-        with contextlib.suppress(ValueError):
-            return int(location[5:])
-    return None
+class _Meter:
+    """Turns the reader's byte counts and the rows seen into progress calls."""
+
+    __slots__ = ("done", "progress", "size")
+
+    def __init__(self, progress: ProgressCallback | None, size: int) -> None:
+        self.progress = progress
+        self.size = size
+        self.done = 0
+
+    def read(self, count: int) -> None:
+        step = max(0, min(count, self.size - self.done))
+        self.done += step
+        if self.progress is not None and step:
+            self.progress(step, 0)
+
+    def records(self, count: int) -> None:
+        if self.progress is not None and count:
+            self.progress(0, count)
+
+    def finish(self) -> None:
+        self.read(self.size - self.done)
 
 
 def _ingest_file(
@@ -211,13 +227,12 @@ def _ingest_file(
     reporting_currency: str,
     rows: Iterable[Any],
     errors_out: list[bytes],
-    progress: ProgressCallback | None,
+    meter: _Meter,
     scratch_folder: Path,
 ) -> tuple[int, int]:
     """Add one file in one transaction; return (lot rows, record errors)."""
     scratch = scratch_folder / f"gp-ingest-{os.getpid()}-{time.monotonic_ns()}.jsonl"
     errors: list[RecordError] = []
-    done_bytes = 0
     records = 0
     con.execute("BEGIN TRANSACTION")
     try:
@@ -225,16 +240,11 @@ def _ingest_file(
         for item in rows:
             if isinstance(item, RecordError):
                 errors.append(item)
-                location = item.location
             else:
                 batcher.add(item)
-                location = str(item.get("record_ref") or "")
             records += 1
-            if progress is not None and records % 1000 == 0:
-                offset = _offset(location)
-                step = max(0, min(offset, size) - done_bytes) if offset is not None else 0
-                done_bytes += step
-                progress(step, 1000)
+            if records % 1000 == 0:
+                meter.records(1000)
         batcher.flush()
         if errors:
             con.executemany(
@@ -260,13 +270,15 @@ def _ingest_file(
     finally:
         scratch.unlink(missing_ok=True)
     errors_out.extend(orjson.dumps(e.to_dict()) for e in errors)
-    if progress is not None:
-        progress(max(0, size - done_bytes), records % 1000)
+    meter.records(records % 1000)
+    meter.finish()
     return batcher.count, len(errors)
 
 
-def _rows(path: Path, reporting_currency: str) -> Iterator[Any]:
-    yield from lot_rows(path, reporting_currency=reporting_currency)
+def _rows(
+    path: Path, reporting_currency: str, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[Any]:
+    yield from lot_rows(path, reporting_currency=reporting_currency, progress=on_bytes)
 
 
 def ingest(
@@ -313,6 +325,7 @@ def ingest(
                 if progress is not None:
                     progress(size, 0)
                 continue
+            meter = _Meter(progress, size)
             try:
                 count, errors = _ingest_file(
                     con,
@@ -320,9 +333,9 @@ def ingest(
                     digest,
                     size,
                     currency,
-                    _rows(path, currency),
+                    _rows(path, currency, meter.read),
                     error_lines,
-                    progress,
+                    meter,
                     store.parent,
                 )
             except (GreenProcureError, OSError) as error:
