@@ -207,3 +207,24 @@ def test_progress_adds_up_to_the_file_size(shared_data: Path, tmp_path: Path) ->
     list(lot_rows(archive, reporting_currency="MXN", progress=steps.append))
     with zipfile.ZipFile(archive) as handle:
         assert sum(steps) == sum(info.compress_size for info in handle.infolist())
+
+
+GOLDEN_ROWS = Path(__file__).resolve().parents[1] / "golden/monitoring/lot_rows.yaml"
+
+
+def _golden_cases() -> list[dict[str, Any]]:
+    import yaml
+
+    cases: list[dict[str, Any]] = yaml.safe_load(GOLDEN_ROWS.read_text(encoding="utf-8"))
+    return cases
+
+
+def test_golden_lot_rows() -> None:
+    for case in _golden_cases():
+        rows = _rows(case["release"])
+        assert not isinstance(rows, RecordError), case["name"]
+        assert len(rows) == len(case["expected"]), case["name"]
+        for row, expected in zip(rows, case["expected"], strict=True):
+            for key, value in expected.items():
+                found = row[key].isoformat() if key == "date" and row[key] else row[key]
+                assert found == value, (case["name"], key)

@@ -14,7 +14,12 @@ Accepted layouts, detected from the content (not the file name):
   one whole value at a time, whatever their kind (nothing is skipped). Locations are the
   index of the item (``releases[12]``, ``item[3]``, ``value[2], releases[0]``). Malformed
   JSON here cannot be resynchronised: it is one :class:`RecordError` and the rest of that
-  file is skipped.
+  file is skipped. yajl refuses integers beyond 64 bits; such a file is read again with
+  ijson's Python backend (slower), without repeating what was already yielded.
+
+JSON Lines is recognised when the first non-empty line is a whole JSON value, or when a later
+one of the first three is a whole JSON object and the first is not a lone ``{`` or ``[`` (so
+a malformed first line does not turn a JSON Lines file into one unreadable document).
 
 Files may be plain, ``.gz`` or ``.zip`` (each member read in turn), UTF-8 or a declared or
 detected legacy encoding (see :mod:`._source`).
