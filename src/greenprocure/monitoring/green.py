@@ -175,7 +175,9 @@ class _Collector:
         raw_goal = entry.get("goal")
         strategies = entry.get("strategies")
         strategy_list = (
-            [s.strip() for s in strategies if type(s) is str] if type(strategies) is list else []
+            [(i, s.strip()) for i, s in enumerate(strategies) if type(s) is str]
+            if type(strategies) is list
+            else []
         )
         environmental = False
         if type(raw_goal) is str and raw_goal.strip():
@@ -187,7 +189,7 @@ class _Collector:
                 self.evidence.append(f"{path}/goal={raw_goal.strip()}")
             elif goal not in self.other_goals:
                 self.other_goals.append(goal)
-        for index, strategy in enumerate(strategy_list):
+        for index, strategy in strategy_list:
             if strategy in GPP_STRATEGIES:
                 self.evidence.append(f"{path}/strategies/{index}={strategy}")
             elif not environmental:
