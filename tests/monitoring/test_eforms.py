@@ -254,3 +254,30 @@ def test_notice_rows_equal_their_ocds_conversions(shared_data: Path) -> None:
                     assert row[field] == other[field], (xml.name, row["lot_id"], field)
             compared += 1
     assert compared >= 110
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # (lot, green, specific environmental goals) read off each notice's BT-774 codes.
+        ("pin-rtl_24.xml", [("LOT-0001", True, ["environmental.circularEconomy"])]),
+        ("subco_81.xml", [("LOT-0001", True, ["environmental.circularEconomy"])]),
+        (
+            "veat_81.xml",
+            [("LOT-0001", False, []), ("LOT-0002", True, ["environmental.circularEconomy"])],
+        ),
+        (
+            "cn-social_25.xml",
+            [("LOT-0001", True, ["environmental.biodiversityProtectionRestoration"])],
+        ),
+        ("cn_24_minimal.xml", [("LOT-0000", False, [])]),
+    ],
+)
+def test_named_sdk_examples(shared_data: Path, name: str, expected: list[object]) -> None:
+    rows = list(lot_rows(shared_data / "eforms/sdk-examples" / name))
+    found = [
+        (r["lot_id"], r["is_green"], [g for g in r["goals"] if "." in g])
+        for r in rows
+        if not isinstance(r, RecordError)
+    ]
+    assert found == expected
