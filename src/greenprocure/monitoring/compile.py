@@ -110,7 +110,6 @@ def _key(identifier: Any) -> Any:
 _Tree = dict[str | None, tuple[int, "_Tree"]]
 _LEAF: _Tree = {}
 _DEFAULT_NODE: tuple[int, _Tree] = (0, _LEAF)
-_SCALARS = (str, int, float, bool)
 
 #: The fields the lot rows and the indicators read (``monitoring.lots``, ``monitoring.green``).
 #: ``True`` keeps a whole subtree. ``compile_releases(..., fields=INDICATOR_FIELDS)`` merges
@@ -208,12 +207,14 @@ class _Merger:
                 if rule == _OMIT:
                     continue
             kind = type(value)
-            if kind in _SCALARS:
+            if kind is str or kind is float or kind is int or kind is bool:
                 current = target.get(key)
-                if type(current) is dict or (type(current) is list and _is_structured(current)):
-                    # ocdsmerge keeps an object already built when a later release sends a
-                    # scalar for it.
-                    continue
+                if current is not None:
+                    held = type(current)
+                    if held is dict or (held is list and current and _all_dicts(current)):
+                        # ocdsmerge keeps an object already built when a later release sends
+                        # a scalar for it.
+                        continue
                 target[key] = value
                 continue
             if rule == _WHOLE or (kind is not dict and kind is not list):
