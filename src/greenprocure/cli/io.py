@@ -34,8 +34,29 @@ __all__ = [
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console(soft_wrap=False)
-error_console = Console(stderr=True)
+
+class _Console(Console):
+    """A console that never cuts a table when the output is not a terminal.
+
+    On a terminal a table fits the window; redirected to a file, a pipe or a test it is
+    printed at its natural width, whatever ``COLUMNS`` the process started with, so that
+    output is complete and deterministic.
+    """
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        tables = [o for o in objects if isinstance(o, Table)]
+        if tables and not self.is_terminal:
+            measure = Console(width=100_000)
+            width = max(40, *(measure.measure(t).maximum for t in tables))
+            Console(file=self.file, width=width, soft_wrap=self.soft_wrap).print(
+                *objects, **options
+            )
+            return
+        super().print(*objects, **options)
+
+
+console = _Console(soft_wrap=False)
+error_console = _Console(stderr=True)
 
 
 def dump_json(data: Any) -> bytes:
