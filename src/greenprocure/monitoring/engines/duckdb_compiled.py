@@ -195,12 +195,6 @@ def compiled_lot_rows_sql(
     def currency(expression: str) -> str:
         return f"nullif(upper(trim({expression})), '')"
 
-    def weight(shares: str) -> str:
-        return (
-            f"list_sum(list_transform(list_filter({shares}, lambda s: s.lot = lot_id), "
-            "lambda s: s.share))"
-        )
-
     codes = sorted({c for c, _y, _r in rates})
     years = sorted({y for _c, y, _r in rates})
     first_year = years[0] if years else 0
@@ -227,13 +221,6 @@ def compiled_lot_rows_sql(
     def incomplete(parts: str) -> str:
         """Parts with no currency or no rate make the converted value unknown (NULL)."""
         return f"list_bool_or(list_transform({parts}, lambda p: p.currency IS NULL))"
-
-    def unknown(parts: str) -> str:
-        return (
-            f"(lot_year IS NOT NULL AND {parts} IS NOT NULL AND list_bool_or(list_transform("
-            f"{parts}, lambda p: p.currency IS NOT NULL AND p.currency <> {rc} "
-            f"AND NOT list_contains({known}, p.currency))))"
-        )
 
     def country(address: str) -> tuple[str, str]:
         code = f"nullif(trim({address}.country), '')"
@@ -322,18 +309,35 @@ WITH r0 AS (
 ), r AS (
   SELECT r3.* EXCLUDE (contracts1, buyer_country_code, buyer_country_key,
       party_country_code, party_country_key, lots_list, lot_ids, tender_start,
-      tender_published),
+      tender_published, award_list, bad_award_date),
+    list_transform(list_filter(award_list, lambda a: a.cpv IS NOT NULL),
+      lambda a: struct_pack(lots := a.lots, cpv := a.cpv)) AS award_cpvs,
     coalesce(buyer_country_code, bc.code, party_country_code, pc.code) AS country_,
-    list_transform(contracts1, lambda c: struct_pack(amount := c.amount,
-      currency := c.currency,
-      shares := CASE WHEN len(c.found) > 0 THEN c.found ELSE {default_shares} END))
-      AS contract_list,
+    flatten(list_transform(list_filter(award_list, lambda a: a.ok), lambda a:
+      list_transform(a.lots, lambda x: struct_pack(lot := x, date := a.date,
+        amount := a.amount / len(a.lots), currency := a.currency)))) AS award_entries,
+    flatten(list_transform(contracts1, lambda c: list_transform(
+      CASE WHEN len(c.found) > 0 THEN c.found ELSE {default_shares} END,
+      lambda s: struct_pack(lot := s.lot, amount := c.amount * s.share / list_sum(
+        list_transform(CASE WHEN len(c.found) > 0 THEN c.found ELSE {default_shares} END,
+          lambda t: t.share)), currency := c.currency)))) AS contract_entries,
     coalesce({_date_sql("tender_start")}, {_date_sql("tender_published")}) AS tender_date,
     {_date_sql("release_text")} AS release_date,
     ({_bad_date("tender_start")} OR {_bad_date("tender_published")}
       OR {_bad_date("release_text")} OR bad_award_date) AS bad_date,
     {first_cpv_of_items("list_filter(item_cpvs, lambda i: i.related = '')")} AS tender_cpv0,
     {first_cpv_of_items("item_cpvs")} AS tender_cpv1,
+    coalesce(list_bool_or(list_transform(list_concat(
+      list_transform(list_filter(award_list, lambda a: a.ok AND a.amount IS NOT NULL),
+        lambda a: a.currency),
+      list_transform(contracts1, lambda c: c.currency),
+      CASE WHEN has_lots
+        THEN list_transform(list_filter(lots_list, lambda l: l.value.amount IS NOT NULL),
+          lambda l: {currency("l.value.currency")})
+        WHEN tender_value.amount IS NOT NULL THEN [{currency("tender_value.currency")}]
+        ELSE []::VARCHAR[] END),
+      lambda c: c IS NOT NULL AND c <> {rc} AND NOT list_contains({known}, c))), false)
+      AS bad_currency,
     CASE WHEN has_lots THEN lots_list ELSE [NULL] END AS lot_values,
     CASE WHEN has_lots THEN lot_ids ELSE [''] END AS lot_keys,
     CASE WHEN has_lots THEN range(1, len(lot_ids) + 1) ELSE [0] END AS lot_numbers
@@ -347,20 +351,14 @@ WITH r0 AS (
 ), per_lot AS (
   SELECT * EXCLUDE (lot_number),
     lot_number <= 1 AS first_lot,
-    list_filter(award_list, lambda a: a.ok AND list_contains(a.lots, lot_id)) AS lot_awards,
-    list_filter(contract_list, lambda c: list_contains(list_transform(c.shares,
-      lambda s: s.lot), lot_id)) AS lot_contracts
+    list_filter(award_entries, lambda e: e.lot = lot_id) AS lot_awards,
+    list_filter(contract_entries, lambda e: e.lot = lot_id) AS lot_contracts
   FROM lots
 ), parts AS (
   SELECT *,
     list_min(list_transform(lot_awards, lambda a: a.date)) AS award_date,
-    list_transform(list_filter(lot_awards, lambda a: a.amount IS NOT NULL),
-      lambda a: struct_pack(amount := a.amount * {weight("a.shares")},
-        currency := a.currency)) AS awarded_parts,
-    list_transform(lot_contracts, lambda c: struct_pack(
-      amount := c.amount * {weight("c.shares")}
-        / list_sum(list_transform(c.shares, lambda s: s.share)),
-      currency := c.currency)) AS contracted_parts,
+    list_filter(lot_awards, lambda a: a.amount IS NOT NULL) AS awarded_parts,
+    lot_contracts AS contracted_parts,
     CASE WHEN has_lots
       THEN CASE WHEN lot.value.amount IS NULL THEN NULL
         ELSE [struct_pack(amount := lot.value.amount,
@@ -390,9 +388,7 @@ WITH r0 AS (
       CASE WHEN has_lots
         THEN {first_cpv_of_items("list_filter(item_cpvs, lambda i: i.related = lot_id)")} END,
       tender_cpv0, tender_cpv1,
-      list_filter(list_transform(list_filter(award_list,
-        lambda a: list_contains(a.lots, lot_id)), lambda a: a.cpv),
-        lambda c: c IS NOT NULL)[1]) AS cpv_,
+      list_filter(award_cpvs, lambda a: list_contains(a.lots, lot_id))[1].cpv) AS cpv_,
     CASE WHEN {incomplete("estimated_parts")} THEN NULL
       ELSE {convert("estimated_parts")} END AS estimated_value_rc,
     CASE WHEN {incomplete("awarded_parts_")} THEN NULL
@@ -402,8 +398,7 @@ WITH r0 AS (
     CASE WHEN ocid IS NULL OR trim(ocid) = '' THEN 'no ocid'
       WHEN release_text IS NULL THEN 'no release date'
       WHEN bad_date THEN 'a date cannot be read'
-      WHEN coalesce({unknown("estimated_parts")} OR {unknown("awarded_parts_")}
-        OR {unknown("contracted_parts_")}, false) THEN 'unknown currency'
+      WHEN bad_currency THEN 'unknown currency'
     END AS skip_reason
   FROM dated
 )
