@@ -186,3 +186,24 @@ def test_unreadable_file_is_reported_and_the_run_goes_on(
     assert summary.files_failed == (str(folder),)
     assert summary.failures[0][0] == str(folder)
     assert summary.files_ingested == (str(sample[0]),)
+
+
+@pytest.mark.slow
+def test_parallel_ingest_gives_the_same_store(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sorted((shared_data / "eforms" / "furniture-notices").glob("*.xml"))
+    files += [shared_data / OCDS / "release-package_1.1-1.json"]  # one record error (PYG)
+    one = ingest(files, tmp_path / "one.duckdb")
+    monkeypatch.setattr(duckdb_engine, "PARALLEL_MIN_BYTES", 0)
+    two = ingest(files, tmp_path / "two.duckdb", workers=2)
+    assert two.files_ingested == one.files_ingested
+    assert two.files_skipped == one.files_skipped  # identical copies are stored once
+    assert (two.lot_rows, two.errors) == (one.lot_rows, one.errors)
+    assert _counts(tmp_path / "two.duckdb") == _counts(tmp_path / "one.duckdb")
+    a = compute_indicators(tmp_path / "one.duckdb", ["country"]).tables["green_share"].rows
+    b = compute_indicators(tmp_path / "two.duckdb", ["country"]).tables["green_share"].rows
+    assert a == b
+    again = ingest(files, tmp_path / "two.duckdb", workers=2)
+    assert again.lot_rows == 0
+    assert not list(tmp_path.glob("gp-ingest-*"))  # no scratch file left

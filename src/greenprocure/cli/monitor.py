@@ -212,9 +212,23 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[
             bool, typer.Option("--json", help=_("Print the summary as JSON."))
         ] = False,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                "--workers",
+                min=1,
+                help=_(
+                    "Processes reading files in parallel when there are several large "
+                    "files (default: the number of CPUs, at most 4)."
+                ),
+            ),
+        ] = None,
     ) -> None:
         module = load_engine(engine.value)
         files = expand_inputs(paths)
+        extra: dict[str, Any] = {}
+        if engine is Engine.duckdb:
+            extra["workers"] = workers or min(4, os.cpu_count() or 1)
         total = sum(os.path.getsize(p) for p in files)
         columns = (
             TextColumn("[progress.description]{task.description}"),
@@ -238,6 +252,7 @@ def register(app: typer.Typer) -> None:
                 reporting_currency=currency,
                 errors_file=errors,
                 progress=advance,
+                **extra,
             )
         if as_json:
             print_json(summary.to_dict())

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,7 @@ from greenprocure.monitoring.rows import ERROR_COLUMNS, LOT_COLUMNS, RecordError
 __all__ = [
     "DEFAULT_STORE",
     "MEMORY_LIMIT",
+    "PARALLEL_MIN_BYTES",
     "SCHEMA_VERSION",
     "compute_indicators",
     "connect_store",
@@ -281,6 +284,77 @@ def _rows(
     yield from lot_rows(path, reporting_currency=reporting_currency, progress=on_bytes)
 
 
+#: Below this many bytes to read, ``ingest`` works in one process whatever ``workers`` says
+#: (starting worker processes costs more than it saves).
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+
+
+def _prepare_file(
+    path: str, currency: str, scratch: str
+) -> tuple[int, list[dict[str, Any]], str | None]:
+    """In a worker process: write the lot rows of ``path`` to ``scratch`` (JSON Lines).
+
+    Returns (rows written, record errors, reason the file cannot be read or None).
+    """
+    count = 0
+    errors: list[dict[str, Any]] = []
+    try:
+        with open(scratch, "wb") as out:
+            for item in lot_rows(path, reporting_currency=currency):
+                if isinstance(item, RecordError):
+                    errors.append(item.to_dict())
+                else:
+                    out.write(orjson.dumps(item, default=_default) + b"\n")
+                    count += 1
+    except (GreenProcureError, OSError) as error:
+        Path(scratch).unlink(missing_ok=True)
+        return 0, [], str(error)
+    return count, errors, None
+
+
+def _commit_prepared(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    digest: str,
+    size: int,
+    reporting_currency: str,
+    scratch: Path,
+    count: int,
+    errors: list[dict[str, Any]],
+) -> None:
+    """Add a file prepared by a worker in one transaction."""
+    names = ", ".join(name for name, _kind in LOT_COLUMNS)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if count:
+            con.execute(
+                f"INSERT INTO lot_rows SELECT ? AS file_hash, {names} FROM read_json(?, "
+                f"format='newline_delimited', columns={struct_columns(LOT_COLUMNS)})",
+                [digest, os.fspath(scratch)],
+            )
+        if errors:
+            con.executemany(
+                "INSERT INTO record_errors VALUES (?, ?, ?, ?, ?)",
+                [[digest, e["file"], e["location"], e["ocid"], e["reason"]] for e in errors],
+            )
+        con.execute(
+            "INSERT INTO gp_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                digest,
+                os.fspath(path),
+                size,
+                reporting_currency,
+                count,
+                len(errors),
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            ],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def ingest(
     paths: Sequence[str | Path],
     store: Path = DEFAULT_STORE,
@@ -288,6 +362,7 @@ def ingest(
     reporting_currency: str = "EUR",
     errors_file: Path | None = None,
     progress: ProgressCallback | None = None,
+    workers: int = 1,
 ) -> IngestSummary:
     """Read ``paths`` (files) into the store; see the module docstring for the guarantees.
 
@@ -297,6 +372,10 @@ def ingest(
     A file that cannot be read at all (e.g. unreadable) is rolled back, listed in
     ``failures`` and the run goes on; any other exception rolls the current file back and
     is raised.
+
+    With ``workers`` > 1 and at least two new files holding :data:`PARALLEL_MIN_BYTES` or
+    more, the files are read in that many worker processes while this process commits them,
+    one transaction per file, in the order given: the guarantees are the same.
     """
     started = time.perf_counter()
     currency = reporting_currency.upper()
@@ -311,6 +390,8 @@ def ingest(
     total_errors = 0
     total_bytes = 0
     try:
+        todo: list[tuple[Path, str, int]] = []
+        digests: set[str] = set()
         for item in paths:
             path = Path(item)
             try:
@@ -320,11 +401,37 @@ def ingest(
                 failures.append((os.fspath(path), str(error)))
                 continue
             known = con.execute("SELECT 1 FROM gp_files WHERE file_hash = ?", [digest]).fetchone()
-            if known:
+            if known or digest in digests:
                 skipped.append(os.fspath(path))
                 if progress is not None:
                     progress(size, 0)
                 continue
+            digests.add(digest)
+            todo.append((path, digest, size))
+        if workers > 1 and len(todo) > 1 and sum(t[2] for t in todo) >= PARALLEL_MIN_BYTES:
+            done = _ingest_parallel(con, todo, currency, workers, store.parent, progress)
+            for path, count, record_errors, reason in done:
+                if reason is not None:
+                    failed.append(os.fspath(path))
+                    failures.append((os.fspath(path), reason))
+                    error_lines.append(
+                        orjson.dumps(
+                            {
+                                "file": os.fspath(path),
+                                "location": "",
+                                "ocid": None,
+                                "reason": reason,
+                            }
+                        )
+                    )
+                    continue
+                ingested.append(os.fspath(path))
+                total_rows += count
+                total_errors += len(record_errors)
+                total_bytes += path.stat().st_size
+                error_lines.extend(orjson.dumps(e) for e in record_errors)
+            todo = []
+        for path, digest, size in todo:
             meter = _Meter(progress, size)
             try:
                 count, errors = _ingest_file(
@@ -367,6 +474,46 @@ def ingest(
         errors_file=os.fspath(errors_path),
         failures=tuple(failures),
     )
+
+
+def _ingest_parallel(
+    con: duckdb.DuckDBPyConnection,
+    todo: list[tuple[Path, str, int]],
+    currency: str,
+    workers: int,
+    scratch_folder: Path,
+    progress: ProgressCallback | None,
+) -> list[tuple[Path, int, list[dict[str, Any]], str | None]]:
+    """Read files in worker processes; commit each here, in order, one transaction each."""
+    results: list[tuple[Path, int, list[dict[str, Any]], str | None]] = []
+    stamp = f"{os.getpid()}-{time.monotonic_ns()}"
+    scratches = [scratch_folder / f"gp-ingest-{stamp}-{n}.jsonl" for n in range(len(todo))]
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [
+                pool.submit(_prepare_file, os.fspath(path), currency, os.fspath(scratch))
+                for (path, _digest, _size), scratch in zip(todo, scratches, strict=True)
+            ]
+            try:
+                for (path, digest, size), scratch, future in zip(
+                    todo, scratches, futures, strict=True
+                ):
+                    count, errors, reason = future.result()
+                    if reason is None:
+                        _commit_prepared(con, path, digest, size, currency, scratch, count, errors)
+                    scratch.unlink(missing_ok=True)
+                    results.append((path, count, errors, reason))
+                    if progress is not None:
+                        progress(size, count + len(errors))
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    finally:
+        for scratch in scratches:
+            scratch.unlink(missing_ok=True)
+    return results
 
 
 def _write_errors(path: Path, lines: list[bytes]) -> None:
