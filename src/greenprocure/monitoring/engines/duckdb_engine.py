@@ -286,7 +286,7 @@ def _rows(
 
 #: Below this many bytes to read, ``ingest`` works in one process whatever ``workers`` says
 #: (starting worker processes costs more than it saves).
-PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+PARALLEL_MIN_BYTES = 128 * 1024 * 1024
 
 
 def _prepare_file(
@@ -375,7 +375,9 @@ def ingest(
 
     With ``workers`` > 1 and at least two new files holding :data:`PARALLEL_MIN_BYTES` or
     more, the files are read in that many worker processes while this process commits them,
-    one transaction per file, in the order given: the guarantees are the same.
+    one transaction per file, in the order given: the guarantees are the same. The workers
+    are started with ``spawn``: a script calling this must guard its entry point with
+    ``if __name__ == "__main__":`` (the ``greenprocure`` command does).
     """
     started = time.perf_counter()
     currency = reporting_currency.upper()
