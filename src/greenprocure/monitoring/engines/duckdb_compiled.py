@@ -6,6 +6,10 @@ detection, money attribution, currency conversion) and the shared indicator quer
 :mod:`greenprocure.monitoring.indicators` run over them. No Python object is made per
 record, which is what makes this path fast.
 
+Why written here: no library computes green-procurement indicators from OCDS (Cardinal
+computes red flags, OCDS Kit reshapes data), and going through Python objects per record is
+what this path avoids.
+
 It follows the rules of the Python path (:mod:`greenprocure.monitoring.lots` and
 :mod:`greenprocure.monitoring.green`), and a differential test checks that both give the same
 indicators on the real data and on synthetic data:

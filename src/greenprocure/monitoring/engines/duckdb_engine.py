@@ -14,7 +14,14 @@ nothing. Each file is ingested in one transaction: its rows, its errors and its 
 entry are committed together, so an ingest interrupted inside a file leaves the store as it
 was before that file. Rows are streamed from the readers in batches through a temporary
 JSON Lines file that DuckDB's ``read_json`` loads with the declared column types (fast, and
-no dependency beyond DuckDB).
+no dependency beyond DuckDB). Several large files can be read in worker processes while this
+process commits them in order (``workers``).
+
+Indicators run the shared SQL of :mod:`greenprocure.monitoring.indicators` over the store
+(:func:`compute_indicators`). The module also offers the two paths that skip the store:
+:func:`indicators_from_compiled` (compiled-release JSON Lines, lot rows built in SQL) and
+:func:`indicators_from_releases` (release packages compiled in SQL first). DuckDB works in
+at most :data:`MEMORY_LIMIT` and spills to a temporary folder beyond it.
 """
 
 from __future__ import annotations

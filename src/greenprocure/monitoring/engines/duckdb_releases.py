@@ -14,6 +14,11 @@ rules as :func:`greenprocure.monitoring.compile.compile_releases` applies them:
   are merged by ``id`` in the order the ids first appear; objects without ``id`` are
   appended.
 
+Why written here: ``ocdsmerge`` and ``ocdskit compile`` merge release by release in Python;
+a set-based merge in SQL on the few fields needed lets DuckDB do it in parallel. The merge
+rules themselves come from the project's compile module, which is differential-tested
+against ``ocdsmerge``.
+
 The compiled releases then go through the same SQL as the compiled-release fast path
 (:mod:`~greenprocure.monitoring.engines.duckdb_compiled`). Differences from the Python path,
 stated: releases of one ``ocid`` are compiled together across all the files given (the
