@@ -237,10 +237,6 @@ def compiled_lot_rows_sql(
 
     buyer_direct, buyer_name_key = country("buyer.address")
     party_direct, party_name_key = country("party.address")
-    default_shares = (
-        "CASE WHEN has_lots THEN list_transform(lot_ids, lambda x: struct_pack(lot := x, "
-        "share := 1.0 / len(lot_ids))) ELSE [struct_pack(lot := '', share := 1.0)] END"
-    )
     return f"""
 WITH r0 AS (
   SELECT filename AS source_file, ocid, date AS release_text, buyer, parties,
@@ -289,10 +285,7 @@ WITH r0 AS (
   FROM r0
 ), r2 AS (
   SELECT * EXCLUDE (awards1, buyer, parties, party),
-    list_transform(awards1, lambda a: struct_pack(id := a.id, ok := a.ok, date := a.date,
-      amount := a.amount, currency := a.currency, cpv := a.cpv, lots := a.lots,
-      shares := list_transform(a.lots, lambda x: struct_pack(lot := x,
-        share := 1.0 / len(a.lots))))) AS award_list,
+    awards1 AS award_list,
     coalesce(nullif(trim(buyer.id), ''),
       CASE WHEN nullif(trim(buyer.identifier.id), '') IS NOT NULL THEN
         CASE WHEN nullif(trim(buyer.identifier.scheme), '') IS NOT NULL
@@ -307,8 +300,9 @@ WITH r0 AS (
   SELECT * EXCLUDE (contracts0),
     list_transform(contracts0, lambda c: struct_pack(amount := c.amount,
       currency := c.currency,
-      found := flatten(list_transform(c.ids, lambda k: coalesce(
-        list_filter(award_list, lambda a: a.id = k)[-1].shares, []))))) AS contracts1
+      found := list_filter(list_transform(c.ids, lambda k:
+        list_filter(award_list, lambda a: a.id = k)[-1].lots),
+        lambda ls: ls IS NOT NULL))) AS contracts1
   FROM r2
 ), r AS (
   SELECT r3.* EXCLUDE (contracts1, buyer_country_code, buyer_country_key,
@@ -320,11 +314,14 @@ WITH r0 AS (
     flatten(list_transform(list_filter(award_list, lambda a: a.ok), lambda a:
       list_transform(a.lots, lambda x: struct_pack(lot := x, date := a.date,
         amount := a.amount / len(a.lots), currency := a.currency)))) AS award_entries,
-    flatten(list_transform(contracts1, lambda c: list_transform(
-      CASE WHEN len(c.found) > 0 THEN c.found ELSE {default_shares} END,
-      lambda s: struct_pack(lot := s.lot, amount := c.amount * s.share / list_sum(
-        list_transform(CASE WHEN len(c.found) > 0 THEN c.found ELSE {default_shares} END,
-          lambda t: t.share)), currency := c.currency)))) AS contract_entries,
+    flatten(list_transform(contracts1, lambda c: CASE
+      WHEN len(c.found) > 0 THEN flatten(list_transform(c.found, lambda ls:
+        list_transform(ls, lambda x: struct_pack(lot := x,
+          amount := c.amount / len(ls) / len(c.found), currency := c.currency))))
+      WHEN has_lots THEN list_transform(lot_ids, lambda x: struct_pack(lot := x,
+        amount := c.amount / len(lot_ids), currency := c.currency))
+      ELSE [struct_pack(lot := '', amount := c.amount, currency := c.currency)]
+    END)) AS contract_entries,
     coalesce({_date_sql("tender_start")}, {_date_sql("tender_published")}) AS tender_date,
     {_date_sql("release_text")} AS release_date,
     ({_bad_date("tender_start")} OR {_bad_date("tender_published")}
