@@ -101,7 +101,7 @@ def test_report_in_korean(store: Path, tmp_path: Path) -> None:
 
 
 def test_fast_path_from_compiled_files(tmp_path: Path) -> None:
-    compiled = tmp_path / "c.jsonl"
+    compiled = tmp_path / "c.jsonl.gz"  # gzip is read as is
     made = generate(300, compiled, form="compiled", seed=5, workers=1)
     code, output = _run("monitor", "indicators", "--compiled", str(compiled), "--format", "json")
     assert code == 0, output
