@@ -35,7 +35,10 @@ OLD = {
 def test_newest_versions_are_1_1_0() -> None:
     versions = default_library().versions()
     for name in OLD:
-        assert versions[name] == "1.1.0"
+        # fx moved on to 1.2.0 (2010-2018 rates, tests/reference/test_fx_1_2.py); 1.1.0 stays
+        # installed and is what a caller pinning it gets.
+        assert versions[name] == ("1.2.0" if name == "fx" else "1.1.0")
+    assert ReferenceLibrary(pins={"fx": "1.1.0"}).versions()["fx"] == "1.1.0"
 
 
 @pytest.mark.parametrize("gas", ["HFC-32", "R-125", "R-134a", "hfc143a"])
@@ -90,7 +93,8 @@ def test_pinned_1_0_0_still_answers_as_before() -> None:
     ],
 )
 def test_2024_2025_rates_per_usd(currency: str, year: int, published: float) -> None:
-    factor = exchange_rate("USD", currency, year)
+    # Pinned: these rows arrived in 1.1.0; 1.2.0 carries them unchanged (test_fx_1_2.py).
+    factor = exchange_rate("USD", currency, year, ReferenceLibrary(pins={"fx": "1.1.0"}))
     assert factor.value == pytest.approx(published)
     assert factor.dataset.version == "1.1.0"
     assert factor.citation.url.startswith("https://fred.stlouisfed.org/series/AEX")
