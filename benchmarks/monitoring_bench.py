@@ -51,6 +51,7 @@ BASELINE = ROOT / "benchmarks" / "baselines" / "python_orjson_indicators.py"
 #: Bytes per release of the synthetic data (measured on seed 1): packages and compiled.
 PACKAGE_BYTES_PER_RELEASE = 960
 COMPILED_BYTES_PER_RELEASE = 740
+TOOLS = ("baseline", "duckdb", "spark", "cardinal", "ocdskit", "ingest", "spark-pipeline")
 
 
 @dataclass
@@ -113,7 +114,7 @@ def measure(command: list[str] | str, *, stdin: Path | None = None, stdout: Path
     if stdout and sink is not subprocess.DEVNULL:
         sink.close()  # type: ignore[union-attr]
     if process.returncode:
-        sys.stderr.write(err.decode("utf-8", "replace")[-3000:])
+        sys.stderr.write(err.decode("utf-8", "replace")[-1500:])
     return seconds, peak, process.returncode
 
 
@@ -135,8 +136,11 @@ def same(a: object, b: object) -> bool:
 
 
 def compare(duck_json: Path, base_json: Path) -> str:
-    duck = json.loads(duck_json.read_bytes())
-    base = json.loads(base_json.read_bytes())
+    try:
+        duck = json.loads(duck_json.read_bytes())
+        base = json.loads(base_json.read_bytes())
+    except (OSError, ValueError):
+        return "no result to compare"
     mismatches = 0
     for name in ("green_share", "goals", "strategies"):
         rows = duck["indicators"][name]["rows"]
@@ -147,51 +151,68 @@ def compare(duck_json: Path, base_json: Path) -> str:
     return "same results" if mismatches == 0 else f"{mismatches} values differ"
 
 
-def indicators_runs(compiled: Path, scratch: Path, with_spark: bool) -> list[Run]:
+def _note(code: int, note: str = "") -> str:
+    return f"FAILED (exit {code})" if code else note
+
+
+def indicators_runs(compiled: Path, scratch: Path, tools: set[str]) -> list[Run]:
     size = compiled.stat().st_size
+    task = "indicators over compiled"
     runs = []
     base_out = scratch / "baseline.json"
-    seconds, peak, _ = measure(
-        [sys.executable, str(BASELINE), str(compiled), "--by", "country,year"], stdout=base_out
-    )
-    runs.append(Run("indicators over compiled", "baseline Python+orjson", size, seconds, peak))
+    if "baseline" in tools:
+        seconds, peak, code = measure(
+            [sys.executable, str(BASELINE), str(compiled), "--by", "country,year"],
+            stdout=base_out,
+        )
+        runs.append(Run(task, "baseline Python+orjson", size, seconds, peak, _note(code)))
     duck_out = scratch / "duckdb.json"
     command = [str(BIN / "greenprocure"), "monitor", "indicators", "--compiled", str(compiled),
                "--by", "country,year", "--format", "json"]  # fmt: skip
-    seconds, peak, _ = measure(command, stdout=duck_out)
-    runs.append(Run("indicators over compiled", "DuckDB fast path", size, seconds, peak,
-                    compare(duck_out, base_out)))  # fmt: skip
-    if with_spark:
-        seconds, peak, _ = measure([*command[:3], "--engine", "spark", *command[3:]],
-                                   stdout=scratch / "spark.json")  # fmt: skip
-        runs.append(Run("indicators over compiled", "Spark (local[2])", size, seconds, peak))
-    code = f"import ocdscardinal; ocdscardinal.coverage({str(compiled)!r})"
-    seconds, peak, _ = measure([sys.executable, "-c", code])
-    runs.append(Run("indicators over compiled", "ocdscardinal coverage", size, seconds, peak))
+    if "duckdb" in tools:
+        seconds, peak, code = measure(command, stdout=duck_out)
+        note = _note(code, compare(duck_out, base_out) if "baseline" in tools else "")
+        runs.append(Run(task, "DuckDB fast path", size, seconds, peak, note))
+    if "spark" in tools:
+        spark_out = scratch / "spark.json"
+        seconds, peak, code = measure(
+            [*command[:3], "--engine", "spark", *command[3:]], stdout=spark_out
+        )
+        note = _note(code, compare(spark_out, base_out) if "baseline" in tools else "")
+        runs.append(Run(task, "Spark (local[2])", size, seconds, peak, note))
+    if "cardinal" in tools:
+        code_text = f"import ocdscardinal; ocdscardinal.coverage({str(compiled)!r})"
+        seconds, peak, code = measure([sys.executable, "-c", code_text])
+        runs.append(Run(task, "ocdscardinal coverage", size, seconds, peak, _note(code)))
     return runs
 
 
-def pipeline_runs(packages: Path, scratch: Path, with_spark: bool, ocdskit: bool) -> list[Run]:
+def pipeline_runs(packages: Path, scratch: Path, tools: set[str]) -> list[Run]:
     size = packages.stat().st_size
+    task = "pipeline from release packages"
     runs = []
-    if ocdskit:
-        seconds, peak, _ = measure(
+    if "ocdskit" in tools:
+        seconds, peak, code = measure(
             [str(BIN / "ocdskit"), "compile", "--schema", str(SCHEMA)], stdin=packages
         )
-        runs.append(Run("pipeline from release packages", "ocdskit compile", size, seconds, peak))
-    store = scratch / "store.duckdb"
-    command = (
-        f"{BIN / 'greenprocure'} monitor ingest {packages} --store {store} --json > /dev/null && "
-        f"{BIN / 'greenprocure'} monitor indicators --store {store} --by country,year "
-        "--format json > /dev/null"
-    )
-    seconds, peak, _ = measure(command)
-    runs.append(Run("pipeline from release packages", "ingest (DuckDB store) + indicators",
-                    size, seconds, peak))  # fmt: skip
-    if with_spark:
-        command = f"{BIN / 'greenprocure'} monitor indicators --engine spark --compiled {packages} --by country,year --format json"  # noqa: E501
-        seconds, peak, _ = measure(command)
-        runs.append(Run("pipeline from release packages", "Spark (local[2])", size, seconds, peak))
+        runs.append(Run(task, "ocdskit compile", size, seconds, peak, _note(code)))
+    if "ingest" in tools:
+        store = scratch / "store.duckdb"
+        command = (
+            f"{BIN / 'greenprocure'} monitor ingest {packages} --store {store} --json "
+            f"> /dev/null && {BIN / 'greenprocure'} monitor indicators --store {store} "
+            "--by country,year --format json > /dev/null"
+        )
+        seconds, peak, code = measure(command)
+        runs.append(Run(task, "ingest (DuckDB store) + indicators", size, seconds, peak,
+                        _note(code)))  # fmt: skip
+    if "spark-pipeline" in tools:
+        command = (
+            f"{BIN / 'greenprocure'} monitor indicators --engine spark --compiled {packages} "
+            "--by country,year --format json > /dev/null"
+        )
+        seconds, peak, code = measure(command)
+        runs.append(Run(task, "Spark (local[2])", size, seconds, peak, _note(code)))
     return runs
 
 
@@ -218,16 +239,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="monitoring benchmarks (issue 5)")
     parser.add_argument("--gb", type=float, default=2.0, help="size of the large inputs")
     parser.add_argument("--small-gb", type=float, default=0.5, help="size of the small inputs")
-    parser.add_argument("--no-spark", action="store_true")
-    parser.add_argument("--no-ocdskit", action="store_true")
+    parser.add_argument(
+        "--tools",
+        default=",".join(TOOLS),
+        help=f"comma-separated subset of {','.join(TOOLS)}",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
     args = parser.parse_args()
+    tools = set(args.tools.split(","))
     DATA.mkdir(parents=True, exist_ok=True)
     runs: list[Run] = []
     made: list[Path] = []
     print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB")
     try:
-        for gb in (args.small_gb, args.gb):
+        for gb in sorted({args.small_gb, args.gb}):
             label = f"{gb:g}gb"
             compiled = DATA / f"compiled-{label}.jsonl"
             packages = DATA / f"packages-{label}.jsonl"
@@ -235,10 +260,8 @@ def main() -> None:
             synth(compiled, int(gb * 1e9 / COMPILED_BYTES_PER_RELEASE), "compiled")
             synth(packages, int(gb * 1e9 / PACKAGE_BYTES_PER_RELEASE), "release-package")
             with tempfile.TemporaryDirectory(dir=DATA) as scratch:
-                runs += indicators_runs(compiled, Path(scratch), not args.no_spark)
-                runs += pipeline_runs(
-                    packages, Path(scratch), not args.no_spark, not args.no_ocdskit
-                )
+                runs += indicators_runs(compiled, Path(scratch), tools)
+                runs += pipeline_runs(packages, Path(scratch), tools)
             print(table(runs), flush=True)
     finally:
         if not args.keep:
