@@ -68,3 +68,36 @@ def test_environment_language_and_bad_lang_in_a_real_process() -> None:
 def test_cli_reference_is_current() -> None:
     checked_in = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert checked_in == render(), "docs/cli.md is stale: run `make docs`"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["impact", "run", "{path}", "--country", "CN", "--year", "2022"],
+        ["evaluate", "run", "{path}"],
+    ],
+)
+def test_an_input_that_is_a_folder_is_a_clear_error(tmp_path: Path, command: list[str]) -> None:
+    args = [str(tmp_path) if a == "{path}" else a for a in command]
+    result = CliRunner().invoke(build_app(), args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "cannot read the file" in result.output
+    assert str(tmp_path) in result.output
+
+
+def test_input_readers_name_the_file(tmp_path: Path) -> None:
+    from greenprocure.cli.io import read_input, read_input_text
+    from greenprocure.errors import InputError, ParseError
+
+    with pytest.raises(InputError, match="file not found") as missing:
+        read_input(tmp_path / "absent.csv")
+    assert missing.value.file == str(tmp_path / "absent.csv")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("é".encode("latin-1"))
+    with pytest.raises(ParseError, match="not UTF-8") as caught:
+        read_input_text(latin)
+    assert caught.value.file == str(latin)
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbfa,b\n")
+    assert read_input_text(bom) == "a,b\n"

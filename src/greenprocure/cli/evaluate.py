@@ -14,6 +14,7 @@ in the tender file.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,13 +24,14 @@ import yaml
 
 from greenprocure.cli.io import (
     console,
-    dump_json,
+    emit_json,
     handles_errors,
-    print_json,
     print_table,
+    read_input,
+    read_input_text,
     write_output,
 )
-from greenprocure.errors import InputError, ParseError
+from greenprocure.errors import ParseError
 from greenprocure.evaluation import Bid, EvaluationResult, Tender, parse_tender
 from greenprocure.i18n import N_, format_currency, format_number, get_language
 from greenprocure.i18n import gettext as _
@@ -47,20 +49,9 @@ class OutputFormat(StrEnum):
     docx = "docx"
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError(N_("file not found"), file=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            N_("the file is not UTF-8 text: {reason}"), file=str(path), reason=str(exc)
-        ) from exc
-
-
 def load_tender(path: Path) -> Tender:
     """Read and validate a tender file (YAML, or JSON which is also YAML)."""
-    text = _read_text(path)
+    text = read_input_text(path)
     try:
         if path.suffix.lower() == ".json":
             data: Any = json.loads(text)
@@ -81,12 +72,8 @@ def load_bids(path: Path, tender: Tender) -> list[Bid]:
     from greenprocure.evaluation.workbook import read_bids_xlsx
 
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise InputError(N_("file not found"), file=str(path)) from exc
-        return read_bids_xlsx(data, tender, str(path))
-    return read_bids_csv(_read_text(path), tender, str(path))
+        return read_bids_xlsx(read_input(path), tender, str(path))
+    return read_bids_csv(read_input_text(path), tender, str(path))
 
 
 def _print_result(result: EvaluationResult) -> None:
@@ -174,25 +161,21 @@ def register(app: typer.Typer) -> None:
         tender = load_tender(tender_file)
         bids = load_bids(bids_file, tender) if bids_file is not None else None
         result = evaluate(tender, bids, file=str(bids_file or tender_file))
-        lang = get_language()
         if output_format is OutputFormat.table:
             _print_result(result)
             return
         if output_format is OutputFormat.json:
-            if output is None:
-                print_json(result.to_dict())
-            else:
-                write_output(output, dump_json(result.to_dict()) + b"\n")
+            emit_json(result.to_dict(), output)
             return
         from greenprocure.reporting import evaluation_docx, evaluation_html, evaluation_xlsx
 
+        renderers: dict[OutputFormat, Callable[[EvaluationResult], bytes | str]] = {
+            OutputFormat.html: evaluation_html,
+            OutputFormat.xlsx: evaluation_xlsx,
+            OutputFormat.docx: evaluation_docx,
+        }
         target = output or _default_output(tender_file, output_format.value)
-        if output_format is OutputFormat.html:
-            write_output(target, evaluation_html(result, lang))
-        elif output_format is OutputFormat.xlsx:
-            write_output(target, evaluation_xlsx(result, lang))
-        else:
-            write_output(target, evaluation_docx(result, lang))
+        write_output(target, renderers[output_format](result))
 
     @group.command("template", help=_("Write the bid workbook of a tender (XLSX)."))
     @handles_errors
@@ -221,9 +204,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from greenprocure.evaluation import tender_json_schema
 
-        if output is None:
-            print_json(tender_json_schema())
-        else:
-            write_output(output, dump_json(tender_json_schema()) + b"\n")
+        emit_json(tender_json_schema(), output)
 
     app.add_typer(group, name="evaluate")

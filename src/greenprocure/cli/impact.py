@@ -15,6 +15,7 @@ FILE is a purchase register: CSV, XLSX (from ``impact template``), YAML or JSON.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -23,15 +24,14 @@ import typer
 
 from greenprocure.cli.io import (
     console,
-    dump_json,
+    emit_json,
     error_console,
     handles_errors,
-    print_json,
     print_table,
+    read_input,
     write_output,
 )
-from greenprocure.errors import InputError
-from greenprocure.i18n import N_, format_number, get_language
+from greenprocure.i18n import format_number, get_language
 from greenprocure.i18n import gettext as _
 from greenprocure.impact import (
     METRICS,
@@ -55,13 +55,6 @@ class OutputFormat(StrEnum):
     json = "json"
     xlsx = "xlsx"
     html = "html"
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(N_("file not found"), file=str(path)) from exc
 
 
 def _print_result(result: ImpactResult) -> None:
@@ -117,6 +110,10 @@ def _print_result(result: ImpactResult) -> None:
         )
 
 
+def _quantify(path: Path, settings: ImpactSettings) -> ImpactResult:
+    return quantify(read_register(read_input(path), str(path)), settings)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``impact`` command group to ``app``."""
     group = typer.Typer(
@@ -165,25 +162,21 @@ def register(app: typer.Typer) -> None:
             discount_rate=discount_rate,
             currency=currency.upper() if currency else None,
         )
-        result = quantify(read_register(_read(register_file), str(register_file)), settings)
-        lang = get_language()
+        result = _quantify(register_file, settings)
         if output_format is OutputFormat.table:
             _print_result(result)
             return
         if output_format is OutputFormat.json:
-            data = dump_json(result.to_dict()) + b"\n"
-            if output is None:
-                print_json(result.to_dict())
-            else:
-                write_output(output, data)
+            emit_json(result.to_dict(), output)
             return
         from greenprocure.reporting import impact_html, impact_xlsx
 
+        renderers: dict[OutputFormat, Callable[[ImpactResult], bytes | str]] = {
+            OutputFormat.html: impact_html,
+            OutputFormat.xlsx: impact_xlsx,
+        }
         target = output or Path.cwd() / f"{register_file.stem}-impact.{output_format.value}"
-        if output_format is OutputFormat.html:
-            write_output(target, impact_html(result, lang))
-        else:
-            write_output(target, impact_xlsx(result, lang))
+        write_output(target, renderers[output_format](result))
 
     @group.command("template", help=_("Write an empty purchase register for a product group."))
     @handles_errors
@@ -248,7 +241,7 @@ def register(app: typer.Typer) -> None:
         ] = "AR5",
     ) -> None:
         settings = ImpactSettings(country=country.upper(), year=year, gwp_basis=gwp_basis.upper())
-        result = quantify(read_register(_read(register_file), str(register_file)), settings)
+        result = _quantify(register_file, settings)
         metric = "co2e_period" if total else "co2e_annual"
         figure = result.totals.get(metric)
         recomputed = figure.value if figure is not None else 0.0

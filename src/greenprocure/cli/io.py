@@ -1,4 +1,4 @@
-"""Shared command-line I/O: console, tables, JSON output, error display, output files.
+"""Shared command-line I/O: input files, console, tables, JSON output, errors, output files.
 
 Commands stay thin: they parse options, call one domain function and hand the result to
 one of these helpers. Output is deterministic (sorted keys, fixed column order).
@@ -17,17 +17,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from greenprocure.errors import GreenProcureError, InputError
+from greenprocure.errors import GreenProcureError, InputError, ParseError
+from greenprocure.i18n import N_
 from greenprocure.i18n import gettext as _
 
 __all__ = [
     "console",
     "dump_json",
+    "emit_json",
     "error_console",
     "fail",
     "handles_errors",
     "print_json",
     "print_table",
+    "read_input",
+    "read_input_text",
     "write_output",
 ]
 
@@ -82,6 +86,37 @@ def print_json(data: Any) -> None:
     """Write JSON to standard output."""
     sys.stdout.buffer.write(dump_json(data) + b"\n")
     sys.stdout.flush()
+
+
+def emit_json(data: Any, output: Path | None = None) -> None:
+    """JSON to standard output, or to ``output`` written atomically."""
+    if output is None:
+        print_json(data)
+    else:
+        write_output(output, dump_json(data) + b"\n")
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of an input file; a missing or unreadable one is an :class:`InputError`."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(N_("file not found"), file=str(path)) from exc
+    except OSError as exc:  # a folder, no permission, a device error
+        raise InputError(
+            N_("cannot read the file: {reason}"), file=str(path), reason=exc.strerror or str(exc)
+        ) from exc
+
+
+def read_input_text(path: Path) -> str:
+    """An input file as UTF-8 text (a byte-order mark is dropped)."""
+    data = read_input(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            N_("the file is not UTF-8 text: {reason}"), file=str(path), reason=str(exc)
+        ) from exc
 
 
 def print_table(

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from greenprocure.cli.io import (
     console,
-    dump_json,
+    emit_json,
     error_console,
     handles_errors,
     print_json,
@@ -358,10 +358,7 @@ def _emit(result: IndicatorResult, output_format: Format, output: Path | None) -
         _show_result(result)
         return
     if output_format is Format.json:
-        if output is None:
-            print_json(result.to_dict())
-        else:
-            write_output(output, dump_json(result.to_dict()) + b"\n")
+        emit_json(result.to_dict(), output)
         return
     from greenprocure.monitoring.engines.duckdb_export import export_indicators, indicators_csv
 
