@@ -93,6 +93,27 @@ def test_currency_in_the_unit_sets_the_line_currency() -> None:
     assert batch.numbers["energy_price"][0] == pytest.approx(0.2)
 
 
+def test_money_in_another_currency_is_converted_from_it() -> None:
+    # 10 x (58 - 20) W x 1000 h = 380 kWh/year, at 0.2 EUR/kWh: 76 EUR/year over 2 years.
+    in_unit = parse_register([{**LINE, "energy_price": "0.2 EUR/kWh"}])
+    in_column = parse_register([{**LINE, "energy_price": 0.2, "currency": "EUR"}])
+    assert in_unit.batches[0].text("currency")[0] == "EUR"
+    settings = ImpactSettings(country="CN", year=2022, currency="CNY")
+    by_unit = quantify(in_unit, settings).totals["money"].value
+    by_column = quantify(in_column, settings).totals["money"].value
+    assert by_unit == pytest.approx(by_column)
+    assert by_unit != pytest.approx(2 * 76.0)  # converted to CNY, not taken as CNY
+
+
+def test_a_unit_currency_that_contradicts_the_line_is_reported() -> None:
+    with pytest.raises(RegisterError) as caught:
+        parse_register([{**LINE, "energy_price": "0.2 EUR/kWh", "currency": "CNY"}])
+    (problem,) = caught.value.problems
+    assert (problem.record, problem.field) == ("line 1", "energy_price")
+    assert "EUR" in str(problem)
+    assert "CNY" in str(problem)
+
+
 def test_unsupported_format_and_broken_files_are_parse_errors() -> None:
     with pytest.raises(ParseError):
         read_register(b"x", "register.txt")

@@ -481,9 +481,7 @@ def _cell(texts: Mapping[str, NDArray[Any]], name: str, row: int) -> str:
     return "" if column is None else str(column[row])
 
 
-def _canonical(
-    spec: Field, unit: str, row: int, texts: Mapping[str, NDArray[Any]]
-) -> tuple[str, str]:
+def _canonical(spec: Field, unit: str, row: int, texts: dict[str, NDArray[Any]]) -> tuple[str, str]:
     """The canonical unit for one cell, and the basis to record (multi-unit fields)."""
     if spec.units:
         if unit:
@@ -503,14 +501,25 @@ def _canonical(
         return f"{basis}/(100 km)", basis
     target = spec.unit
     if "{currency}" in target:
+        line_currency = _cell(texts, "currency", row)
         found = _CURRENCY.search(unit) if unit else None
-        currency = found.group(1) if found else _cell(texts, "currency", row)
-        target = target.replace("{currency}", currency or "")
+        currency = found.group(1) if found else line_currency
         if not currency:
             raise UnitError(N_("money needs a currency: fill the currency column"))
+        if found and line_currency.upper() != currency:
+            if line_currency:
+                raise UnitError(
+                    N_("the unit's currency {unit_currency} differs from the line's {currency}"),
+                    unit_currency=currency,
+                    currency=line_currency,
+                )
+            # The unit names the line's currency: money is converted from it (and a second
+            # money column in another currency is then reported above).
+            if "currency" in texts:
+                texts["currency"][row] = currency
         if not unit:
             return "", ""
-        return target, ""
+        return target.replace("{currency}", currency), ""
     if "{" in target:
         target = target.format(**{k: v[row] for k, v in texts.items()})
     return target, ""
