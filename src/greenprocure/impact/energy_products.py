@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from greenprocure.i18n import N_
-from greenprocure.impact import _factors
+from greenprocure.impact import _electricity, _factors
 from greenprocure.impact.model import FactorSpec, Field, ImpactModel, common_fields
 
 __all__ = ["MODEL"]
@@ -32,13 +32,7 @@ __all__ = ["MODEL"]
 
 def compute(x: Mapping[str, Any], f: Mapping[str, Any]) -> dict[str, Any]:
     saved = x["quantity"] * (f["baseline_kwh_per_year"] - x["kwh_per_year"])
-    co2e_annual = saved * f["grid_factor"] / 1000.0
-    return {
-        "co2e_annual": co2e_annual,
-        "co2e_period": co2e_annual * x["years"],
-        "energy_kwh": saved * x["years"],
-        "money_annual": saved * x["energy_price"],
-    }
+    return _electricity.figures(saved, x, f)
 
 
 MODEL = ImpactModel(
@@ -55,13 +49,10 @@ MODEL = ImpactModel(
             "kWh/year",
         ),
         Field("baseline_region", N_("Region of the default baseline (default: the country)")),
-        Field("energy_price", N_("Electricity price"), "{currency}/kWh", default=0.0),
-        Field("grid_factor", N_("Grid emission factor (overrides the reference)"), "kg/kWh"),
+        *_electricity.FIELDS,
     ),
     factors=(
-        FactorSpec(
-            "grid_factor", "kg/kWh", ("country", "year"), _factors.grid, override="grid_factor"
-        ),
+        _electricity.GRID_FACTOR,
         FactorSpec(
             "baseline_kwh_per_year",
             "kWh/year",
@@ -70,14 +61,7 @@ MODEL = ImpactModel(
             override="baseline_kwh_per_year",
         ),
     ),
-    formulas={
-        "co2e_annual": "quantity × (baseline_kwh_per_year − kwh_per_year) × grid_factor / 1000",
-        "co2e_period": "co2e_annual × years",
-        "energy_kwh": "quantity × (baseline_kwh_per_year − kwh_per_year) × years",
-        "money": "quantity × (baseline_kwh_per_year − kwh_per_year) × energy_price × years",
-        "money_discounted": "quantity × (baseline_kwh_per_year − kwh_per_year) × energy_price"
-        " × annuity(years, discount_rate)",
-    },
+    formulas=_electricity.formulas("quantity × (baseline_kwh_per_year − kwh_per_year)"),
     compute=compute,
     source="GPP 2020 / SPP Regions: Measuring savings (ICLEI); grid factor per country and year",
     money_fields=("energy_price",),

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from greenprocure.i18n import N_
-from greenprocure.impact import _factors
-from greenprocure.impact.model import FactorSpec, Field, ImpactModel, common_fields
+from greenprocure.impact import _electricity
+from greenprocure.impact.model import Field, ImpactModel, common_fields
 
 __all__ = ["MODEL"]
 
@@ -35,13 +35,7 @@ def compute(x: Mapping[str, Any], f: Mapping[str, Any]) -> dict[str, Any]:
         * x["hours"]
         / 1000.0
     )
-    co2e_annual = saved * f["grid_factor"] / 1000.0
-    return {
-        "co2e_annual": co2e_annual,
-        "co2e_period": co2e_annual * x["years"],
-        "energy_kwh": saved * x["years"],
-        "money_annual": saved * x["energy_price"],
-    }
+    return _electricity.figures(saved, x, f)
 
 
 MODEL = ImpactModel(
@@ -61,25 +55,13 @@ MODEL = ImpactModel(
             default=0.0,
             maximum=1.0,
         ),
-        Field("energy_price", N_("Electricity price"), "{currency}/kWh", default=0.0),
-        Field("grid_factor", N_("Grid emission factor (overrides the reference)"), "kg/kWh"),
+        *_electricity.FIELDS,
     ),
-    factors=(
-        FactorSpec(
-            "grid_factor", "kg/kWh", ("country", "year"), _factors.grid, override="grid_factor"
-        ),
+    factors=(_electricity.GRID_FACTOR,),
+    formulas=_electricity.formulas(
+        "(baseline_quantity × baseline_power − quantity × power × (1 − control_savings))"
+        " × hours / 1000"
     ),
-    formulas={
-        "co2e_annual": "(baseline_quantity × baseline_power − quantity × power"
-        " × (1 − control_savings)) × hours / 1000 × grid_factor / 1000",
-        "co2e_period": "co2e_annual × years",
-        "energy_kwh": "(baseline_quantity × baseline_power − quantity × power"
-        " × (1 − control_savings)) × hours / 1000 × years",
-        "money": "(baseline_quantity × baseline_power − quantity × power"
-        " × (1 − control_savings)) × hours / 1000 × energy_price × years",
-        "money_discounted": "(baseline_quantity × baseline_power − quantity × power"
-        " × (1 − control_savings)) × hours / 1000 × energy_price × annuity(years, discount_rate)",
-    },
     compute=compute,
     source="EC GPP LCC tool for indoor and outdoor lighting (energy = power × hours)",
     money_fields=("energy_price",),

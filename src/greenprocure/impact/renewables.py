@@ -19,21 +19,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from greenprocure.i18n import N_
-from greenprocure.impact import _factors
-from greenprocure.impact.model import FactorSpec, Field, ImpactModel, common_fields
+from greenprocure.impact import _electricity
+from greenprocure.impact.model import Field, ImpactModel, common_fields
 
 __all__ = ["MODEL"]
 
 
 def compute(x: Mapping[str, Any], f: Mapping[str, Any]) -> dict[str, Any]:
-    kwh = x["quantity"] * x["generation"]
-    co2e_annual = kwh * f["grid_factor"] / 1000.0
-    return {
-        "co2e_annual": co2e_annual,
-        "co2e_period": co2e_annual * x["years"],
-        "energy_kwh": kwh * x["years"],
-        "money_annual": kwh * x["energy_price"],
-    }
+    return _electricity.figures(x["quantity"] * x["generation"], x, f)
 
 
 MODEL = ImpactModel(
@@ -43,21 +36,10 @@ MODEL = ImpactModel(
     fields=(
         *common_fields("unit", N_("Number of systems")),
         Field("generation", N_("Generation per system per year"), "kWh/year", required=True),
-        Field("energy_price", N_("Electricity price"), "{currency}/kWh", default=0.0),
-        Field("grid_factor", N_("Grid emission factor (overrides the reference)"), "kg/kWh"),
+        *_electricity.FIELDS,
     ),
-    factors=(
-        FactorSpec(
-            "grid_factor", "kg/kWh", ("country", "year"), _factors.grid, override="grid_factor"
-        ),
-    ),
-    formulas={
-        "co2e_annual": "quantity × generation × grid_factor / 1000",
-        "co2e_period": "co2e_annual × years",
-        "energy_kwh": "quantity × generation × years",
-        "money": "quantity × generation × energy_price × years",
-        "money_discounted": "quantity × generation × energy_price × annuity(years, discount_rate)",
-    },
+    factors=(_electricity.GRID_FACTOR,),
+    formulas=_electricity.formulas("quantity × generation"),
     compute=compute,
     source="GPP 2020 / SPP Regions calculators (generation × grid factor)",
     money_fields=("energy_price",),
