@@ -269,17 +269,7 @@ def parse_register(
             if not _has_field(model, fname):
                 if any(not _empty(rows[i].get(key)) for i in indices):
                     first = next(i for i in indices if not _empty(rows[i].get(key)))
-                    problems.append(
-                        ValidationError(
-                            N_("unknown column {column!r} for group {group}; expected: {expected}"),
-                            file=source,
-                            record=labels[first],
-                            field=str(key),
-                            column=str(key),
-                            group=name,
-                            expected=", ".join(f.name for f in model.fields),
-                        )
-                    )
+                    problems.append(_unknown_column(model, str(key), source, labels[first]))
                 continue
             if match and match.group(2):
                 units[fname] = match.group(2).strip()
@@ -308,20 +298,23 @@ def register_from_columns(
     problems: list[InputError] = []
     for key in columns:
         if not _has_field(model, key):
-            problems.append(
-                ValidationError(
-                    N_("unknown column {column!r} for group {group}; expected: {expected}"),
-                    file=source,
-                    field=key,
-                    column=key,
-                    group=group,
-                    expected=", ".join(f.name for f in model.fields),
-                )
-            )
+            problems.append(_unknown_column(model, key, source, None))
     batch = _build(model, dict(columns), dict(units or {}), labels, source, problems)
     if problems:
         raise RegisterError(problems, file=source)
     return Register(source=source, batches=[batch])
+
+
+def _unknown_column(model: ImpactModel, column: str, source: str, record: str | None) -> InputError:
+    return ValidationError(
+        N_("unknown column {column!r} for group {group}; expected: {expected}"),
+        file=source,
+        record=record,
+        field=column,
+        column=column,
+        group=model.group,
+        expected=", ".join(f.name for f in model.fields),
+    )
 
 
 def _has_field(model: ImpactModel, name: str) -> bool:
@@ -434,40 +427,37 @@ def _check_range(
     source: str,
     problems: list[InputError],
 ) -> None:
+    checks: list[tuple[NDArray[np.bool_], str, dict[str, str]]] = []
     with np.errstate(invalid="ignore"):
         if spec.minimum is not None:
-            for i in np.flatnonzero(numbers < spec.minimum):
-                problems.append(
-                    ValidationError(
-                        N_("{value} is below the minimum {minimum}"),
-                        file=source,
-                        record=labels[i],
-                        field=spec.name,
-                        value=_show(numbers[i]),
-                        minimum=_show(spec.minimum),
-                    )
+            checks.append(
+                (
+                    numbers < spec.minimum,
+                    N_("{value} is below the minimum {minimum}"),
+                    {"minimum": _show(spec.minimum)},
                 )
+            )
         if spec.maximum is not None:
-            for i in np.flatnonzero(numbers > spec.maximum):
-                problems.append(
-                    ValidationError(
-                        N_("{value} is above the maximum {maximum}"),
-                        file=source,
-                        record=labels[i],
-                        field=spec.name,
-                        value=_show(numbers[i]),
-                        maximum=_show(spec.maximum),
-                    )
+            checks.append(
+                (
+                    numbers > spec.maximum,
+                    N_("{value} is above the maximum {maximum}"),
+                    {"maximum": _show(spec.maximum)},
                 )
-        bad = ~np.isfinite(numbers) & ~np.isnan(numbers)
+            )
+    checks.append(
+        (~np.isfinite(numbers) & ~np.isnan(numbers), N_("{value} is not a finite number"), {})
+    )
+    for bad, message, limit in checks:
         for i in np.flatnonzero(bad):
             problems.append(
                 ValidationError(
-                    N_("{value} is not a finite number"),
+                    message,
                     file=source,
                     record=labels[i],
                     field=spec.name,
                     value=_show(numbers[i]),
+                    **limit,
                 )
             )
 
