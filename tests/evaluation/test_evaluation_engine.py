@@ -256,6 +256,19 @@ def test_lowest_cost_without_costing_is_a_tender_error() -> None:
     assert info.value.field == "award.method"
 
 
+def test_a_broken_tender_rule_is_shown_in_the_language() -> None:
+    data = _tender(award={"method": "meat"}, bids=[{"id": "A", "bidder": "a", "price": 1}])
+    with pytest.raises(ValidationError) as info:
+        parse_tender(data, file="t.yaml")
+    error = info.value
+    assert (error.file, error.record, error.field) == ("t.yaml", "tender", "award")
+    assert str(error).endswith(": the meat method needs criteria")
+    with use_language("ja"):
+        assert "評価基準" in error.localized()
+    with use_language("zh"):
+        assert "评审标准" in error.localized()
+
+
 def test_criterion_minimum_excludes_with_reason() -> None:
     data = _tender(
         award={

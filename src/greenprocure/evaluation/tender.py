@@ -61,6 +61,10 @@ FUELS = (
 )
 
 
+class _RuleError(ValueError):
+    """A tender rule broken; the message is a gettext message id, shown translated."""
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
@@ -125,9 +129,9 @@ class Requirement(_Model):
     @model_validator(mode="after")
     def _check(self) -> Requirement:
         if self.parameter is None and not self.accepted_certificates:
-            raise ValueError("a requirement needs a parameter or accepted_certificates")
+            raise _RuleError(N_("a requirement needs a parameter or accepted_certificates"))
         if self.parameter is not None and self.threshold is None:
-            raise ValueError("a requirement on a parameter needs a threshold")
+            raise _RuleError(N_("a requirement on a parameter needs a threshold"))
         return self
 
 
@@ -166,9 +170,9 @@ class Criterion(_Model):
     @model_validator(mode="after")
     def _check(self) -> Criterion:
         if self.kind == "certificate" and not self.schemes:
-            raise ValueError("a certificate criterion needs schemes")
+            raise _RuleError(N_("a certificate criterion needs schemes"))
         if self.kind != "certificate" and not self.parameter:
-            raise ValueError("this criterion needs a parameter")
+            raise _RuleError(N_("this criterion needs a parameter"))
         return self
 
 
@@ -187,7 +191,7 @@ class PriceFormulaSpec(_Model):
     @model_validator(mode="after")
     def _check(self) -> PriceFormulaSpec:
         if self.reference == "value" and self.reference_value is None:
-            raise ValueError("reference 'value' needs reference_value")
+            raise _RuleError(N_("reference 'value' needs reference_value"))
         return self
 
 
@@ -210,12 +214,12 @@ class AwardSpec(_Model):
     def _check(self) -> AwardSpec:
         if self.method == "meat":
             if not self.criteria:
-                raise ValueError("the meat method needs criteria")
+                raise _RuleError(N_("the meat method needs criteria"))
             if self.formula.name != "price_per_point" and self.price_weight <= 0:
-                raise ValueError("the meat method needs a positive price_weight")
+                raise _RuleError(N_("the meat method needs a positive price_weight"))
             ids = [c.id for c in self.criteria]
             if len(set(ids)) != len(ids):
-                raise ValueError("criterion ids must be unique")
+                raise _RuleError(N_("criterion ids must be unique"))
         return self
 
     @property
@@ -265,9 +269,9 @@ class Co2Ladder(_Model):
     @model_validator(mode="after")
     def _check(self) -> Co2Ladder:
         if any(level < 0 for level in self.scale) or any(v < 0 for v in self.scale.values()):
-            raise ValueError("ladder levels and advantages must not be negative")
+            raise _RuleError(N_("ladder levels and advantages must not be negative"))
         if self.mode == "percent" and any(v >= 100 for v in self.scale.values()):
-            raise ValueError("a percentage advantage must be below 100")
+            raise _RuleError(N_("a percentage advantage must be below 100"))
         return self
 
 
@@ -297,7 +301,7 @@ class PriceDeduction(_Model):
     @model_validator(mode="after")
     def _check(self) -> PriceDeduction:
         if self.mode == "percent" and (self.cap or 0) >= 100:
-            raise ValueError("a percentage cap must be below 100")
+            raise _RuleError(N_("a percentage cap must be below 100"))
         return self
 
 
@@ -348,7 +352,7 @@ class LccSpec(_Model):
     @model_validator(mode="after")
     def _check(self) -> LccSpec:
         if self.externalities and self.carbon_price is None and not self.carbon_price_name:
-            raise ValueError("externalities need carbon_price or carbon_price_name")
+            raise _RuleError(N_("externalities need carbon_price or carbon_price_name"))
         return self
 
 
@@ -424,7 +428,7 @@ class Tender(_Model):
     def _check(self) -> Tender:
         ids = [lot.id for lot in self.lots]
         if len(set(ids)) != len(ids):
-            raise ValueError("lot ids must be unique")
+            raise _RuleError(N_("lot ids must be unique"))
         return self
 
     @property
@@ -437,10 +441,18 @@ class Tender(_Model):
         return self.lots or (Lot(id="1", title=self.title),)
 
 
-def _first_error(exc: pydantic.ValidationError) -> tuple[str, str]:
+def _invalid(
+    exc: pydantic.ValidationError, template: str, *, file: str | None, record: str, **params: Any
+) -> ValidationError:
+    """The first problem pydantic found: a broken tender rule in its own (translated) words,
+    any other as ``template`` with pydantic's reason."""
     error = exc.errors()[0]
     field = ".".join(str(part) for part in error.get("loc", ()))
-    return field, str(error.get("msg", ""))
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, _RuleError):
+        return ValidationError(str(cause), file=file, record=record, field=field, **params)
+    reason = str(error.get("msg", ""))
+    return ValidationError(template, file=file, record=record, field=field, reason=reason, **params)
 
 
 def parse_tender(data: Mapping[str, Any], *, file: str | None = None) -> Tender:
@@ -448,10 +460,7 @@ def parse_tender(data: Mapping[str, Any], *, file: str | None = None) -> Tender:
     try:
         return Tender.model_validate(dict(data))
     except pydantic.ValidationError as exc:
-        field, reason = _first_error(exc)
-        raise ValidationError(
-            N_("invalid tender: {reason}"), file=file, record="tender", field=field, reason=reason
-        ) from exc
+        raise _invalid(exc, N_("invalid tender: {reason}"), file=file, record="tender") from exc
 
 
 def parse_bids(rows: Sequence[Mapping[str, Any]], *, file: str | None = None) -> list[Bid]:
@@ -461,15 +470,9 @@ def parse_bids(rows: Sequence[Mapping[str, Any]], *, file: str | None = None) ->
         try:
             bids.append(Bid.model_validate(dict(row)))
         except pydantic.ValidationError as exc:
-            field, reason = _first_error(exc)
             record = str(row.get("id") or number)
-            raise ValidationError(
-                N_("invalid bid {bid}: {reason}"),
-                file=file,
-                record=record,
-                field=field,
-                bid=record,
-                reason=reason,
+            raise _invalid(
+                exc, N_("invalid bid {bid}: {reason}"), file=file, record=record, bid=record
             ) from exc
     return bids
 
