@@ -22,8 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from greenprocure.errors import ValidationError
 from greenprocure.i18n import N_
+from greenprocure.reference.fuels import FUELS as _REFERENCE_FUELS
 
 __all__ = [
+    "FUELS",
     "LADDER_PRESETS",
     "AwardSpec",
     "Bid",
@@ -49,16 +51,8 @@ __all__ = [
 Operator = Literal["<=", "<", ">=", ">", "==", "!="]
 AwardMethodName = Literal["lowest_price", "lowest_cost", "meat"]
 PriceFormulaName = Literal["proportional", "linear", "price_per_point"]
-FUELS = (
-    "diesel",
-    "petrol",
-    "lpg",
-    "natural_gas",
-    "biodiesel",
-    "ethanol",
-    "hydrogen",
-    "electricity",
-)
+#: Fuels and energy carriers a vehicle may name: the reference library's fuels and electricity.
+FUELS: tuple[str, ...] = (*_REFERENCE_FUELS, "electricity")
 
 
 class _RuleError(ValueError):
