@@ -249,6 +249,16 @@ class LccBreakdown:
         """Component -> nominal cash flow per year of this bid."""
         return {name: table[self.row] for name, table in self.flows.items()}
 
+    def yearly(self) -> list[tuple[int, float, float, float]]:
+        """Per year: (year, nominal cost of all components, discount factor, present value)."""
+        flows = self.cash_flows.values()
+        rows = []
+        for index, year in enumerate(self.years):
+            nominal = float(sum(flow[index] for flow in flows))
+            factor = self.discount_factors[index]
+            rows.append((year, nominal, factor, nominal * factor))
+        return rows
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "years": list(self.years),

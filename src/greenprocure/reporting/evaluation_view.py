@@ -269,16 +269,14 @@ def _lcc_table(bid: BidResult, currency: str) -> dict[str, Any] | None:
         return None
     keys = [k for k, flows in lcc.cash_flows.items() if any(abs(v) > 0 for v in flows)]
     rows = []
-    for index, year in enumerate(lcc.years):
-        flows = [lcc.cash_flows[k][index] for k in keys]
-        nominal = sum(flows)
+    for index, (year, nominal, factor, present) in enumerate(lcc.yearly()):
         rows.append(
             {
                 "year": year,
-                "values": [_money(v, currency) for v in flows],
+                "values": [_money(lcc.cash_flows[k][index], currency) for k in keys],
                 "nominal": _money(nominal, currency),
-                "factor": format_number(lcc.discount_factors[index], 4),
-                "present": _money(nominal * lcc.discount_factors[index], currency),
+                "factor": format_number(factor, 4),
+                "present": _money(present, currency),
             }
         )
     return {

@@ -131,15 +131,13 @@ def evaluation_xlsx(result: EvaluationResult, lang: str | None = None) -> bytes:
                                 "",
                             ]
                         )
-                    for index, year in enumerate(bid.lcc.years):
+                    cash_flows = bid.lcc.cash_flows
+                    for index, (year, total, factor, present) in enumerate(bid.lcc.yearly()):
                         row = [lot.lot, bid.bid, bid.bidder, year]
                         cells = [
-                            bid.lcc.cash_flows.get(k, ())[index] if k in bid.lcc.cash_flows else 0.0
-                            for k in components
+                            cash_flows[k][index] if k in cash_flows else 0.0 for k in components
                         ]
-                        total = sum(cells)
-                        factor = bid.lcc.discount_factors[index]
-                        flows.append([*row, *cells, total, factor, total * factor])
+                        flows.append([*row, *cells, total, factor, present])
                 if bid.cvd is not None:
                     for key in CVD_LABELS:
                         breakdown.append(
