@@ -235,6 +235,20 @@ def test_power_hours_load_gives_energy() -> None:
     assert lot.ranking == ("A", "B")
 
 
+@pytest.mark.parametrize("bids", [[], [{"id": "A", "bidder": "a", "price": 10}]])
+def test_lowest_cost_lot_without_a_compliant_bid_has_no_winner(bids: list[Any]) -> None:
+    data = _tender(
+        award={"method": "lowest_cost"},
+        lcc={"lifetime_years": 2, "electricity_price": 1.0},
+        requirements=[{"id": "cert", "accepted_certificates": ["EU Ecolabel"]}],
+        bids=bids,
+    )
+    lot = _run(data).lot("1")
+    assert lot.winner is None
+    assert lot.ranking == ()
+    assert [bid.bid for bid in lot.excluded] == [b["id"] for b in bids]
+
+
 def test_optional_money_parameter_missing_for_one_bid_is_an_error() -> None:
     data = _tender(
         award={"method": "lowest_cost"},

@@ -227,6 +227,8 @@ def _evaluate_lot(
         cost = lcc.total - discount
     elif cvd is not None:
         cost = prices + cvd.total * cvd.quantity - discount
+    elif lcc_spec is not None or cvd_spec is not None:
+        cost = np.zeros(0)  # no compliant bid left to cost
     quality_arrays = None
     quality = points.copy()
     if award.method == "meat" and m:
