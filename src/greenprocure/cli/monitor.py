@@ -18,6 +18,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from greenprocure.cli import monitor_synth
 from greenprocure.cli.io import (
     console,
     emit_json,
@@ -349,7 +350,7 @@ def register(app: typer.Typer) -> None:
         data = report_data(store, parse_group_keys(by), engine=engine.value, period=period.value)
         write_output(output, render_monitoring_report(data))
 
-    _add_synth(group)
+    monitor_synth.register(group)
     app.add_typer(group, name="monitor")
 
 
@@ -369,12 +370,3 @@ def _emit(result: IndicatorResult, output_format: Format, output: Path | None) -
         raise InputError(N_("--format parquet needs --output FOLDER"), field="output")
     for path in export_indicators(result, output, output_format.value):
         error_console.print(_("Wrote {path}").format(path=path))
-
-
-def _add_synth(group: typer.Typer) -> None:
-    """``monitor synth`` lives in its own module when it is installed."""
-    try:
-        from greenprocure.cli import monitor_synth  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
-    monitor_synth.register(group)
