@@ -35,8 +35,8 @@ __all__ = [
     "write_output",
 ]
 
-P = ParamSpec("P")
-R = TypeVar("R")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class _Console(Console):
@@ -154,11 +154,11 @@ def fail(error: GreenProcureError) -> typer.Exit:
     return typer.Exit(code=2 if isinstance(error, InputError) else 1)
 
 
-def handles_errors(function: Callable[P, R]) -> Callable[P, R]:
+def handles_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
     """Turn a GreenProcureError into a translated message and a non-zero exit."""
 
     @wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return function(*args, **kwargs)
         except GreenProcureError as error:

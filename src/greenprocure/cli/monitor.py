@@ -39,7 +39,7 @@ from greenprocure.monitoring.indicators import (
     parse_group_keys,
 )
 
-__all__ = ["register"]
+__all__ = ["HEADERS", "Engine", "Format", "Period", "register"]
 
 
 class Engine(StrEnum):

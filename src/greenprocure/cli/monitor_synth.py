@@ -13,7 +13,7 @@ from greenprocure.i18n import format_number
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring.synth import generate
 
-__all__ = ["register"]
+__all__ = ["SynthForm", "register"]
 
 
 class SynthForm(StrEnum):

@@ -22,7 +22,7 @@ import numpy as np
 from greenprocure.i18n import N_
 from greenprocure.impact.model import Field, ImpactModel, common_fields
 
-__all__ = ["MODEL"]
+__all__ = ["MODEL", "compute"]
 
 
 def compute(x: Mapping[str, Any], f: Mapping[str, Any]) -> dict[str, Any]:

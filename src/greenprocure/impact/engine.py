@@ -34,7 +34,14 @@ from greenprocure.impact.model import (
 from greenprocure.impact.register import GroupBatch, Register
 from greenprocure.reference import Factor, ReferenceLibrary
 
-__all__ = ["FactorColumn", "GroupResult", "quantify_batches", "quantify_loop"]
+__all__ = [
+    "KWH_PER_TOE",
+    "FactorColumn",
+    "GroupResult",
+    "quantify_batches",
+    "quantify_loop",
+    "report_currency",
+]
 
 KWH_PER_TOE = 11630.0  # 1 toe = 41.868 GJ (IEA/OECD) = 11 630 kWh
 Floats = NDArray[np.float64]

@@ -22,7 +22,7 @@ from greenprocure.i18n import N_
 from greenprocure.impact import _factors
 from greenprocure.impact.model import FactorSpec, Field, ImpactModel, common_fields
 
-__all__ = ["MODEL"]
+__all__ = ["MODEL", "compute"]
 
 
 def compute(x: Mapping[str, Any], f: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from greenprocure.reference import Factor, ReferenceLibrary
 
 __all__ = [
     "METRICS",
+    "METRIC_NAMES",
     "FactorSpec",
     "FactorUse",
     "Field",
@@ -30,6 +31,9 @@ __all__ = [
     "ImpactSettings",
     "LineProblem",
     "Metric",
+    "annuity",
+    "common_fields",
+    "finite",
 ]
 
 FloatArray = NDArray[np.float64]

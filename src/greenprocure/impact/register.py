@@ -37,6 +37,7 @@ from greenprocure.impact.registry import get_model, models_by_group
 from greenprocure.units import CURRENCIES, convert
 
 __all__ = [
+    "SHOWN",
     "GroupBatch",
     "Register",
     "RegisterError",

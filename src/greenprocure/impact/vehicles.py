@@ -33,7 +33,7 @@ from greenprocure.i18n import N_
 from greenprocure.impact import _factors
 from greenprocure.impact.model import FactorSpec, Field, ImpactModel, common_fields
 
-__all__ = ["MODEL"]
+__all__ = ["CONSUMPTION_UNITS", "MODEL", "compute"]
 
 CONSUMPTION_UNITS = ("L/(100 km)", "kWh/(100 km)", "kg/(100 km)", "m3/(100 km)")
 

@@ -28,7 +28,7 @@ from greenprocure.i18n import N_
 from greenprocure.reference.model import Citation, DatasetRef, Factor
 from greenprocure.units import parse_unit
 
-__all__ = ["STANDARD_COLUMNS", "DataPackage", "Table", "load_package"]
+__all__ = ["STANDARD_COLUMNS", "DataPackage", "Table", "load_package", "version_key"]
 
 STANDARD_COLUMNS: tuple[str, ...] = ("value", "unit", "region", "period", "source", "note")
 _OPTIONAL = ("low", "high")

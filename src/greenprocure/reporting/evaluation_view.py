@@ -23,7 +23,11 @@ from greenprocure.i18n import gettext as _
 __all__ = [
     "COMPONENT_LABELS",
     "CVD_LABELS",
+    "FORMULA_LABELS",
+    "KIND_LABELS",
+    "MECHANISM_LABELS",
     "METHOD_LABELS",
+    "ORIGIN_LABELS",
     "bid_detail",
     "chart_rows",
     "evaluation_view",

@@ -23,7 +23,7 @@ from greenprocure.reporting.evaluation_view import (
 )
 from greenprocure.reporting.xlsx_tools import add_sheet, new_workbook, workbook_bytes
 
-__all__ = ["evaluation_xlsx"]
+__all__ = ["MONEY", "SCORE", "evaluation_xlsx"]
 
 MONEY = "#,##0.00"
 SCORE = "0.00"
