@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import pydantic
 
+from greenprocure._xlsx import safe_sheet_title, set_cell
 from greenprocure.errors import ParseError, UnitError, ValidationError
 from greenprocure.evaluation.tender import (
     FUELS,
@@ -530,30 +531,6 @@ def row_to_bid(
 
 
 # --- the template ------------------------------------------------------------------------
-# (evaluation may not import reporting, so the two small sheet helpers are written here.)
-
-_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
-
-
-def _safe_sheet_title(name: str, taken: Iterable[str] = ()) -> str:
-    """A valid, unique sheet title: no ``[]:*?/\\``, at most 31 characters."""
-    base = (_BAD_TITLE.sub("_", name).strip("'") or "Sheet")[:31]
-    used = {title.lower() for title in taken}
-    title, counter = base, 2
-    while title.lower() in used:
-        suffix = f" ({counter})"
-        title = base[: 31 - len(suffix)] + suffix
-        counter += 1
-    return title
-
-
-def _set_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
-    """Write a cell; text that looks like a formula stays text (no formula injection)."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        cell.data_type = "s"
-    return cell
 
 
 def _validation(column: BidColumn, yes: str, no: str) -> Any:
@@ -619,7 +596,7 @@ def write_bid_template(tender: Tender, lang: str = "en") -> bytes:
         workbook = Workbook()
         if workbook.active is not None:
             workbook.remove(workbook.active)
-        info = workbook.create_sheet(_safe_sheet_title(_("Instructions")))
+        info = workbook.create_sheet(safe_sheet_title(_("Instructions")))
         lines: list[tuple[str, Any]] = [
             (_("Tender"), tender.title),
             (_("Buyer"), tender.buyer),
@@ -628,8 +605,8 @@ def write_bid_template(tender: Tender, lang: str = "en") -> bytes:
             (_("Currency"), tender.currency),
         ]
         for row, (label, value) in enumerate(lines, start=1):
-            _set_cell(info, row, 1, label).font = Font(bold=True)
-            _set_cell(info, row, 2, value)
+            set_cell(info, row, 1, label).font = Font(bold=True)
+            set_cell(info, row, 2, value)
         notes = (
             _("Enter one row per bid on the sheet of its lot, from row 3 down."),
             _("Columns marked * are required; leave a cell blank when a value does not apply."),
@@ -638,24 +615,24 @@ def write_bid_template(tender: Tender, lang: str = "en") -> bytes:
             _("Do not rename sheets or change the hidden row 2: it links columns to the tender."),
         )
         for offset, note in enumerate(notes, start=len(lines) + 2):
-            _set_cell(info, offset, 1, note)
+            set_cell(info, offset, 1, note)
         info.column_dimensions["A"].width = 24
         info.column_dimensions["B"].width = 60
         yes, no = _("yes"), _("no")
         meta = workbook.create_sheet(META_SHEET)
         meta.sheet_state = "hidden"
-        _set_cell(meta, 1, 1, "format")
-        _set_cell(meta, 1, 2, TEMPLATE_FORMAT)
+        set_cell(meta, 1, 1, "format")
+        set_cell(meta, 1, 2, TEMPLATE_FORMAT)
         for index, lot in enumerate(tender.effective_lots(), start=2):
             title = _("Lot {lot}").format(lot=lot.id)
-            sheet = workbook.create_sheet(_safe_sheet_title(title, workbook.sheetnames))
-            _set_cell(meta, index, 1, sheet.title)
-            _set_cell(meta, index, 2, lot.id)
+            sheet = workbook.create_sheet(safe_sheet_title(title, workbook.sheetnames))
+            set_cell(meta, index, 1, sheet.title)
+            set_cell(meta, index, 2, lot.id)
             for position, column in enumerate(bid_columns(tender, lot), start=1):
-                header = _set_cell(sheet, 1, position, column_header(column))
+                header = set_cell(sheet, 1, position, column_header(column))
                 header.font = Font(bold=True)
                 header.alignment = Alignment(wrap_text=True, vertical="top")
-                _set_cell(sheet, 2, position, column.key)
+                set_cell(sheet, 2, position, column.key)
                 letter = get_column_letter(position)
                 sheet.column_dimensions[letter].width = max(12, min(36, len(header.value) + 2))
                 check = _validation(column, yes, no)

@@ -2,19 +2,21 @@
 
 Strings that begin with ``=``, ``+``, ``-`` or ``@`` are written as text, never as formulas, so
 a bid or a supplier name cannot inject a formula into a workbook an officer opens
-(CSV/formula injection). Numbers keep a number format so the workbook stays computable.
+(CSV/formula injection; :mod:`greenprocure._xlsx`, shared with the bid template). Numbers keep
+a number format so the workbook stays computable.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from greenprocure._xlsx import safe_sheet_title, set_cell
 
 __all__ = [
     "HEADER_FILL",
@@ -26,8 +28,6 @@ __all__ = [
 ]
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBD9")
-_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def new_workbook() -> Workbook:
@@ -37,34 +37,6 @@ def new_workbook() -> Workbook:
     if default is not None:
         workbook.remove(default)
     return workbook
-
-
-def safe_sheet_title(name: str, taken: Iterable[str] = ()) -> str:
-    """A valid, unique sheet title: no ``[]:*?/\\``, at most 31 characters."""
-    base = _BAD_TITLE.sub("_", name).strip("'") or "Sheet"
-    base = base[:31]
-    used = {title.lower() for title in taken}
-    title, counter = base, 2
-    while title.lower() in used:
-        suffix = f" ({counter})"
-        title = base[: 31 - len(suffix)] + suffix
-        counter += 1
-    return title
-
-
-def set_cell(
-    sheet: Any, row: int, column: int, value: Any, number_format: str | None = None
-) -> Any:
-    """Write one cell; a string that looks like a formula is kept as text."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.value = value
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    if number_format and isinstance(value, int | float):
-        cell.number_format = number_format
-    return cell
 
 
 def add_sheet(
