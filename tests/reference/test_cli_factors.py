@@ -80,3 +80,9 @@ def test_error_is_translated() -> None:
     code, out = _run("factors", "show", "grid/grid", "region=XX", lang="ko")
     assert code != 0
     assert "grid/grid" in out
+
+
+def test_a_malformed_filter_is_bad_input() -> None:
+    code, out = _run("factors", "show", "grid/grid", "regionCN")
+    assert code == 2
+    assert "filter regionCN is not of the form column=value" in " ".join(out.split())

@@ -14,7 +14,7 @@ import typer
 from babel import numbers
 
 from greenprocure.cli.io import handles_errors, print_json, print_table
-from greenprocure.errors import FactorNotFoundError
+from greenprocure.errors import ValidationError
 from greenprocure.i18n import N_, babel_locale, format_number
 from greenprocure.i18n import gettext as _
 from greenprocure.reference import Factor, ReferenceLibrary, available_datasets
@@ -77,8 +77,8 @@ def _parse_filters(filters: list[str]) -> dict[str, str]:
     parsed: dict[str, str] = {}
     for item in filters:
         if "=" not in item:
-            raise FactorNotFoundError(
-                N_("filter {filter} is not of the form column=value"), filter=item
+            raise ValidationError(
+                N_("filter {filter} is not of the form column=value"), field="filters", filter=item
             )
         column, value = item.split("=", 1)
         parsed[column.strip()] = value.strip()
