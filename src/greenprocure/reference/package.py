@@ -63,7 +63,7 @@ class Table:
         if not found:
             raise self._missing(criteria)
         raise FactorNotFoundError(
-            "{count} {table} values match {wanted}; add one of: {columns}",
+            N_("{count} {table} values match {wanted}; add one of: {columns}"),
             count=len(found),
             table=self.name,
             wanted=_describe(criteria),
@@ -88,7 +88,7 @@ class Table:
             return hits[0]
         if len(hits) > 1:
             raise FactorNotFoundError(
-                "{count} {table} values for {wanted} in {year}; add one of: {columns}",
+                N_("{count} {table} values for {wanted} in {year}; add one of: {columns}"),
                 count=len(hits),
                 table=self.name,
                 wanted=_describe(criteria),
