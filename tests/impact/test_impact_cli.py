@@ -101,3 +101,15 @@ def test_claim_command_flags_rotterdam() -> None:
     assert "fleet total was probably multiplied again" in output
     code, output = _run(*common, "--value", "33")
     assert code == 0, output
+
+
+def test_claim_names_the_lines_it_could_not_quantify(tmp_path: Path) -> None:
+    register = tmp_path / "r.csv"
+    register.write_text("group,quantity,years,generation\nrenewables,1,1,1000\n", "utf-8")
+    # No location-based grid factor for Mongolia: the recomputed 0 t must not stand unexplained.
+    code, output = _run(
+        "impact", "claim", str(register), "--country", "MN", "--year", "2022", "--value", "5"
+    )
+    assert code == 1
+    flat = " ".join(output.split())
+    assert "Not quantified: row 2 (renewables), grid_factor" in flat

@@ -98,6 +98,11 @@ def _print_result(result: ImpactResult) -> None:
             ),
             highlight=False,
         )
+    _print_problems(result)
+
+
+def _print_problems(result: ImpactResult) -> None:
+    """The lines that could not be quantified, each with its reason (never left out)."""
     for problem in result.problems:
         error_console.print(
             _("Not quantified: {row} ({group}), {field}: {message}").format(
@@ -262,6 +267,7 @@ def register(app: typer.Typer) -> None:
         )
         for message in check.messages():
             console.print(message, highlight=False)
+        _print_problems(result)
         if not check.within_tolerance:
             raise typer.Exit(code=1)
 
