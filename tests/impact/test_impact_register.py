@@ -114,6 +114,16 @@ def test_a_unit_currency_that_contradicts_the_line_is_reported() -> None:
     assert "CNY" in str(problem)
 
 
+@pytest.mark.parametrize("name", ["r.json", "r.yaml", "r.csv"])
+def test_a_byte_order_mark_is_ignored(name: str) -> None:
+    if name == "r.csv":
+        text = ",".join(LINE) + "\n" + ",".join(str(v) for v in LINE.values()) + "\n"
+    else:
+        text = json.dumps([LINE])  # JSON is YAML too
+    data = b"\xef\xbb\xbf" + text.encode()
+    assert _co2e(data, name) == pytest.approx(10 * (58 - 20) * 1000 / 1000 * 0.5 / 1000 * 2)
+
+
 def test_unsupported_format_and_broken_files_are_parse_errors() -> None:
     with pytest.raises(ParseError):
         read_register(b"x", "register.txt")

@@ -202,6 +202,7 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[dict[str, Any]], list[str]]
 
 
 def _document_rows(data: bytes, name: str, suffix: str) -> tuple[list[dict[str, Any]], list[str]]:
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as Windows editors write
     try:
         if suffix == "json":
             import orjson
