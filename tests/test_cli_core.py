@@ -102,3 +102,18 @@ def test_input_readers_name_the_file(tmp_path: Path) -> None:
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbfa,b\n")
     assert read_input_text(bom) == "a,b\n"
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    from greenprocure.cli.io import write_output
+    from greenprocure.errors import InputError
+
+    folder = tmp_path / "report.html"
+    folder.mkdir()  # a folder where the file should go
+    with pytest.raises(InputError, match="cannot write the file") as caught:
+        write_output(folder, "<html></html>")
+    assert caught.value.file == str(folder)
+    assert caught.value.field == "output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary left
+    write_output(tmp_path / "sub" / "ok.html", "<p>ok</p>")
+    assert (tmp_path / "sub" / "ok.html").read_text(encoding="utf-8") == "<p>ok</p>"

@@ -6,6 +6,7 @@ one of these helpers. Output is deterministic (sorted keys, fixed column order).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
@@ -137,14 +138,28 @@ def print_table(
 
 
 def write_output(path: Path, data: bytes | str) -> None:
-    """Write a file atomically (temporary file, then rename): never half written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a file atomically (temporary file, then rename): never half written.
+
+    A file that cannot be written (a folder of that name, no permission, disk full) is an
+    :class:`InputError` naming it; the temporary file is removed.
+    """
     temporary = path.with_name(f".{path.name}.tmp")
-    if isinstance(data, str):
-        temporary.write_text(data, encoding="utf-8")
-    else:
-        temporary.write_bytes(data)
-    temporary.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            temporary.write_text(data, encoding="utf-8")
+        else:
+            temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise InputError(
+            N_("cannot write the file: {reason}"),
+            file=str(path),
+            field="output",
+            reason=exc.strerror or str(exc),
+        ) from exc
     error_console.print(_("Wrote {path}").format(path=path))
 
 
