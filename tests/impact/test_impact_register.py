@@ -105,6 +105,16 @@ def test_money_in_another_currency_is_converted_from_it() -> None:
     assert by_unit != pytest.approx(2 * 76.0)  # converted to CNY, not taken as CNY
 
 
+def test_the_report_currency_is_that_of_the_first_line_giving_one() -> None:
+    rows = [
+        LINE,
+        {**LINE, "energy_price": 0.1, "currency": "USD"},
+        {**LINE, "energy_price": 0.1, "currency": "CNY"},
+    ]
+    result = quantify(parse_register(rows), ImpactSettings(country="CN", year=2022))
+    assert result.currency == "USD"  # the first given, not the alphabetically first (CNY)
+
+
 def test_a_unit_currency_that_contradicts_the_line_is_reported() -> None:
     with pytest.raises(RegisterError) as caught:
         parse_register([{**LINE, "energy_price": "0.2 EUR/kWh", "currency": "CNY"}])

@@ -208,14 +208,20 @@ def _money_rates(
 
 
 def report_currency(register: Register, settings: ImpactSettings) -> str | None:
-    """The settings' currency, else the first currency any line gives."""
+    """The settings' currency, else that of the first line giving one.
+
+    Lines are taken in register order within a product group, the groups in the order they
+    first appear (not the alphabetical order of the currency codes).
+    """
     if settings.currency:
         return settings.currency.upper()
     for batch in register.batches:
         if "currency" in batch.texts:
-            for category in batch.texts["currency"][1]:
-                if category:
-                    return category.upper()
+            codes, categories = batch.texts["currency"]
+            given = np.flatnonzero(np.isin(codes, [i for i, c in enumerate(categories) if c]))
+            if given.size:
+                currency: str = categories[int(codes[given[0]])]
+                return currency.upper()
     return None
 
 
