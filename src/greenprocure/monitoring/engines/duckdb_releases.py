@@ -30,7 +30,6 @@ read (use ``monitor ingest``).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from collections.abc import Sequence
@@ -39,13 +38,15 @@ from typing import Any
 
 import duckdb
 
-from greenprocure.errors import InputError, ParseError
+from greenprocure.errors import InputError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.engines.duckdb_compiled import (
     compiled_lot_rows_sql,
+    indicators_from_rows,
+    needed_columns,
     prepare_reference_tables,
 )
-from greenprocure.monitoring.indicators import INDICATOR_COLUMNS, IndicatorResult, parse_group_keys
+from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
 from greenprocure.reference.library import ReferenceLibrary
 
 __all__ = ["RELEASE_STRUCTURE", "compile_sql", "indicators_from_releases"]
@@ -249,7 +250,7 @@ WITH rel AS (
     FROM contract_rows GROUP BY ocid, merge_id
   ) GROUP BY ocid
 )
-SELECT b.filename, b.ocid, b.date,
+SELECT b.filename, NULL::BIGINT AS file_row_number, b.ocid, b.date,
   struct_pack(id := b.buyer_id, name := b.buyer_name,
     identifier := struct_pack(scheme := b.buyer_scheme, id := b.buyer_identifier),
     address := struct_pack(country := b.buyer_country, countryName := b.buyer_country_name))
@@ -279,7 +280,7 @@ def indicators_from_releases(
     threads: int | None = None,
 ) -> IndicatorResult:
     """Every indicator over release packages ``paths``, compiled and computed in DuckDB."""
-    from greenprocure.monitoring.engines.duckdb_engine import limit_resources, run_indicators
+    from greenprocure.monitoring.engines.duckdb_engine import limit_resources
 
     keys = parse_group_keys(by)
     currency = reporting_currency.strip().upper()
@@ -292,50 +293,25 @@ def indicators_from_releases(
         limit_resources(con, threads=threads)
         rates, known = prepare_reference_tables(con, currency, library)
         listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-        query = compiled_lot_rows_sql("gp_compiled", currency, rates, known, "gp_country")
-        needed = ", ".join(
-            dict.fromkeys(
-                ("ocid", "lot_id", "date", "source_file", "record_ref", *INDICATOR_COLUMNS)
-            )
+        columns = needed_columns(keys)
+        # read_json_objects + json_transform: several times faster than read_json with
+        # declared columns on packages of many releases (measured with DuckDB 2.0).
+        structure = json.dumps({"releases": [RELEASE_STRUCTURE]}).replace("'", "''")
+        packages = (
+            "(SELECT filename, "
+            f"json_transform(json, '{structure}').releases AS releases "
+            f"FROM read_json_objects({listing}, format='auto', filename=true))"
         )
-        try:
-            # read_json_objects + json_transform: several times faster than read_json with
-            # declared columns on packages of many releases (measured with DuckDB 2.0).
-            structure = json.dumps({"releases": [RELEASE_STRUCTURE]}).replace("'", "''")
-            con.execute(
-                "CREATE TEMP VIEW gp_packages AS SELECT filename, "
-                f"json_transform(json, '{structure}').releases AS releases "
-                f"FROM read_json_objects({listing}, format='auto', filename=true)"
-            )
-            con.execute(f"CREATE TEMP VIEW gp_compiled AS {compile_sql('gp_packages')}")
-            con.execute(
-                f"CREATE TEMP TABLE gp_rows AS SELECT {needed}, skip_reason, first_lot "
-                f"FROM ({query})"
-            )
-        except duckdb.Error as error:
-            raise ParseError(
-                N_("cannot read the release packages: {reason}"),
-                file=", ".join(files),
-                reason=str(error).splitlines()[0],
-            ) from error
-        counts = con.execute(
-            "SELECT COUNT(*) FILTER (WHERE skip_reason IS NULL), "
-            "COUNT(*) FILTER (WHERE skip_reason IS NOT NULL AND first_lot) FROM gp_rows"
-        ).fetchone()
-        con.execute("CREATE TEMP VIEW gp_kept AS SELECT * FROM gp_rows WHERE skip_reason IS NULL")
-        tables, totals = run_indicators(con, "gp_kept", keys)
+        query = compiled_lot_rows_sql(
+            f"({compile_sql(packages)})", currency, rates, known, "gp_country", columns
+        )
+        return indicators_from_rows(
+            con,
+            query,
+            keys,
+            reporting_currency=currency,
+            files=files,
+            failure=N_("cannot read the release packages: {reason}"),
+        )
     finally:
         con.close()
-    rows, skipped = counts if counts else (0, 0)
-    return IndicatorResult(
-        by=keys,
-        reporting_currency=currency,
-        engine="duckdb",
-        tables=tables,
-        totals=totals,
-        files=len(files),
-        lot_rows=int(rows),
-        errors=int(skipped),
-        sources=tuple(files),
-        computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-    )
