@@ -13,8 +13,6 @@
 FILE is a purchase register: CSV, XLSX (from ``impact template``), YAML or JSON.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -125,18 +123,21 @@ def register(app: typer.Typer) -> None:
         help=_("Impact quantification: what green purchases achieved, with every factor cited."),
         no_args_is_help=True,
     )
+    # Shared by ``run`` and ``claim`` (this module evaluates its annotations at definition
+    # time, without ``from __future__ import annotations``, so that they can name these).
+    register_argument = typer.Argument(
+        metavar="FILE", help=_("Purchase register (CSV, XLSX, YAML or JSON).")
+    )
+    country_option = typer.Option("--country", help=_("Country of the grid factors (ISO code)."))
+    year_option = typer.Option("--year", help=_("Year of the reference factors."))
+    gwp_option = typer.Option("--gwp", help=_("GWP basis: AR4, AR5 or AR6."))
 
     @group.command("run", help=_("Quantify the purchase lines of a register."))
     @handles_errors
     def run(
-        register_file: Annotated[
-            Path,
-            typer.Argument(metavar="FILE", help=_("Purchase register (CSV, XLSX, YAML or JSON).")),
-        ],
-        country: Annotated[
-            str, typer.Option("--country", help=_("Country of the grid factors (ISO code)."))
-        ],
-        year: Annotated[int, typer.Option("--year", help=_("Year of the reference factors."))],
+        register_file: Annotated[Path, register_argument],
+        country: Annotated[str, country_option],
+        year: Annotated[int, year_option],
         output_format: Annotated[
             OutputFormat, typer.Option("--format", "-f", help=_("Output format."))
         ] = OutputFormat.table,
@@ -148,9 +149,7 @@ def register(app: typer.Typer) -> None:
                 help=_("Output file (default for xlsx and html: FILE-impact.EXT)."),
             ),
         ] = None,
-        gwp_basis: Annotated[
-            str, typer.Option("--gwp", help=_("GWP basis: AR4, AR5 or AR6."))
-        ] = "AR5",
+        gwp_basis: Annotated[str, gwp_option] = "AR5",
         discount_rate: Annotated[
             float,
             typer.Option("--discount-rate", help=_("Annual discount rate for money saved.")),
@@ -214,14 +213,9 @@ def register(app: typer.Typer) -> None:
     )
     @handles_errors
     def claim(
-        register_file: Annotated[
-            Path,
-            typer.Argument(metavar="FILE", help=_("Purchase register (CSV, XLSX, YAML or JSON).")),
-        ],
-        country: Annotated[
-            str, typer.Option("--country", help=_("Country of the grid factors (ISO code)."))
-        ],
-        year: Annotated[int, typer.Option("--year", help=_("Year of the reference factors."))],
+        register_file: Annotated[Path, register_argument],
+        country: Annotated[str, country_option],
+        year: Annotated[int, year_option],
         value: Annotated[float, typer.Option("--value", help=_("The published figure."))],
         unit: Annotated[str, typer.Option("--unit", help=_("Unit of the published figure."))] = "t",
         total: Annotated[
@@ -241,9 +235,7 @@ def register(app: typer.Typer) -> None:
         tolerance: Annotated[
             float, typer.Option("--tolerance", help=_("Relative difference accepted."))
         ] = 0.05,
-        gwp_basis: Annotated[
-            str, typer.Option("--gwp", help=_("GWP basis: AR4, AR5 or AR6."))
-        ] = "AR5",
+        gwp_basis: Annotated[str, gwp_option] = "AR5",
     ) -> None:
         settings = ImpactSettings(country=country.upper(), year=year, gwp_basis=gwp_basis.upper())
         result = _quantify(register_file, settings)
