@@ -32,7 +32,17 @@ from greenprocure.cli.io import (
     write_output,
 )
 from greenprocure.errors import ParseError
-from greenprocure.evaluation import Bid, EvaluationResult, Tender, parse_tender
+from greenprocure.evaluation import (
+    Bid,
+    EvaluationResult,
+    Tender,
+    evaluate,
+    parse_tender,
+    read_bids_csv,
+    read_bids_xlsx,
+    tender_json_schema,
+    write_bid_template,
+)
 from greenprocure.i18n import N_, format_currency, format_number, get_language
 from greenprocure.i18n import gettext as _
 
@@ -68,9 +78,6 @@ def load_tender(path: Path) -> Tender:
 
 def load_bids(path: Path, tender: Tender) -> list[Bid]:
     """Read the bids of a bid workbook (``.xlsx``) or a CSV file."""
-    from greenprocure.evaluation.bids_csv import read_bids_csv
-    from greenprocure.evaluation.workbook import read_bids_xlsx
-
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return read_bids_xlsx(read_input(path), tender, str(path))
     return read_bids_csv(read_input_text(path), tender, str(path))
@@ -156,8 +163,6 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        from greenprocure.evaluation import evaluate
-
         tender = load_tender(tender_file)
         bids = load_bids(bids_file, tender) if bids_file is not None else None
         result = evaluate(tender, bids, file=str(bids_file or tender_file))
@@ -188,8 +193,6 @@ def register(app: typer.Typer) -> None:
             typer.Option("--output", "-o", help=_("Output file (default: TENDER-bids.xlsx).")),
         ] = None,
     ) -> None:
-        from greenprocure.evaluation.workbook import write_bid_template
-
         tender = load_tender(tender_file)
         target = output or Path.cwd() / f"{tender_file.stem}-bids.xlsx"
         write_output(target, write_bid_template(tender, get_language()))
@@ -202,8 +205,6 @@ def register(app: typer.Typer) -> None:
             typer.Option("--output", "-o", help=_("Output file (default: standard output).")),
         ] = None,
     ) -> None:
-        from greenprocure.evaluation import tender_json_schema
-
         emit_json(tender_json_schema(), output)
 
     app.add_typer(group, name="evaluate")

@@ -4,10 +4,13 @@
 2014/24/EU Art. 68 life-cycle cost or the Clean Vehicles Directive 2009/33/EC Art. 6 method),
 applies the green award mechanisms (CO2 Performance Ladder, certificate-based price deduction),
 scores and ranks the compliant bids and returns an :class:`EvaluationResult` with the full
-breakdown, the sources used and the sensitivity of the winner to each weight. No file I/O
-happens here: callers pass mappings or models.
+breakdown, the sources used and the sensitivity of the winner to each weight.
+:func:`write_bid_template` makes a tender's bid workbook; :func:`read_bids_xlsx` and
+:func:`read_bids_csv` read bids back. No file I/O happens here: callers pass mappings, models,
+bytes or text.
 """
 
+from greenprocure.evaluation.bids_csv import read_bids_csv
 from greenprocure.evaluation.engine import evaluate
 from greenprocure.evaluation.result import (
     Adjustment,
@@ -45,6 +48,7 @@ from greenprocure.evaluation.tender import (
     parse_tender,
     tender_json_schema,
 )
+from greenprocure.evaluation.workbook import read_bids_xlsx, write_bid_template
 
 __all__ = [
     "LADDER_PRESETS",
@@ -79,5 +83,8 @@ __all__ = [
     "evaluate",
     "parse_bids",
     "parse_tender",
+    "read_bids_csv",
+    "read_bids_xlsx",
     "tender_json_schema",
+    "write_bid_template",
 ]
