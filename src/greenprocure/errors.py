@@ -102,7 +102,7 @@ class InputError(GreenProcureError):
     def location(self) -> Mapping[str, str]:
         """Where the problem is, as far as known: file, record and field."""
         found = {"file": self.file, "record": self.record, "field": self.field}
-        return {key: value for key, value in found.items() if value is not None}
+        return {key: value for key, value in found.items() if value}
 
     def _where(self, labels: Mapping[str, str]) -> str:
         parts = [f"{labels[key]} {value}" for key, value in self.location.items()]

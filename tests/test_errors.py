@@ -1,0 +1,27 @@
+"""The exception tree: messages render in English and in the current language, with location."""
+
+from __future__ import annotations
+
+from greenprocure.errors import GreenProcureError, InputError, UnitError, ValidationError
+from greenprocure.i18n import use_language
+
+
+def test_input_errors_name_file_record_and_field() -> None:
+    error = ValidationError(
+        "price must be positive", file="bids.csv", record="row 3", field="price"
+    )
+    assert str(error) == "file bids.csv, record row 3, field price: price must be positive"
+    assert isinstance(error, InputError)
+    assert isinstance(error, GreenProcureError)
+
+
+def test_empty_location_parts_are_left_out() -> None:
+    error = UnitError("unknown unit {unit!r}", file="", record="row 2", field=None, unit="xx")
+    assert str(error) == "record row 2: unknown unit 'xx'"
+
+
+def test_localized_message_and_labels() -> None:
+    error = UnitError("unknown unit {unit!r}", file="a.csv", unit="xx")
+    with use_language("ja"):
+        assert error.localized() == "ファイル a.csv: 不明な単位 'xx'"
+    assert error.localized() == "file a.csv: unknown unit 'xx'"
