@@ -19,6 +19,10 @@ a set-based merge in SQL on the few fields needed lets DuckDB do it in parallel.
 rules themselves come from the project's compile module, which is differential-tested
 against ``ocdsmerge``.
 
+For speed, releases are put in merge order by a number (their rank per ``ocid``), not by
+text keys; ``parties`` keeps only the buyer's party (the one party the lot rows read); the
+items of the tender and of the awards are read and compiled only for CPV keys.
+
 The compiled releases then go through the same SQL as the compiled-release fast path
 (:mod:`~greenprocure.monitoring.engines.duckdb_compiled`). Differences from the Python path,
 stated: releases of one ``ocid`` are compiled together across all the files given (the
@@ -49,7 +53,7 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
 from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
 from greenprocure.reference.library import ReferenceLibrary
 
-__all__ = ["RELEASE_STRUCTURE", "compile_sql", "indicators_from_releases"]
+__all__ = ["RELEASE_STRUCTURE", "compile_sql", "indicators_from_releases", "release_structure"]
 
 _MONEY = {"amount": "DOUBLE", "currency": "VARCHAR"}
 _ADDRESS = {"country": "VARCHAR", "countryName": "VARCHAR"}
@@ -109,6 +113,16 @@ RELEASE_STRUCTURE: dict[str, Any] = {
 }
 
 
+def release_structure(cpv: bool = True) -> dict[str, Any]:
+    """:data:`RELEASE_STRUCTURE`, without the items of the tender and of the awards when no
+    CPV code is asked for (they are then neither parsed nor compiled)."""
+    if cpv:
+        return RELEASE_STRUCTURE
+    tender = {k: v for k, v in RELEASE_STRUCTURE["tender"].items() if k != "items"}
+    awards = [{k: v for k, v in RELEASE_STRUCTURE["awards"][0].items() if k != "items"}]
+    return {**RELEASE_STRUCTURE, "tender": tender, "awards": awards}
+
+
 def _last(expression: str, key: str = "k") -> str:
     """The value of the last release (in merge order) that gives ``expression``."""
     return f"arg_max({expression}, {key}) FILTER (WHERE {expression} IS NOT NULL)"
@@ -119,7 +133,10 @@ def _last_nonempty(expression: str, key: str = "k") -> str:
 
 
 def _entry_key(position: str, key: str = "k") -> str:
-    return f"{key} || '#' || lpad(({position})::VARCHAR, 9, '0')"
+    """Merge-order key of an array entry: its release's rank, then its position (numbers
+    are compared faster than text; below 2**20 entries per array and 2**23 releases per
+    ocid)."""
+    return f"(({key}) * 1048576 + ({position}))"
 
 
 def _merged(alias: str, key: str) -> str:
@@ -127,14 +144,64 @@ def _merged(alias: str, key: str) -> str:
     return f"coalesce('=' || {alias}.id, '#' || {key})"
 
 
-def compile_sql(source: str) -> str:
+_ITEMS_SQL = f"""), item_rows AS (
+  SELECT ocid, {_entry_key("i")} AS ik, r.tender.items[i] AS it
+  FROM (SELECT ocid, k, r, unnest(range(1, len(coalesce(r.tender.items, [])) + 1)) AS i
+    FROM rel)
+), items AS (
+  SELECT ocid, list_sort(list(struct_pack(o := first, id := id,
+      classification := struct_pack(scheme := scheme, id := code), relatedLot := related))) AS items
+  FROM (
+    SELECT ocid, {_merged("it", "ik")} AS merge_id, min(ik) AS first,
+      {_last("it.id", "ik")} AS id, {_last("it.classification.scheme", "ik")} AS scheme,
+      {_last("it.classification.id", "ik")} AS code, {_last("it.relatedLot", "ik")} AS related
+    FROM item_rows GROUP BY ocid, merge_id
+  ) GROUP BY ocid
+"""
+
+_AWARD_ITEMS_SQL = f"""), award_item_rows AS (
+  SELECT ocid, merge_id, {_entry_key("j", "ak")} AS jk, a.items[j] AS it
+  FROM (
+    SELECT ocid, {_merged("a", "ak")} AS merge_id, ak, a,
+      unnest(range(1, len(coalesce(a.items, [])) + 1)) AS j
+    FROM award_rows
+  )
+), award_items AS (
+  SELECT ocid, merge_id, list_sort(list(struct_pack(o := first, id := id,
+      classification := struct_pack(scheme := scheme, id := code)))) AS items
+  FROM (
+    SELECT ocid, merge_id, {_merged("it", "jk")} AS item_id, min(jk) AS first,
+      {_last("it.id", "jk")} AS id, {_last("it.classification.scheme", "jk")} AS scheme,
+      {_last("it.classification.id", "jk")} AS code
+    FROM award_item_rows GROUP BY ocid, merge_id, item_id
+  ) GROUP BY ocid, merge_id
+"""
+
+_AWARD_ITEMS = "STRUCT(classification STRUCT(scheme VARCHAR, id VARCHAR))[]"
+_TENDER_ITEMS = (
+    "STRUCT(id VARCHAR, classification STRUCT(scheme VARCHAR, id VARCHAR), relatedLot VARCHAR)[]"
+)
+
+
+def compile_sql(source: str, *, cpv: bool = True) -> str:
     """A query giving the compiled releases (columns of ``COMPILED_COLUMNS`` + ``filename``)
     of the release packages in relation ``source`` (columns ``filename``, ``releases``).
+
+    ``parties`` holds only the buyer's party (the one the lot rows read). Without ``cpv``
+    the items of the tender and of the awards are not compiled (NULL).
     """
+    items_block = _ITEMS_SQL if cpv else ""
+    award_items_block = _AWARD_ITEMS_SQL if cpv else ""
+    items_join = "LEFT JOIN items i USING (ocid)\n" if cpv else ""
+    award_items_join = (
+        "LEFT JOIN award_items ai ON ai.ocid = m.ocid AND ai.merge_id = m.merge_id" if cpv else ""
+    )
+    award_items = "ai.items" if cpv else f"NULL::{_AWARD_ITEMS}"
+    tender_items = "i.items" if cpv else f"NULL::{_TENDER_ITEMS}"
     return f"""
 WITH rel AS (
   SELECT filename, r, r.ocid AS ocid,
-    r.date || '#' || lpad(position::VARCHAR, 9, '0') AS k
+    row_number() OVER (PARTITION BY r.ocid ORDER BY r.date, position) AS k
   FROM (
     SELECT filename, unnest(releases) AS r, unnest(range(1, len(releases) + 1)) AS position
     FROM {source}
@@ -159,31 +226,25 @@ WITH rel AS (
 ), party_rows AS (
   SELECT ocid, {_entry_key("i")} AS pk, r.parties[i] AS p
   FROM (SELECT ocid, k, r, unnest(range(1, len(coalesce(r.parties, [])) + 1)) AS i FROM rel)
+), party_merged AS (
+  SELECT ocid, {_merged("p", "pk")} AS merge_id, min(pk) AS first,
+    {_last("p.id", "pk")} AS id, {_last("p.name", "pk")} AS name,
+    {_last("p.roles", "pk")} AS roles,
+    {_last("p.address.country", "pk")} AS country,
+    {_last("p.address.countryName", "pk")} AS country_name
+  FROM party_rows GROUP BY ocid, merge_id
 ), parties AS (
-  SELECT ocid, list_sort(list(struct_pack(o := first, id := id, name := name, roles := roles,
-      address := struct_pack(country := country, countryName := country_name)))) AS parties
-  FROM (
-    SELECT ocid, {_merged("p", "pk")} AS merge_id, min(pk) AS first,
-      {_last("p.id", "pk")} AS id, {_last("p.name", "pk")} AS name,
-      {_last("p.roles", "pk")} AS roles,
-      {_last("p.address.country", "pk")} AS country,
-      {_last("p.address.countryName", "pk")} AS country_name
-    FROM party_rows GROUP BY ocid, merge_id
-  ) GROUP BY ocid
-), item_rows AS (
-  SELECT ocid, {_entry_key("i")} AS ik, r.tender.items[i] AS it
-  FROM (SELECT ocid, k, r, unnest(range(1, len(coalesce(r.tender.items, [])) + 1)) AS i
-    FROM rel)
-), items AS (
-  SELECT ocid, list_sort(list(struct_pack(o := first, id := id,
-      classification := struct_pack(scheme := scheme, id := code), relatedLot := related))) AS items
-  FROM (
-    SELECT ocid, {_merged("it", "ik")} AS merge_id, min(ik) AS first,
-      {_last("it.id", "ik")} AS id, {_last("it.classification.scheme", "ik")} AS scheme,
-      {_last("it.classification.id", "ik")} AS code, {_last("it.relatedLot", "ik")} AS related
-    FROM item_rows GROUP BY ocid, merge_id
-  ) GROUP BY ocid
-), lot_rows_ AS (
+  -- only the buyer's party, the one party the lot rows read: the first whose id is the
+  -- buyer's (trimmed), or without a buyer id the first with the role buyer
+  SELECT m.ocid, list_filter([arg_min(struct_pack(id := m.id, name := m.name,
+      roles := m.roles, address := struct_pack(country := m.country,
+      countryName := m.country_name)), m.first) FILTER (WHERE
+      CASE WHEN nullif(trim(b.buyer_id), '') IS NOT NULL THEN trim(m.id) = trim(b.buyer_id)
+      ELSE coalesce(list_contains(m.roles, 'buyer'), false) END)],
+      lambda p: p IS NOT NULL) AS parties
+  FROM party_merged m JOIN base b ON b.ocid = m.ocid
+  GROUP BY m.ocid
+{items_block}), lot_rows_ AS (
   SELECT ocid, {_entry_key("i")} AS lk, r.tender.lots[i] AS l
   FROM (SELECT ocid, k, r, unnest(range(1, len(coalesce(r.tender.lots, [])) + 1)) AS i
     FROM rel)
@@ -211,28 +272,12 @@ WITH rel AS (
     {_last("a.value.currency", "ak")} AS currency,
     {_last("a.relatedLots", "ak")} AS related_lots
   FROM award_rows GROUP BY ocid, merge_id
-), award_item_rows AS (
-  SELECT ocid, merge_id, {_entry_key("j", "ak")} AS jk, a.items[j] AS it
-  FROM (
-    SELECT ocid, {_merged("a", "ak")} AS merge_id, ak, a,
-      unnest(range(1, len(coalesce(a.items, [])) + 1)) AS j
-    FROM award_rows
-  )
-), award_items AS (
-  SELECT ocid, merge_id, list_sort(list(struct_pack(o := first, id := id,
-      classification := struct_pack(scheme := scheme, id := code)))) AS items
-  FROM (
-    SELECT ocid, merge_id, {_merged("it", "jk")} AS item_id, min(jk) AS first,
-      {_last("it.id", "jk")} AS id, {_last("it.classification.scheme", "jk")} AS scheme,
-      {_last("it.classification.id", "jk")} AS code
-    FROM award_item_rows GROUP BY ocid, merge_id, item_id
-  ) GROUP BY ocid, merge_id
-), awards AS (
+{award_items_block}), awards AS (
   SELECT m.ocid, list_sort(list(struct_pack(o := m.first, id := m.id, status := m.status,
       date := m.date, value := struct_pack(amount := m.amount, currency := m.currency),
-      relatedLots := m.related_lots, items := ai.items))) AS awards
+      relatedLots := m.related_lots, items := {award_items}))) AS awards
   FROM award_merged m
-  LEFT JOIN award_items ai ON ai.ocid = m.ocid AND ai.merge_id = m.merge_id
+  {award_items_join}
   GROUP BY m.ocid
 ), contract_rows AS (
   SELECT ocid, {_entry_key("i")} AS ck, r.contracts[i] AS c
@@ -259,13 +304,12 @@ SELECT b.filename, NULL::BIGINT AS file_row_number, b.ocid, b.date,
   struct_pack(procurementMethod := b.method, mainProcurementCategory := b.category,
     value := struct_pack(amount := b.value_amount, currency := b.value_currency),
     tenderPeriod := struct_pack(startDate := b.start_date), datePublished := b.date_published,
-    items := i.items, sustainability := b.sustainability, coveredBy := b.covered_by,
+    items := {tender_items}, sustainability := b.sustainability, coveredBy := b.covered_by,
     lots := l.lots) AS tender,
   a.awards, c.contracts
 FROM base b
 LEFT JOIN parties p USING (ocid)
-LEFT JOIN items i USING (ocid)
-LEFT JOIN lots l USING (ocid)
+{items_join}LEFT JOIN lots l USING (ocid)
 LEFT JOIN awards a USING (ocid)
 LEFT JOIN contracts c USING (ocid)
 """
@@ -296,14 +340,15 @@ def indicators_from_releases(
         columns = needed_columns(keys)
         # read_json_objects + json_transform: several times faster than read_json with
         # declared columns on packages of many releases (measured with DuckDB 2.0).
-        structure = json.dumps({"releases": [RELEASE_STRUCTURE]}).replace("'", "''")
+        cpv = bool({"cpv", "cpv2", "cpv3"} & set(columns))
+        structure = json.dumps({"releases": [release_structure(cpv)]}).replace("'", "''")
         packages = (
             "(SELECT filename, "
             f"json_transform(json, '{structure}').releases AS releases "
             f"FROM read_json_objects({listing}, format='auto', filename=true))"
         )
         query = compiled_lot_rows_sql(
-            f"({compile_sql(packages)})", currency, rates, known, "gp_country", columns
+            f"({compile_sql(packages, cpv=cpv)})", currency, rates, known, "gp_country", columns
         )
         return indicators_from_rows(
             con,
