@@ -233,7 +233,8 @@ def compiled_lot_rows_sql(
     ``rates`` are (currency, year, units of the reporting currency per unit) for every
     currency and year the reference rates can convert; ``known_currencies`` are the codes
     the reference rates know; ``country_table`` has columns (name, code): country names
-    (casefolded) and their ISO codes. ``columns`` (default: all of :data:`ROW_COLUMNS`)
+    (casefolded) and their ISO codes. ``columns`` (default: :data:`ROW_COLUMNS` but
+    ``country_lookup``)
     are the columns wanted; asking only for what is needed is what makes the query cheap,
     as DuckDB then neither reads nor computes the rest (grouped by year, items, buyer and
     parties are never read). ``goals`` and ``strategies`` hold no duplicates.
@@ -245,7 +246,11 @@ def compiled_lot_rows_sql(
     one lot takes every counted award and contract without looking up ids, a lot without
     ``sustainability`` is not searched for goals.
     """
-    wanted = tuple(columns) if columns is not None else ROW_COLUMNS
+    wanted = (
+        tuple(columns)
+        if columns is not None
+        else tuple(c for c in ROW_COLUMNS if c != "country_lookup")
+    )
     unknown = [c for c in wanted if c not in ROW_COLUMNS]
     if unknown:
         raise ValueError(f"unknown lot-row columns: {unknown}")
@@ -414,7 +419,8 @@ WITH records AS (
 ), r1 AS (
   SELECT *,
     len(lots_list) AS n_lots,
-    list_transform(lots_list, lambda l: coalesce(l.id, '')) AS lot_ids
+    list_transform(lots_list, lambda l: coalesce(l.id, '')) AS lot_ids,
+    trim(buyer.id) AS buyer_key
   FROM records
 ), r2 AS (
   SELECT * EXCLUDE (awards, contracts),
@@ -428,16 +434,17 @@ WITH records AS (
     list_filter(coalesce(contracts, []), lambda c:
       coalesce(trim(c.status), '') NOT IN ('pending', 'cancelled')
       AND c.value.amount IS NOT NULL) AS counted_contracts,
-    CASE WHEN nullif(trim(buyer.id), '') IS NOT NULL
-      THEN list_filter(coalesce(parties, []), lambda p: trim(p.id) = trim(buyer.id))[1]
-      ELSE list_filter(coalesce(parties, []), lambda p: list_contains(p.roles, 'buyer'))[1]
+    CASE WHEN buyer_key <> ''
+      THEN parties[list_position(list_transform(parties, lambda p: trim(p.id)), buyer_key)]
+      ELSE parties[list_position(list_transform(parties,
+        lambda p: coalesce(list_contains(p.roles, 'buyer'), false)), true)]
     END AS party,
     {_date_sql("tender_start")} AS start_date,
     {_date_sql("tender_published")} AS published_date,
     {_date_sql("release_text")} AS release_date
   FROM r1
 ), r3 AS (
-  SELECT * EXCLUDE (lots_list, buyer, parties, party, counted_contracts),
+  SELECT * EXCLUDE (lots_list, buyer, parties, party, counted_contracts, buyer_key),
     CASE WHEN n_lots > 1 THEN list_filter(award_list, lambda a: a.ok) END AS counted_awards,
     list_transform(list_filter(award_list, lambda a: a.ok AND a.amount IS NOT NULL),
       lambda a: struct_pack(amount := a.amount, currency := a.currency)) AS award_money,
