@@ -23,7 +23,7 @@ indicators straight from compiled-release JSON Lines, with the lot rows derived 
 
 The session is local (``local[2]`` unless ``GREENPROCURE_SPARK_MASTER`` names another master),
 with the web UI off, few shuffle partitions and a modest driver memory
-(``GREENPROCURE_SPARK_DRIVER_MEMORY``, default ``512m``).
+(``GREENPROCURE_SPARK_DRIVER_MEMORY``, default ``512m``, the least Spark accepts).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -109,6 +110,11 @@ def spark_session() -> SparkSession:
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.default.parallelism", "2")
         .config("spark.driver.memory", memory)
+        # A small JVM beside the heap: serial GC, bounded code cache and metaspace.
+        .config(
+            "spark.driver.extraJavaOptions",
+            "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=256m -Xss1m",
+        )
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.files.maxPartitionBytes", str(64 << 20))
         .config("spark.python.worker.reuse", "true")
@@ -362,9 +368,18 @@ def run_indicators(
     """Every indicator over the lot rows ``frame`` grouped by ``by``, and the totals."""
     keys = parse_group_keys(by)
     view = f"gp_lot_rows_{os.getpid()}_{time.monotonic_ns()}"
-    # Six queries read the same rows: read them once (spilling to disk if memory is short).
-    frame = frame.coalesce(max(1, spark.sparkContext.defaultParallelism)).persist(
-        StorageLevel.MEMORY_AND_DISK
+    # Six queries read the same rows: keep only the columns they use, read the rows once and
+    # keep them on local disk (not in the JVM heap, which stays small).
+    texts = " ".join(
+        indicator_sql(name, group, table=view, dialect="spark")
+        for name in INDICATORS
+        for group in (keys, ())
+    )
+    used = [name for name, _kind in LOT_COLUMNS if re.search(rf"\b{name}\b", texts)]
+    frame = (
+        frame.select(*used)
+        .coalesce(max(1, spark.sparkContext.defaultParallelism))
+        .persist(StorageLevel.DISK_ONLY)
     )
     frame.createOrReplaceTempView(view)
     tables: dict[str, IndicatorTable] = {}

@@ -37,7 +37,7 @@ from greenprocure.monitoring.rows import LOT_COLUMNS, RecordError
 
 __all__ = ["Materialised", "materialise", "materialise_file", "plan_tasks"]
 
-_BATCH = 20_000
+_BATCH = 5_000
 _FIRST_LINE_LIMIT = 16 << 20
 
 #: Task kinds.
