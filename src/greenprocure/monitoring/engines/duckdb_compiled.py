@@ -680,7 +680,7 @@ _GROUP_COLUMNS = frozenset(c for columns in KEY_COLUMNS.values() for c in column
 
 def indicators_from_rows(
     con: duckdb.DuckDBPyConnection,
-    rows_query: str,
+    rows_query: str | Sequence[str],
     keys: tuple[str, ...],
     *,
     reporting_currency: str,
@@ -690,7 +690,8 @@ def indicators_from_rows(
 ) -> IndicatorResult:
     """Materialise the narrow lot rows of ``rows_query`` once, then every indicator.
 
-    ``rows_query`` gives :func:`needed_columns` of ``keys``. Rows with a ``skip_reason``
+    ``rows_query`` gives :func:`needed_columns` of ``keys`` (several queries: their rows
+    together, made one after the other). Rows with a ``skip_reason``
     are counted (once per record) and left out. Each lot counts once: when some
     (``ocid``, ``lot_id``) repeats, the row with the latest date is kept
     (:func:`~greenprocure.monitoring.indicators.deduplicated_sql`); otherwise the rows are
@@ -753,10 +754,15 @@ def indicators_from_rows(
 
 
 def _create_rows(
-    con: duckdb.DuckDBPyConnection, query: str, files: Sequence[str], failure: str
+    con: duckdb.DuckDBPyConnection, query: str | Sequence[str], files: Sequence[str], failure: str
 ) -> None:
+    queries = [query] if isinstance(query, str) else list(query)
     try:
-        con.execute(f"CREATE TEMP TABLE gp_rows AS {query}")
+        for number, part in enumerate(queries):
+            if number == 0:
+                con.execute(f"CREATE TEMP TABLE gp_rows AS {part}")
+            else:
+                con.execute(f"INSERT INTO gp_rows {part}")
     except duckdb.Error as error:
         reason = str(error).splitlines()[0]
         raise ParseError(failure, file=", ".join(files), reason=reason) from error

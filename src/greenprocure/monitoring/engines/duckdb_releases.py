@@ -36,13 +36,14 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from greenprocure.errors import InputError
+from greenprocure.errors import InputError, ParseError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.engines.duckdb_compiled import (
     compiled_lot_rows_sql,
@@ -53,7 +54,13 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
 from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
 from greenprocure.reference.library import ReferenceLibrary
 
-__all__ = ["RELEASE_STRUCTURE", "compile_sql", "indicators_from_releases", "release_structure"]
+__all__ = [
+    "RELEASE_STRUCTURE",
+    "compile_sql",
+    "indicators_from_releases",
+    "release_structure",
+    "releases_sql",
+]
 
 _MONEY = {"amount": "DOUBLE", "currency": "VARCHAR"}
 _ADDRESS = {"country": "VARCHAR", "countryName": "VARCHAR"}
@@ -183,13 +190,25 @@ _TENDER_ITEMS = (
 )
 
 
-def compile_sql(source: str, *, cpv: bool = True) -> str:
+def releases_sql(source: str) -> str:
+    """The releases of the packages in relation ``source`` (``filename``, ``releases``):
+    columns ``filename``, ``r`` (the release) and ``position`` (in its package, from 1)."""
+    return (
+        "(SELECT filename, unnest(releases) AS r, "
+        f"unnest(range(1, len(releases) + 1)) AS position FROM {source})"
+    )
+
+
+def compile_sql(source: str, *, cpv: bool = True, unnested: bool = False) -> str:
     """A query giving the compiled releases (columns of ``COMPILED_COLUMNS`` + ``filename``)
     of the release packages in relation ``source`` (columns ``filename``, ``releases``).
 
     ``parties`` holds only the buyer's party (the one the lot rows read). Without ``cpv``
-    the items of the tender and of the awards are not compiled (NULL).
+    the items of the tender and of the awards are not compiled (NULL). ``unnested``: the
+    relation holds releases already (columns ``filename``, ``r``, ``position``), as
+    :func:`releases_sql` gives them.
     """
+    releases = f"(SELECT filename, r, position FROM {source})" if unnested else releases_sql(source)
     items_block = _ITEMS_SQL if cpv else ""
     award_items_block = _AWARD_ITEMS_SQL if cpv else ""
     items_join = "LEFT JOIN items i USING (ocid)\n" if cpv else ""
@@ -202,10 +221,7 @@ def compile_sql(source: str, *, cpv: bool = True) -> str:
 WITH rel AS (
   SELECT filename, r, r.ocid AS ocid,
     row_number() OVER (PARTITION BY r.ocid ORDER BY r.date, position) AS k
-  FROM (
-    SELECT filename, unnest(releases) AS r, unnest(range(1, len(releases) + 1)) AS position
-    FROM {source}
-  )
+  FROM {releases}
   WHERE r.ocid IS NOT NULL AND r.date IS NOT NULL
 ), base AS (
   SELECT ocid, max(r.date) AS date, arg_max(filename, k) AS filename,
@@ -347,16 +363,81 @@ def indicators_from_releases(
             f"json_transform(json, '{structure}').releases AS releases "
             f"FROM read_json_objects({listing}, format='auto', filename=true))"
         )
-        query = compiled_lot_rows_sql(
-            f"({compile_sql(packages, cpv=cpv)})", currency, rates, known, "gp_country", columns
-        )
-        return indicators_from_rows(
-            con,
-            query,
-            keys,
-            reporting_currency=currency,
-            files=files,
-            failure=N_("cannot read the release packages: {reason}"),
-        )
+        size = sum(os.path.getsize(f) for f in files)
+        buckets = max(1, -(-size // _BUCKET_BYTES))
+        with tempfile.TemporaryDirectory(dir=_spill_folder()) as spill:
+            queries: list[str] = []
+            if buckets == 1:
+                compiled = compile_sql(packages, cpv=cpv)
+                queries.append(
+                    compiled_lot_rows_sql(
+                        f"({compiled})", currency, rates, known, "gp_country", columns
+                    )
+                )
+            else:
+                _write_buckets(con, packages, spill, buckets, files)
+                for bucket in range(buckets):
+                    folder = Path(spill) / f"bucket={bucket}"
+                    if not folder.is_dir():
+                        continue
+                    part = f"read_parquet('{_quote(folder / '*.parquet')}')"
+                    compiled = compile_sql(part, cpv=cpv, unnested=True)
+                    queries.append(
+                        compiled_lot_rows_sql(
+                            f"({compiled})", currency, rates, known, "gp_country", columns
+                        )
+                    )
+            return _indicators(con, queries, keys, currency, files)
     finally:
         con.close()
+
+
+#: Input size per bucket: larger inputs are compiled in buckets of ocids, so that DuckDB
+#: holds one bucket's releases at a time (measured: 2 GB in one go ran out of 640 MB).
+_BUCKET_BYTES = 512 * 1024 * 1024
+
+
+def _spill_folder() -> str:
+    folder = Path(tempfile.gettempdir()) / "greenprocure"
+    folder.mkdir(parents=True, exist_ok=True)
+    return os.fspath(folder)
+
+
+def _quote(path: Path) -> str:
+    return os.fspath(path).replace("'", "''")
+
+
+def _write_buckets(
+    con: duckdb.DuckDBPyConnection, packages: str, folder: str, buckets: int, files: list[str]
+) -> None:
+    """Releases (narrow) to Parquet files, one folder per bucket of ocids (hash of ocid)."""
+    try:
+        con.execute(
+            "COPY (SELECT filename, r, position, hash(r.ocid) % "
+            f"{buckets} AS bucket FROM {releases_sql(packages)} "
+            "WHERE r.ocid IS NOT NULL AND r.date IS NOT NULL) "
+            f"TO '{_quote(Path(folder))}' (FORMAT parquet, PARTITION_BY (bucket))"
+        )
+    except duckdb.Error as error:
+        raise ParseError(
+            N_("cannot read the release packages: {reason}"),
+            file=", ".join(files),
+            reason=str(error).splitlines()[0],
+        ) from error
+
+
+def _indicators(
+    con: duckdb.DuckDBPyConnection,
+    queries: list[str],
+    keys: tuple[str, ...],
+    currency: str,
+    files: list[str],
+) -> IndicatorResult:
+    return indicators_from_rows(
+        con,
+        queries,
+        keys,
+        reporting_currency=currency,
+        files=files,
+        failure=N_("cannot read the release packages: {reason}"),
+    )
