@@ -18,6 +18,8 @@ indicators over compiled releases (grouped by country and year, with totals)
 whole pipeline from release packages (compile included)
     ``ocdskit``   ``ocdskit compile --schema <eForms profile schema>`` < packages > /dev/null
     ``ingest``    ``greenprocure monitor ingest`` (DuckDB store) then ``monitor indicators``
+    ``duckdb-pipeline``  ``greenprocure monitor indicators --releases PACKAGES`` (DuckDB
+                  compiles the releases in SQL on the indicator fields)
     ``spark``     ``greenprocure monitor indicators --engine spark --compiled PACKAGES``
                   (releases grouped by ocid in Spark's shuffle, compiled in Python workers)
 
@@ -51,7 +53,16 @@ BASELINE = ROOT / "benchmarks" / "baselines" / "python_orjson_indicators.py"
 #: Bytes per release of the synthetic data (measured on seed 1): packages and compiled.
 PACKAGE_BYTES_PER_RELEASE = 960
 COMPILED_BYTES_PER_RELEASE = 740
-TOOLS = ("baseline", "duckdb", "spark", "cardinal", "ocdskit", "ingest", "spark-pipeline")
+TOOLS = (
+    "baseline",
+    "duckdb",
+    "spark",
+    "cardinal",
+    "ocdskit",
+    "ingest",
+    "duckdb-pipeline",
+    "spark-pipeline",
+)
 
 
 @dataclass
@@ -206,6 +217,13 @@ def pipeline_runs(packages: Path, scratch: Path, tools: set[str]) -> list[Run]:
         seconds, peak, code = measure(command)
         runs.append(Run(task, "ingest (DuckDB store) + indicators", size, seconds, peak,
                         _note(code)))  # fmt: skip
+    if "duckdb-pipeline" in tools:
+        command = (
+            f"{BIN / 'greenprocure'} monitor indicators --releases {packages} "
+            "--by country,year --format json > /dev/null"
+        )
+        seconds, peak, code = measure(command)
+        runs.append(Run(task, "DuckDB (compile in SQL)", size, seconds, peak, _note(code)))
     if "spark-pipeline" in tools:
         command = (
             f"{BIN / 'greenprocure'} monitor indicators --engine spark --compiled {packages} "
