@@ -1,8 +1,9 @@
 """The DuckDB whole pipeline compiled in buckets of ocids gives what one pass gives.
 
-Inputs larger than ``_BUCKET_BYTES`` are spilled to Parquet by hash of ocid and compiled one
-bucket at a time (bounded memory); here the threshold is lowered so that a small synthetic
-file takes that path, and the indicators are compared value by value with one pass.
+Inputs larger than ``_BUCKET_BYTES`` are compiled one bucket of ocids (by hash) at a time,
+one pass over the input per bucket (bounded memory); here the threshold is lowered so that a
+small synthetic file takes that path, and the indicators are compared value by value with
+one pass.
 """
 
 from __future__ import annotations
