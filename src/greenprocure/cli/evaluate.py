@@ -25,6 +25,7 @@ import yaml
 from greenprocure.cli.io import (
     console,
     emit_json,
+    emit_result,
     handles_errors,
     print_table,
     read_input,
@@ -127,6 +128,17 @@ def _print_result(result: EvaluationResult) -> None:
             )
 
 
+def _render(result: EvaluationResult, output_format: str) -> bytes | str:
+    from greenprocure.reporting import evaluation_docx, evaluation_html, evaluation_xlsx
+
+    renderers: dict[str, Callable[[EvaluationResult], bytes | str]] = {
+        OutputFormat.html: evaluation_html,
+        OutputFormat.xlsx: evaluation_xlsx,
+        OutputFormat.docx: evaluation_docx,
+    }
+    return renderers[output_format](result)
+
+
 def _default_output(tender_path: Path, suffix: str) -> Path:
     return Path.cwd() / f"{tender_path.stem}-evaluation.{suffix}"
 
@@ -166,21 +178,14 @@ def register(app: typer.Typer) -> None:
         tender = load_tender(tender_file)
         bids = load_bids(bids_file, tender) if bids_file is not None else None
         result = evaluate(tender, bids, file=str(bids_file or tender_file))
-        if output_format is OutputFormat.table:
-            _print_result(result)
-            return
-        if output_format is OutputFormat.json:
-            emit_json(result.to_dict(), output)
-            return
-        from greenprocure.reporting import evaluation_docx, evaluation_html, evaluation_xlsx
-
-        renderers: dict[OutputFormat, Callable[[EvaluationResult], bytes | str]] = {
-            OutputFormat.html: evaluation_html,
-            OutputFormat.xlsx: evaluation_xlsx,
-            OutputFormat.docx: evaluation_docx,
-        }
-        target = output or _default_output(tender_file, output_format.value)
-        write_output(target, renderers[output_format](result))
+        emit_result(
+            result,
+            output_format,
+            output,
+            show=_print_result,
+            render=_render,
+            default_output=_default_output(tender_file, output_format.value),
+        )
 
     @group.command("template", help=_("Write the bid workbook of a tender (XLSX)."))
     @handles_errors

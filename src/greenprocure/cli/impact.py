@@ -22,7 +22,7 @@ import typer
 
 from greenprocure.cli.io import (
     console,
-    emit_json,
+    emit_result,
     error_console,
     handles_errors,
     print_table,
@@ -113,6 +113,16 @@ def _print_problems(result: ImpactResult) -> None:
         )
 
 
+def _render(result: ImpactResult, output_format: str) -> bytes | str:
+    from greenprocure.reporting import impact_html, impact_xlsx
+
+    renderers: dict[str, Callable[[ImpactResult], bytes | str]] = {
+        OutputFormat.html: impact_html,
+        OutputFormat.xlsx: impact_xlsx,
+    }
+    return renderers[output_format](result)
+
+
 def _quantify(path: Path, settings: ImpactSettings) -> ImpactResult:
     return quantify(read_register(read_input(path), str(path)), settings)
 
@@ -167,20 +177,14 @@ def register(app: typer.Typer) -> None:
             currency=currency.upper() if currency else None,
         )
         result = _quantify(register_file, settings)
-        if output_format is OutputFormat.table:
-            _print_result(result)
-            return
-        if output_format is OutputFormat.json:
-            emit_json(result.to_dict(), output)
-            return
-        from greenprocure.reporting import impact_html, impact_xlsx
-
-        renderers: dict[OutputFormat, Callable[[ImpactResult], bytes | str]] = {
-            OutputFormat.html: impact_html,
-            OutputFormat.xlsx: impact_xlsx,
-        }
-        target = output or Path.cwd() / f"{register_file.stem}-impact.{output_format.value}"
-        write_output(target, renderers[output_format](result))
+        emit_result(
+            result,
+            output_format,
+            output,
+            show=_print_result,
+            render=_render,
+            default_output=Path.cwd() / f"{register_file.stem}-impact.{output_format.value}",
+        )
 
     @group.command("template", help=_("Write an empty purchase register for a product group."))
     @handles_errors

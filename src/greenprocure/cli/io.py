@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import orjson
 import typer
@@ -26,6 +26,7 @@ __all__ = [
     "console",
     "dump_json",
     "emit_json",
+    "emit_result",
     "error_console",
     "fail",
     "handles_errors",
@@ -38,6 +39,13 @@ __all__ = [
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+
+
+class _HasDict(Protocol):
+    def to_dict(self) -> Any: ...
+
+
+_Result = TypeVar("_Result", bound=_HasDict)
 
 
 class _Console(Console):
@@ -95,6 +103,28 @@ def emit_json(data: Any, output: Path | None = None) -> None:
         print_json(data)
     else:
         write_output(output, dump_json(data) + b"\n")
+
+
+def emit_result(
+    result: _Result,
+    output_format: str,
+    output: Path | None,
+    *,
+    show: Callable[[_Result], None],
+    render: Callable[[_Result, str], bytes | str],
+    default_output: Path,
+) -> None:
+    """Hand a command's result to its ``--format``: ``table`` (``show``), ``json``, or a file.
+
+    Any other format is ``render(result, output_format)`` written to ``output``, by default
+    ``default_output``.
+    """
+    if output_format == "table":
+        show(result)
+    elif output_format == "json":
+        emit_json(result.to_dict(), output)
+    else:
+        write_output(output or default_output, render(result, output_format))
 
 
 def read_input(path: Path) -> bytes:
