@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import glob
+import hashlib
 import importlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 
-from greenprocure.errors import ConfigurationError, InputError, ValidationError
+from greenprocure.errors import (
+    ConfigurationError,
+    InputError,
+    StoreError,
+    ValidationError,
+)
 from greenprocure.i18n import N_
 from greenprocure.monitoring.indicators import MonitoringReportData, parse_group_keys
 
-__all__ = ["ENGINES", "ProgressCallback", "expand_inputs", "load_engine", "report_data"]
+__all__ = [
+    "ENGINES",
+    "ProgressCallback",
+    "currency_conflict",
+    "expand_inputs",
+    "file_hash",
+    "layout_mismatch",
+    "load_engine",
+    "no_store",
+    "report_data",
+]
 
 #: Engine name -> module implementing it.
 ENGINES: dict[str, str] = {
@@ -25,6 +41,50 @@ ENGINES: dict[str, str] = {
 ProgressCallback = Callable[[int, int], None]
 
 _SUFFIXES = (".json", ".jsonl", ".ndjson", ".xml", ".gz", ".zip")
+_CHUNK = 1 << 20
+
+
+def file_hash(path: Path) -> tuple[str, int]:
+    """BLAKE2b-256 of the file's bytes (hex) and its size: how a store knows a file."""
+    digest = hashlib.blake2b(digest_size=32)
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def no_store(store: Path) -> StoreError:
+    """The error for reading a store that does not exist yet."""
+    return StoreError(
+        N_("no monitoring store at {store}; run 'greenprocure monitor ingest' first"),
+        store=os.fspath(store),
+    )
+
+
+def layout_mismatch(store: Path, found: object, expected: object) -> StoreError:
+    """The error for a store written in another layout version."""
+    return StoreError(
+        N_("the store {store} has layout version {found}; this version reads {expected}"),
+        store=os.fspath(store),
+        found=found,
+        expected=expected,
+    )
+
+
+def currency_conflict(store: Path, stored: str, currency: str) -> ValidationError:
+    """The error for adding values in ``currency`` to a store that holds ``stored``."""
+    return ValidationError(
+        N_(
+            "the store {store} holds values in {stored}; it cannot take values in "
+            "{currency} (use another --store)"
+        ),
+        field="reporting_currency",
+        store=os.fspath(store),
+        stored=stored,
+        currency=currency,
+    )
 
 
 def load_engine(name: str) -> ModuleType:

@@ -27,7 +27,6 @@ at most :data:`MEMORY_LIMIT` and spills to a temporary folder beyond it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import multiprocessing
 import os
 import tempfile
@@ -40,9 +39,15 @@ from typing import Any
 import duckdb
 import orjson
 
-from greenprocure.errors import GreenProcureError, StoreError, ValidationError
+from greenprocure.errors import GreenProcureError, StoreError
 from greenprocure.i18n import N_
-from greenprocure.monitoring.engines._common import ProgressCallback
+from greenprocure.monitoring.engines._common import (
+    ProgressCallback,
+    currency_conflict,
+    file_hash,
+    layout_mismatch,
+    no_store,
+)
 from greenprocure.monitoring.engines.duckdb_compiled import indicators_from_compiled
 from greenprocure.monitoring.engines.duckdb_releases import indicators_from_releases
 from greenprocure.monitoring.indicators import (
@@ -81,7 +86,6 @@ DEFAULT_STORE = Path(".greenprocure") / "monitoring.duckdb"
 SCHEMA_VERSION = "1"
 
 _BATCH = 20_000
-_CHUNK = 1 << 20
 
 
 def struct_columns(columns: Sequence[tuple[str, str]]) -> str:
@@ -89,26 +93,12 @@ def struct_columns(columns: Sequence[tuple[str, str]]) -> str:
     return "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns) + "}"
 
 
-def file_hash(path: Path) -> tuple[str, int]:
-    """BLAKE2b-256 of the file's bytes (hex) and its size."""
-    digest = hashlib.blake2b(digest_size=32)
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def connect_store(
     store: Path, *, reporting_currency: str | None = None, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
     """Open (and if needed create) the store; check its version and reporting currency."""
     if read_only and not store.is_file():
-        raise StoreError(
-            N_("no monitoring store at {store}; run 'greenprocure monitor ingest' first"),
-            store=os.fspath(store),
-        )
+        raise no_store(store)
     if not read_only:
         store.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -124,25 +114,11 @@ def connect_store(
     meta = dict(con.execute("SELECT key, value FROM gp_meta").fetchall())
     if meta.get("schema_version") != SCHEMA_VERSION:
         con.close()
-        raise StoreError(
-            N_("the store {store} has layout version {found}; this version reads {expected}"),
-            store=os.fspath(store),
-            found=meta.get("schema_version", "?"),
-            expected=SCHEMA_VERSION,
-        )
+        raise layout_mismatch(store, meta.get("schema_version", "?"), SCHEMA_VERSION)
     stored = meta.get("reporting_currency")
     if reporting_currency and stored and stored != reporting_currency.upper():
         con.close()
-        raise ValidationError(
-            N_(
-                "the store {store} holds values in {stored}; it cannot take values in "
-                "{currency} (use another --store)"
-            ),
-            field="reporting_currency",
-            store=os.fspath(store),
-            stored=stored,
-            currency=reporting_currency,
-        )
+        raise currency_conflict(store, stored, reporting_currency)
     if reporting_currency and not stored:
         con.execute(
             "INSERT INTO gp_meta VALUES ('reporting_currency', ?)", [reporting_currency.upper()]

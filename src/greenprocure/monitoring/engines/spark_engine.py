@@ -29,7 +29,6 @@ with the web UI off, few shuffle partitions and a modest driver memory
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -46,9 +45,14 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as spark_types
 
-from greenprocure.errors import GreenProcureError, StoreError, ValidationError
-from greenprocure.i18n import N_
-from greenprocure.monitoring.engines import ProgressCallback
+from greenprocure.errors import GreenProcureError
+from greenprocure.monitoring.engines._common import (
+    ProgressCallback,
+    currency_conflict,
+    file_hash,
+    layout_mismatch,
+    no_store,
+)
 from greenprocure.monitoring.indicators import (
     INDICATORS,
     IndicatorResult,
@@ -76,7 +80,6 @@ DEFAULT_STORE = Path(".greenprocure") / "monitoring-spark"
 #: Version of the store's folder layout; a store of another version is refused.
 LAYOUT_VERSION = "1"
 
-_CHUNK = 1 << 20
 
 _SPARK_TYPES: dict[str, spark_types.DataType] = {
     "VARCHAR": spark_types.StringType(),
@@ -127,16 +130,6 @@ def spark_session() -> SparkSession:
 # --- the store -----------------------------------------------------------------------------
 
 
-def _file_hash(path: Path) -> tuple[str, int]:
-    digest = hashlib.blake2b(digest_size=32)
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def _atomic_write(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
@@ -147,10 +140,7 @@ def _open_store(store: Path, reporting_currency: str | None, *, create: bool) ->
     meta_path = store / "meta.json"
     if not meta_path.is_file():
         if not create:
-            raise StoreError(
-                N_("no monitoring store at {store}; run 'greenprocure monitor ingest' first"),
-                store=os.fspath(store),
-            )
+            raise no_store(store)
         for folder in ("files", "lots", "errors"):
             (store / folder).mkdir(parents=True, exist_ok=True)
         meta = {"layout_version": LAYOUT_VERSION, "reporting_currency": reporting_currency}
@@ -158,24 +148,10 @@ def _open_store(store: Path, reporting_currency: str | None, *, create: bool) ->
         return meta
     meta = dict(orjson.loads(meta_path.read_bytes()))
     if meta.get("layout_version") != LAYOUT_VERSION:
-        raise StoreError(
-            N_("the store {store} has layout version {found}; this version reads {expected}"),
-            store=os.fspath(store),
-            found=meta.get("layout_version", "?"),
-            expected=LAYOUT_VERSION,
-        )
+        raise layout_mismatch(store, meta.get("layout_version", "?"), LAYOUT_VERSION)
     stored = meta.get("reporting_currency")
     if reporting_currency and stored and stored != reporting_currency:
-        raise ValidationError(
-            N_(
-                "the store {store} holds values in {stored}; it cannot take values in "
-                "{currency} (use another --store)"
-            ),
-            field="reporting_currency",
-            store=os.fspath(store),
-            stored=stored,
-            currency=reporting_currency,
-        )
+        raise currency_conflict(store, stored, reporting_currency)
     return meta
 
 
@@ -277,7 +253,7 @@ def ingest(
     for item in paths:
         path = Path(item)
         try:
-            digest, size = _file_hash(path)
+            digest, size = file_hash(path)
         except OSError as error:
             failed.append(os.fspath(path))
             failures.append((os.fspath(path), str(error)))
