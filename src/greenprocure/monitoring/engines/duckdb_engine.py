@@ -205,6 +205,30 @@ class _Meter:
         self.read(self.size - self.done)
 
 
+def _record_file(
+    con: duckdb.DuckDBPyConnection,
+    digest: str,
+    path: Path,
+    size: int,
+    reporting_currency: str,
+    lot_rows: int,
+    errors: int,
+) -> None:
+    """The store's record of a file ingested (inside the caller's transaction)."""
+    con.execute(
+        "INSERT INTO gp_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            digest,
+            os.fspath(path),
+            size,
+            reporting_currency,
+            lot_rows,
+            errors,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        ],
+    )
+
+
 def _ingest_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -237,18 +261,7 @@ def _ingest_file(
                 "INSERT INTO record_errors VALUES (?, ?, ?, ?, ?)",
                 [[digest, e.file, e.location, e.ocid, e.reason] for e in errors],
             )
-        con.execute(
-            "INSERT INTO gp_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                digest,
-                os.fspath(path),
-                size,
-                reporting_currency,
-                batcher.count,
-                len(errors),
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            ],
-        )
+        _record_file(con, digest, path, size, reporting_currency, batcher.count, len(errors))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -320,18 +333,7 @@ def _commit_prepared(
                 "INSERT INTO record_errors VALUES (?, ?, ?, ?, ?)",
                 [[digest, e["file"], e["location"], e["ocid"], e["reason"]] for e in errors],
             )
-        con.execute(
-            "INSERT INTO gp_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                digest,
-                os.fspath(path),
-                size,
-                reporting_currency,
-                count,
-                len(errors),
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            ],
-        )
+        _record_file(con, digest, path, size, reporting_currency, count, len(errors))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

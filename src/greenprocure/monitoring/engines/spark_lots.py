@@ -146,6 +146,22 @@ def _lines(path: str, start: int, end: int) -> Iterator[tuple[int, bytes]]:
             offset += len(line)
 
 
+def _json_lines(path: str, start: int, end: int) -> Iterator[tuple[str, Any, str | None]]:
+    """``(location, value, None)`` of every non-blank line of a range that is JSON, and
+    ``(location, None, reason)`` of every one that is not."""
+    for offset, line in _lines(path, start, end):
+        text = line.strip()
+        if not text:
+            continue
+        location = f"byte {offset}"
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError as error:
+            yield location, None, f"malformed JSON: {error}"
+            continue
+        yield location, value, None
+
+
 class _Writer:
     """Lot rows and errors of one task, to a Parquet part and a JSON Lines file."""
 
@@ -217,15 +233,9 @@ def _compiled_task(
             writer.add(item, path)
         return writer.close()
     converter = _converter(currency)
-    for offset, line in _lines(path, start, end):
-        text = line.strip()
-        if not text:
-            continue
-        location = f"byte {offset}"
-        try:
-            value = orjson.loads(text)
-        except orjson.JSONDecodeError as error:
-            writer.add(RecordError(path, location, None, f"malformed JSON: {error}"), path)
+    for location, value, malformed in _json_lines(path, start, end):
+        if malformed is not None:
+            writer.add(RecordError(path, location, None, malformed), path)
             continue
         if not isinstance(value, dict) or not isinstance(value.get("ocid"), str):
             reason = "not a compiled release: no ocid"
@@ -243,15 +253,9 @@ def _compiled_task(
 def _release_items(task: tuple[str, str, int, int]) -> Iterator[tuple[str, Any]]:
     """``(ocid, (path, location, release bytes | error))`` of every release in a range."""
     _kind, path, start, end = task
-    for offset, line in _lines(path, start, end):
-        text = line.strip()
-        if not text:
-            continue
-        location = f"byte {offset}"
-        try:
-            value = orjson.loads(text)
-        except orjson.JSONDecodeError as error:
-            yield "", (path, location, None, f"malformed JSON: {error}")
+    for location, value, malformed in _json_lines(path, start, end):
+        if malformed is not None:
+            yield "", (path, location, None, malformed)
             continue
         releases = value.get("releases") if isinstance(value, dict) else None
         if not isinstance(releases, list):
