@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from greenprocure.errors import (
     ConfigurationError,
@@ -17,14 +18,21 @@ from greenprocure.errors import (
     ValidationError,
 )
 from greenprocure.i18n import N_
-from greenprocure.monitoring.indicators import MonitoringReportData, parse_group_keys
+from greenprocure.monitoring.indicators import (
+    INDICATORS,
+    IndicatorTable,
+    MonitoringReportData,
+    parse_group_keys,
+)
 
 __all__ = [
     "ENGINES",
+    "IndicatorQuery",
     "ProgressCallback",
     "currency_conflict",
     "expand_inputs",
     "file_hash",
+    "indicator_tables",
     "layout_mismatch",
     "load_engine",
     "no_store",
@@ -36,6 +44,11 @@ ENGINES: dict[str, str] = {
     "duckdb": "greenprocure.monitoring.engines.duckdb_engine",
     "spark": "greenprocure.monitoring.engines.spark_engine",
 }
+
+#: Runs the query of indicator ``name`` grouped by ``keys``: (column names, rows).
+IndicatorQuery = Callable[
+    [str, tuple[str, ...]], tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]
+]
 
 #: Called while ingesting with (bytes read since the last call, records since the last call).
 ProgressCallback = Callable[[int, int], None]
@@ -108,6 +121,19 @@ def load_engine(name: str) -> ModuleType:
             engine=name,
             package=missing,
         ) from error
+
+
+def indicator_tables(
+    keys: tuple[str, ...], query: IndicatorQuery
+) -> tuple[dict[str, IndicatorTable], dict[str, IndicatorTable]]:
+    """Every indicator grouped by ``keys``, and with no key (the totals), each run by ``query``."""
+    tables: dict[str, IndicatorTable] = {}
+    totals: dict[str, IndicatorTable] = {}
+    for name in INDICATORS:
+        for group, target in ((keys, tables), ((), totals)):
+            columns, rows = query(name, group)
+            target[name] = IndicatorTable(name=name, by=group, columns=columns, rows=rows)
+    return tables, totals
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:

@@ -48,16 +48,17 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from greenprocure.errors import InputError, ParseError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.currency import CurrencyConverter
+from greenprocure.monitoring.engines._common import indicator_tables
 from greenprocure.monitoring.green import GOAL_ALIASES, GPP_STRATEGIES
 from greenprocure.monitoring.indicators import (
     INDICATOR_COLUMNS,
-    INDICATORS,
     KEY_COLUMNS,
     IndicatorResult,
     IndicatorTable,
@@ -76,6 +77,7 @@ __all__ = [
     "compiled_columns",
     "compiled_lot_rows",
     "compiled_lot_rows_sql",
+    "duckdb_indicator_tables",
     "indicators_from_compiled",
     "indicators_from_rows",
     "needed_columns",
@@ -731,14 +733,7 @@ def indicators_from_rows(
     else:
         con.execute(f"CREATE TEMP TABLE gp_lots AS {deduplicated_sql('gp_kept')}")
         source = "gp_lots"
-    tables: dict[str, IndicatorTable] = {}
-    totals: dict[str, IndicatorTable] = {}
-    for name in INDICATORS:
-        for group, target in ((keys, tables), ((), totals)):
-            cursor = con.execute(indicator_sql(name, group, table=source, deduplicated=True))
-            columns = tuple(d[0] for d in cursor.description or ())
-            rows_of = tuple(tuple(row) for row in cursor.fetchall())
-            target[name] = IndicatorTable(name=name, by=group, columns=columns, rows=rows_of)
+    tables, totals = duckdb_indicator_tables(con, keys, source)
     return IndicatorResult(
         by=keys,
         reporting_currency=reporting_currency,
@@ -806,6 +801,21 @@ def _has_ties(con: duckdb.DuckDBPyConnection) -> bool:
         "GROUP BY ocid, lot_id, date, source_file HAVING COUNT(*) > 1 LIMIT 1"
     ).fetchone()
     return found is not None
+
+
+def duckdb_indicator_tables(
+    con: duckdb.DuckDBPyConnection, keys: tuple[str, ...], table: str
+) -> tuple[dict[str, IndicatorTable], dict[str, IndicatorTable]]:
+    """Every indicator over the deduplicated lots ``table``, grouped by ``keys`` and totals."""
+
+    def query(
+        name: str, group: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+        cursor = con.execute(indicator_sql(name, group, table=table, deduplicated=True))
+        columns = tuple(d[0] for d in cursor.description or ())
+        return columns, tuple(tuple(row) for row in cursor.fetchall())
+
+    return indicator_tables(keys, query)
 
 
 def indicators_from_compiled(

@@ -48,16 +48,17 @@ from greenprocure.monitoring.engines._common import (
     layout_mismatch,
     no_store,
 )
-from greenprocure.monitoring.engines.duckdb_compiled import indicators_from_compiled
+from greenprocure.monitoring.engines.duckdb_compiled import (
+    duckdb_indicator_tables,
+    indicators_from_compiled,
+)
 from greenprocure.monitoring.engines.duckdb_releases import indicators_from_releases
 from greenprocure.monitoring.indicators import (
     INDICATOR_COLUMNS,
-    INDICATORS,
     IndicatorResult,
     IndicatorTable,
     IngestSummary,
     deduplicated_sql,
-    indicator_sql,
     parse_group_keys,
 )
 from greenprocure.monitoring.lots import lot_rows
@@ -549,19 +550,10 @@ def run_indicators(
         )
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE gp_lots AS {deduplicated_sql(table)}")
-    tables: dict[str, IndicatorTable] = {}
-    totals: dict[str, IndicatorTable] = {}
     try:
-        for name in INDICATORS:
-            for group, target in ((keys, tables), ((), totals)):
-                sql = indicator_sql(name, group, table="gp_lots", deduplicated=True)
-                cursor = con.execute(sql)
-                columns = tuple(d[0] for d in cursor.description or ())
-                rows = tuple(tuple(row) for row in cursor.fetchall())
-                target[name] = IndicatorTable(name=name, by=group, columns=columns, rows=rows)
+        return duckdb_indicator_tables(con, keys, "gp_lots")
     finally:
         con.execute("DROP TABLE IF EXISTS gp_lots")
-    return tables, totals
 
 
 def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> IndicatorResult:

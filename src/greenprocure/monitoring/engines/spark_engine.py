@@ -50,6 +50,7 @@ from greenprocure.monitoring.engines._common import (
     ProgressCallback,
     currency_conflict,
     file_hash,
+    indicator_tables,
     layout_mismatch,
     no_store,
 )
@@ -358,19 +359,18 @@ def run_indicators(
         .persist(StorageLevel.DISK_ONLY)
     )
     frame.createOrReplaceTempView(view)
-    tables: dict[str, IndicatorTable] = {}
-    totals: dict[str, IndicatorTable] = {}
+
+    def query(
+        name: str, group: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+        result = spark.sql(indicator_sql(name, group, table=view, dialect="spark"))
+        return tuple(result.columns), tuple(tuple(row) for row in result.collect())
+
     try:
-        for name in INDICATORS:
-            for group, target in ((keys, tables), ((), totals)):
-                result = spark.sql(indicator_sql(name, group, table=view, dialect="spark"))
-                columns = tuple(result.columns)
-                rows = tuple(tuple(row) for row in result.collect())
-                target[name] = IndicatorTable(name=name, by=group, columns=columns, rows=rows)
+        return indicator_tables(keys, query)
     finally:
         spark.catalog.dropTempView(view)
         frame.unpersist()
-    return tables, totals
 
 
 def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> IndicatorResult:
