@@ -6,10 +6,14 @@ import glob
 import hashlib
 import importlib
 import os
+import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import orjson
 
 from greenprocure.errors import (
     ConfigurationError,
@@ -21,6 +25,7 @@ from greenprocure.i18n import N_
 from greenprocure.monitoring.indicators import (
     INDICATORS,
     IndicatorTable,
+    IngestSummary,
     MonitoringReportData,
     parse_group_keys,
 )
@@ -28,6 +33,7 @@ from greenprocure.monitoring.indicators import (
 __all__ = [
     "ENGINES",
     "IndicatorQuery",
+    "IngestTally",
     "ProgressCallback",
     "currency_conflict",
     "expand_inputs",
@@ -66,6 +72,51 @@ def file_hash(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+@dataclass
+class IngestTally:
+    """What an ingest run has done so far, file by file; :meth:`summary` makes its result."""
+
+    ingested: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    #: JSON Lines of the errors file (record errors and files that failed).
+    error_lines: list[bytes] = field(default_factory=list)
+    lot_rows: int = 0
+    errors: int = 0
+    bytes_read: int = 0
+
+    def fail(self, path: str, reason: str, *, error_line: bool = True) -> None:
+        """A file that could not be stored; with ``error_line``, also a line of the errors file."""
+        self.failed.append(path)
+        self.failures.append((path, reason))
+        if error_line:
+            line = {"file": path, "location": "", "ocid": None, "reason": reason}
+            self.error_lines.append(orjson.dumps(line))
+
+    def stored(self, path: str, lot_rows: int, errors: int, size: int) -> None:
+        """A file stored whole, with its lot rows, record errors and bytes."""
+        self.ingested.append(path)
+        self.lot_rows += lot_rows
+        self.errors += errors
+        self.bytes_read += size
+
+    def summary(self, store: Path, errors_path: Path, started: float) -> IngestSummary:
+        """The run's result; ``started`` is its :func:`time.perf_counter` at the start."""
+        return IngestSummary(
+            store=os.fspath(store),
+            files_ingested=tuple(self.ingested),
+            files_skipped=tuple(self.skipped),
+            files_failed=tuple(self.failed),
+            lot_rows=self.lot_rows,
+            errors=self.errors,
+            bytes_read=self.bytes_read,
+            seconds=time.perf_counter() - started,
+            errors_file=os.fspath(errors_path),
+            failures=tuple(self.failures),
+        )
 
 
 def no_store(store: Path) -> StoreError:

@@ -42,6 +42,7 @@ import orjson
 from greenprocure.errors import GreenProcureError, StoreError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.engines._common import (
+    IngestTally,
     ProgressCallback,
     currency_conflict,
     file_hash,
@@ -369,14 +370,7 @@ def ingest(
     currency = reporting_currency.upper()
     errors_path = errors_file or store.with_name(store.name + ".errors.jsonl")
     con = connect_store(store, reporting_currency=currency)
-    ingested: list[str] = []
-    skipped: list[str] = []
-    failed: list[str] = []
-    failures: list[tuple[str, str]] = []
-    error_lines: list[bytes] = []
-    total_rows = 0
-    total_errors = 0
-    total_bytes = 0
+    tally = IngestTally()
     try:
         todo: list[tuple[Path, str, int]] = []
         digests: set[str] = set()
@@ -385,12 +379,11 @@ def ingest(
             try:
                 digest, size = file_hash(path)
             except OSError as error:
-                failed.append(os.fspath(path))
-                failures.append((os.fspath(path), str(error)))
+                tally.fail(os.fspath(path), str(error), error_line=False)
                 continue
             known = con.execute("SELECT 1 FROM gp_files WHERE file_hash = ?", [digest]).fetchone()
             if known or digest in digests:
-                skipped.append(os.fspath(path))
+                tally.skipped.append(os.fspath(path))
                 if progress is not None:
                     progress(size, 0)
                 continue
@@ -400,24 +393,10 @@ def ingest(
             done = _ingest_parallel(con, todo, currency, workers, store.parent, progress)
             for path, count, record_errors, reason in done:
                 if reason is not None:
-                    failed.append(os.fspath(path))
-                    failures.append((os.fspath(path), reason))
-                    error_lines.append(
-                        orjson.dumps(
-                            {
-                                "file": os.fspath(path),
-                                "location": "",
-                                "ocid": None,
-                                "reason": reason,
-                            }
-                        )
-                    )
+                    tally.fail(os.fspath(path), reason)
                     continue
-                ingested.append(os.fspath(path))
-                total_rows += count
-                total_errors += len(record_errors)
-                total_bytes += path.stat().st_size
-                error_lines.extend(orjson.dumps(e) for e in record_errors)
+                tally.stored(os.fspath(path), count, len(record_errors), path.stat().st_size)
+                tally.error_lines.extend(orjson.dumps(e) for e in record_errors)
             todo = []
         for path, digest, size in todo:
             meter = _Meter(progress, size)
@@ -429,39 +408,19 @@ def ingest(
                     size,
                     currency,
                     _rows(path, currency, meter.read),
-                    error_lines,
+                    tally.error_lines,
                     meter,
                     store.parent,
                 )
             except (GreenProcureError, OSError) as error:
-                failed.append(os.fspath(path))
                 reason = error.localized() if isinstance(error, GreenProcureError) else str(error)
-                failures.append((os.fspath(path), reason))
-                error_lines.append(
-                    orjson.dumps(
-                        {"file": os.fspath(path), "location": "", "ocid": None, "reason": reason}
-                    )
-                )
+                tally.fail(os.fspath(path), reason)
                 continue
-            ingested.append(os.fspath(path))
-            total_rows += count
-            total_errors += errors
-            total_bytes += size
+            tally.stored(os.fspath(path), count, errors, size)
     finally:
         con.close()
-        _write_errors(errors_path, error_lines)
-    return IngestSummary(
-        store=os.fspath(store),
-        files_ingested=tuple(ingested),
-        files_skipped=tuple(skipped),
-        files_failed=tuple(failed),
-        lot_rows=total_rows,
-        errors=total_errors,
-        bytes_read=total_bytes,
-        seconds=time.perf_counter() - started,
-        errors_file=os.fspath(errors_path),
-        failures=tuple(failures),
-    )
+        _write_errors(errors_path, tally.error_lines)
+    return tally.summary(store, errors_path, started)
 
 
 def _ingest_parallel(

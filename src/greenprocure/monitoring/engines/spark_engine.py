@@ -47,6 +47,7 @@ from pyspark.sql import types as spark_types
 
 from greenprocure.errors import GreenProcureError
 from greenprocure.monitoring.engines._common import (
+    IngestTally,
     ProgressCallback,
     currency_conflict,
     file_hash,
@@ -246,9 +247,7 @@ def ingest(
     for folder in (store / "lots").iterdir():
         if folder.is_dir() and folder.name not in known:
             shutil.rmtree(folder, ignore_errors=True)  # rows of a stopped ingest
-    skipped: list[str] = []
-    failed: list[str] = []
-    failures: list[tuple[str, str]] = []
+    tally = IngestTally()
     small: list[tuple[str, str, int, str, str]] = []
     large: list[tuple[str, str, int, str, str]] = []
     for item in paths:
@@ -256,11 +255,10 @@ def ingest(
         try:
             digest, size = file_hash(path)
         except OSError as error:
-            failed.append(os.fspath(path))
-            failures.append((os.fspath(path), str(error)))
+            tally.fail(os.fspath(path), str(error), error_line=False)
             continue
         if digest in known:
-            skipped.append(os.fspath(path))
+            tally.skipped.append(os.fspath(path))
             if progress is not None:
                 progress(size, 0)
             continue
@@ -268,48 +266,28 @@ def ingest(
         task = (os.fspath(path), digest, size, currency, os.fspath(store.resolve()))
         plain = not path.name.lower().endswith((".gz", ".zip", ".xml"))
         (large if plain and size > split_bytes else small).append(task)
-    ingested: list[str] = []
-    error_lines: list[bytes] = []
-    total_rows = total_errors = total_bytes = 0
     try:
         for manifest in _run_tasks(small, large, split_bytes):
             path_text = manifest["path"]
             if "failed" in manifest:
-                failed.append(path_text)
-                failures.append((path_text, manifest["failed"]))
-                failure = {"file": path_text, "location": "", "ocid": None}
-                failure["reason"] = manifest["failed"]
-                error_lines.append(orjson.dumps(failure))
+                tally.fail(path_text, manifest["failed"])
                 continue
             digest = manifest["file_hash"]
             for part in sorted((store / "lots" / digest).glob("*.errors.jsonl")):
-                error_lines.extend(line for line in part.read_bytes().splitlines() if line)
+                lines = part.read_bytes().splitlines()
+                tally.error_lines.extend(line for line in lines if line)
             _atomic_write(store / "files" / f"{digest}.json", orjson.dumps(manifest))
-            ingested.append(path_text)
-            total_rows += manifest["lot_rows"]
-            total_errors += manifest["errors"]
-            total_bytes += manifest["size"]
+            tally.stored(path_text, manifest["lot_rows"], manifest["errors"], manifest["size"])
             if progress is not None:
                 progress(manifest["size"], manifest["lot_rows"] + manifest["errors"])
     finally:
         errors_path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(errors_path, b"".join(line + b"\n" for line in error_lines))
+        _atomic_write(errors_path, b"".join(line + b"\n" for line in tally.error_lines))
     order = {os.fspath(Path(item)): index for index, item in enumerate(paths)}
-    ingested.sort(key=lambda text: order.get(text, len(order)))
-    failed.sort(key=lambda text: order.get(text, len(order)))
-    failures.sort(key=lambda pair: order.get(pair[0], len(order)))
-    return IngestSummary(
-        store=os.fspath(store),
-        files_ingested=tuple(ingested),
-        files_skipped=tuple(skipped),
-        files_failed=tuple(failed),
-        lot_rows=total_rows,
-        errors=total_errors,
-        bytes_read=total_bytes,
-        seconds=time.perf_counter() - started,
-        errors_file=os.fspath(errors_path),
-        failures=tuple(failures),
-    )
+    tally.ingested.sort(key=lambda text: order.get(text, len(order)))
+    tally.failed.sort(key=lambda text: order.get(text, len(order)))
+    tally.failures.sort(key=lambda pair: order.get(pair[0], len(order)))
+    return tally.summary(store, errors_path, started)
 
 
 def _run_tasks(
