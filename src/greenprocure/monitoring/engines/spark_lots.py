@@ -178,6 +178,14 @@ class _Writer:
         self.errors: dict[str, int] = {}
         self.written = 0
 
+    def add_record(self, result: RecordError | Iterable[Any], file: str) -> None:
+        """What one record gave: its error, or its lot rows."""
+        if isinstance(result, RecordError):
+            self.add(result, file)
+        else:
+            for row in result:
+                self.add(row, file)
+
     def add(self, item: Any, file: str) -> None:
         if isinstance(item, RecordError):
             self.errors_out.write(orjson.dumps(item.to_dict()) + b"\n")
@@ -241,12 +249,7 @@ def _compiled_task(
             reason = "not a compiled release: no ocid"
             writer.add(RecordError(path, location, None, reason), path)
             continue
-        result = rows_from_compiled(value, path, location, converter)
-        if isinstance(result, RecordError):
-            writer.add(result, path)
-        else:
-            for row in result:
-                writer.add(row, path)
+        writer.add_record(rows_from_compiled(value, path, location, converter), path)
     return writer.close()
 
 
@@ -300,12 +303,7 @@ def _grouped_task(
         except (GreenProcureError, TypeError, ValueError) as error:
             writer.add(RecordError(path, location, ocid, f"cannot compile: {error}"), path)
             continue
-        result = rows_from_compiled(compiled, path, location, converter)
-        if isinstance(result, RecordError):
-            writer.add(result, path)
-        else:
-            for row in result:
-                writer.add(row, path)
+        writer.add_record(rows_from_compiled(compiled, path, location, converter), path)
     return writer.close()
 
 
