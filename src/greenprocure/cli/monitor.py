@@ -33,6 +33,7 @@ from greenprocure.i18n import N_, format_currency, format_number, format_percent
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring.engines import expand_inputs, load_engine, report_data
 from greenprocure.monitoring.indicators import (
+    KEY_LABELS,
     IndicatorResult,
     IndicatorTable,
     IngestSummary,
@@ -67,15 +68,7 @@ class Period(StrEnum):
 
 #: Column headers of the tables (translated when shown).
 HEADERS: dict[str, str] = {
-    "buyer_id": N_("Buyer id"),
-    "buyer_name": N_("Buyer"),
-    "country": N_("Country"),
-    "cpv2": N_("CPV division"),
-    "cpv3": N_("CPV group"),
-    "year": N_("Year"),
-    "month": N_("Month"),
-    "procurement_method": N_("Procedure"),
-    "main_category": N_("Category"),
+    **KEY_LABELS,
     "goal": N_("Goal"),
     "strategy": N_("Strategy"),
     "lots": N_("Lots"),

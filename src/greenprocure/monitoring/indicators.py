@@ -43,6 +43,7 @@ __all__ = [
     "INDICATORS",
     "INDICATOR_COLUMNS",
     "KEY_COLUMNS",
+    "KEY_LABELS",
     "Dialect",
     "IndicatorResult",
     "IndicatorTable",
@@ -73,6 +74,19 @@ KEY_COLUMNS: Mapping[str, tuple[str, ...]] = {
 
 #: The keys a user may group by.
 GROUP_KEYS: tuple[str, ...] = tuple(KEY_COLUMNS)
+
+#: Display names of the group-by columns (message ids, translated when shown).
+KEY_LABELS: Mapping[str, str] = {
+    "buyer_id": N_("Buyer id"),
+    "buyer_name": N_("Buyer"),
+    "country": N_("Country"),
+    "cpv2": N_("CPV division"),
+    "cpv3": N_("CPV group"),
+    "year": N_("Year"),
+    "month": N_("Month"),
+    "procurement_method": N_("Procedure"),
+    "main_category": N_("Category"),
+}
 
 #: The words of each SQL dialect that are not shared.
 DIALECTS: Mapping[str, Mapping[str, str]] = {

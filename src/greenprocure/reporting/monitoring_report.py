@@ -17,10 +17,11 @@ import altair as alt
 from greenprocure.i18n import N_, format_percent, get_language
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring import IndicatorResult, IndicatorTable, MonitoringReportData
+from greenprocure.monitoring.indicators import KEY_LABELS
 from greenprocure.reporting.charts import chart_svg
 from greenprocure.reporting.html import render_html
 
-__all__ = ["GOAL_LABELS", "KEY_LABELS", "STRATEGY_LABELS", "render_monitoring_report"]
+__all__ = ["GOAL_LABELS", "STRATEGY_LABELS", "render_monitoring_report"]
 
 #: Names of the environmental goals (sustainability extension codelist).
 GOAL_LABELS: Mapping[str, str] = {
@@ -53,18 +54,6 @@ STRATEGY_LABELS: Mapping[str, str] = {
     "otherGPPCriteria": N_("Other GPP criteria"),
 }
 
-#: Names of the group-by columns.
-KEY_LABELS: Mapping[str, str] = {
-    "buyer_id": N_("Buyer id"),
-    "buyer_name": N_("Buyer"),
-    "country": N_("Country"),
-    "cpv2": N_("CPV division"),
-    "cpv3": N_("CPV group"),
-    "year": N_("Year"),
-    "month": N_("Month"),
-    "procurement_method": N_("Procedure"),
-    "main_category": N_("Category"),
-}
 
 _MAX_BARS = 20
 _GREEN = "#2f6b3a"
