@@ -9,20 +9,23 @@ currencies needs a dated rate from :mod:`greenprocure.reference`.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pint
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from greenprocure.errors import UnitError
 
+if TYPE_CHECKING:
+    import pint
+
 __all__ = [
     "CURRENCIES",
-    "Quantity",
+    "check_unit",
     "convert",
     "parse_quantity",
     "parse_unit",
+    "registry",
     "same_dimension",
-    "ureg",
 ]
 
 #: ISO 4217 codes defined as units; each is its own dimension.
@@ -46,17 +49,47 @@ CURRENCIES: tuple[str, ...] = (
     "MXN",
 )
 
-ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-for _code in CURRENCIES:
-    ureg.define(f"{_code} = [currency_{_code}]")
-# Normal cubic metre of gas (0 °C, 101.325 kPa): a volume, kept distinct in name only.
-ureg.define("Nm3 = meter ** 3 = normal_cubic_meter")
-# Tonne of oil equivalent (IEA/OECD definition, 41.868 GJ).
-ureg.define("toe = 41.868 * gigajoule = tonne_of_oil_equivalent")
-ureg.define("ktoe = 1000 * toe")
-ureg.define("unit = [] = units = item = items = piece = pieces")
 
-Quantity = ureg.Quantity
+@cache
+def registry() -> pint.UnitRegistry[Any]:
+    """The registry, made on first use: importing pint and defining the units takes about
+    half a second, which commands that never parse a unit (monitoring) need not pay."""
+    import pint
+
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    for code in CURRENCIES:
+        ureg.define(f"{code} = [currency_{code}]")
+    # Normal cubic metre of gas (0 °C, 101.325 kPa): a volume, kept distinct in name only.
+    ureg.define("Nm3 = meter ** 3 = normal_cubic_meter")
+    # Tonne of oil equivalent (IEA/OECD definition, 41.868 GJ).
+    ureg.define("toe = 41.868 * gigajoule = tonne_of_oil_equivalent")
+    ureg.define("ktoe = 1000 * toe")
+    ureg.define("unit = [] = units = item = items = piece = pieces")
+    return ureg
+
+
+def __getattr__(name: str) -> Any:
+    # ``ureg`` and ``Quantity`` as module attributes, made on first use.
+    if name == "ureg":
+        return registry()
+    if name == "Quantity":
+        return registry().Quantity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_CURRENCY_UNIT = re.compile(r"([A-Z]{3})(?:/([A-Z]{3}))?")
+
+
+def check_unit(text: str, **where: str | None) -> None:
+    """Raise :class:`UnitError` unless ``text`` is a unit of the registry.
+
+    A currency code or a ratio of two (``CNY/USD``) is checked without the registry, so
+    that loading exchange rates does not load pint.
+    """
+    match = _CURRENCY_UNIT.fullmatch(text) if isinstance(text, str) else None
+    if match and all(code in CURRENCIES for code in match.groups() if code):
+        return
+    parse_unit(text, **where)
 
 
 def parse_unit(
@@ -67,6 +100,9 @@ def parse_unit(
     Scaled units such as ``L/(100 km)`` are allowed: the result is ``0.01 L/km``. A clear
     :class:`UnitError` naming where the string came from is raised if it cannot be parsed.
     """
+    import pint
+
+    ureg = registry()
     cleaned = text.replace("%", "percent").strip() if isinstance(text, str) else ""
     try:
         parsed = ureg.parse_expression(cleaned or "dimensionless")
@@ -75,7 +111,7 @@ def parse_unit(
             "unknown unit {unit!r}", unit=text, file=file, record=record, field=field
         ) from exc
     if not isinstance(parsed, ureg.Quantity):
-        parsed = Quantity(parsed, "dimensionless")
+        parsed = ureg.Quantity(parsed, "dimensionless")
     return parsed
 
 
@@ -86,6 +122,8 @@ def parse_quantity(value: float, unit: str, **where: str | None) -> Any:
 
 def convert(value: float, from_unit: str, to_unit: str, **where: str | None) -> float:
     """Convert a magnitude between units; :class:`UnitError` if the dimensions differ."""
+    import pint
+
     source = parse_unit(from_unit, **where)
     target = parse_unit(to_unit, **where)
     try:

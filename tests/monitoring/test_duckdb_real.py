@@ -8,11 +8,11 @@ example) has 100 lots, each with strategic procurement ``env-imp`` and environme
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import orjson
 import pytest
+from indicator_checks import ALL_KEYS, assert_same
 
 from greenprocure.monitoring.engines import expand_inputs
 from greenprocure.monitoring.engines.duckdb_engine import (
@@ -27,7 +27,6 @@ from greenprocure.monitoring.readers import iter_documents
 from greenprocure.monitoring.synth import generate
 
 CLIMATE = "environmental.climateChangeMitigation"
-ALL_KEYS = ["buyer", "country", "cpv3", "month", "procurement_method", "main_category"]
 
 
 @pytest.mark.slow
@@ -87,29 +86,6 @@ def _compile_to_jsonl(paths: list[Path], target: Path) -> Path:
     return target
 
 
-def _assert_same(a: IndicatorResult, b: IndicatorResult) -> int:
-    compared = 0
-    for kind in ("tables", "totals"):
-        for name, table in getattr(a, kind).items():
-            other = getattr(b, kind)[name]
-            assert table.columns == other.columns
-            assert len(table.rows) == len(other.rows), (kind, name)
-            for row, row_b in zip(table.records(), other.records(), strict=True):
-                for column, value in row.items():
-                    value_b = row_b[column]
-                    if isinstance(value, float) and isinstance(value_b, float):
-                        assert math.isclose(value, value_b, rel_tol=1e-9, abs_tol=1e-6), (
-                            kind,
-                            name,
-                            column,
-                            row,
-                        )
-                    else:
-                        assert value == value_b, (kind, name, column, row, row_b)
-                compared += 1
-    return compared
-
-
 def _differential(compiled: Path, tmp_path: Path) -> tuple[IndicatorResult, int]:
     store = tmp_path / "m.duckdb"
     ingest([compiled], store)
@@ -117,7 +93,7 @@ def _differential(compiled: Path, tmp_path: Path) -> tuple[IndicatorResult, int]
     for by in ([], ["year"], ALL_KEYS):
         python_path = compute_indicators(store, by)
         fast_path = indicators_from_compiled([compiled], by)
-        compared += _assert_same(python_path, fast_path)
+        compared += assert_same(python_path, fast_path)
         # records skipped (unknown currency PYG in the Paraguay data): the same on both paths
         assert fast_path.errors == python_path.errors
         assert fast_path.lot_rows == python_path.lot_rows
@@ -156,7 +132,7 @@ def _releases_differential(paths: list[Path], tmp_path: Path) -> tuple[Indicator
     for by in ([], ALL_KEYS):
         python_path = compute_indicators(store, by)
         sql_path = indicators_from_releases(paths, by)
-        compared += _assert_same(python_path, sql_path)
+        compared += assert_same(python_path, sql_path)
         assert sql_path.errors == python_path.errors
         assert sql_path.lot_rows == python_path.lot_rows
     return python_path, compared

@@ -8,6 +8,7 @@ them, which lets it follow any command (``greenprocure factors list --lang ko``)
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ from greenprocure.errors import UnsupportedLanguageError
 from greenprocure.i18n import detect_language, set_language
 from greenprocure.i18n import gettext as _
 
-__all__ = ["build_app", "main", "split_language"]
+__all__ = ["GROUPS", "build_app", "main", "split_language"]
 
 
 def split_language(argv: Sequence[str]) -> tuple[str | None, list[str]]:
@@ -52,8 +53,17 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def build_app() -> typer.Typer:
-    """Build the application in the language in force."""
+#: The command groups, each a module of this package with a ``register(app)`` function.
+GROUPS: tuple[str, ...] = ("factors", "monitor", "evaluate", "impact")
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """Build the application in the language in force.
+
+    With ``only`` (a name of :data:`GROUPS`), only that command group is registered: the
+    command line names it, and the other groups' imports (the evaluation and impact
+    packages load pint) are not paid for. Help on the whole application needs them all.
+    """
     help_i18n.install()
     app = typer.Typer(
         name="greenprocure",
@@ -87,11 +97,17 @@ def build_app() -> typer.Typer:
     ) -> None:
         """Root options."""
 
-    from greenprocure.cli import evaluate, factors, impact, monitor
-
-    for group in (factors, monitor, evaluate, impact):
-        group.register(app)
+    for name in (only,) if only in GROUPS else GROUPS:
+        importlib.import_module(f"greenprocure.cli.{name}").register(app)
     return app
+
+
+def _group_named(args: Sequence[str]) -> str | None:
+    """The command group the arguments name (their first word that is not an option)."""
+    for arg in args:
+        if not arg.startswith("-"):
+            return arg if arg in GROUPS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -103,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except UnsupportedLanguageError as error:
         typer.echo(f"Error: {error}", err=True)
         raise SystemExit(2) from error
-    app = build_app()
+    app = build_app(_group_named(rest))
     app(args=rest, prog_name="greenprocure")
 
 

@@ -37,6 +37,16 @@ class CurrencyConverter:
             self._known = frozenset(currencies(self._library))
         return code in self._known
 
+    def check(self, currency: str) -> None:
+        """Raise :class:`ValidationError` unless the reference rates know ``currency``."""
+        code = currency.strip().upper()
+        if code != self.reporting_currency and (
+            len(code) != 3 or not code.isalpha() or not self._is_known(code)
+        ):
+            raise ValidationError(
+                N_("unknown currency {currency}"), field="currency", currency=currency
+            )
+
     def rate(self, currency: str, year: int) -> tuple[float | None, str]:
         """Units of the reporting currency per unit of ``currency`` in ``year``, and its note.
 
@@ -46,13 +56,8 @@ class CurrencyConverter:
         found = self._cache.get(key)
         if found is not None:
             return found
+        self.check(currency)
         code = currency.strip().upper()
-        if code != self.reporting_currency and (
-            len(code) != 3 or not code.isalpha() or not self._is_known(code)
-        ):
-            raise ValidationError(
-                N_("unknown currency {currency}"), field="currency", currency=currency
-            )
         if code == self.reporting_currency:
             found = (1.0, "")
         else:

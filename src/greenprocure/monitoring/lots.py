@@ -434,7 +434,7 @@ def _amount(value: Any, field: str) -> tuple[float, str | None] | None:
     currency = value.get("currency")
     if currency is not None and type(currency) is not str:
         raise _BadFieldError(f"{field}/currency", "must be a string")
-    return float(amount), currency.strip().upper() if currency else None
+    return float(amount), (currency.strip().upper() or None) if currency else None
 
 
 def _date(value: Any, field: str) -> dt.date | None:
@@ -463,7 +463,7 @@ def _cpv_of(items: Iterable[Any], lot_id: str | None) -> str | None:
         if lot_id is not None and (_id(item.get("relatedLot")) or "") != lot_id:
             continue
         classification = item.get("classification")
-        if type(classification) is dict and str(classification.get("scheme", "")).upper() in (
+        if type(classification) is dict and str(classification.get("scheme") or "").upper() in (
             "CPV",
             "",
         ):
@@ -621,6 +621,7 @@ def _rows(
     release_date = _date(release.get("date"), "date")
 
     # Awards -> lots
+    currencies: list[str | None] = []  # of every amount counted, in order
     awarded: dict[str, _Money] = {}
     award_lots: dict[str, list[tuple[str, float]]] = {}
     lot_awards: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
@@ -639,6 +640,8 @@ def _rows(
             continue
         value = _amount(award.get("value"), f"{field}/value")
         award_date = _date(award.get("date"), f"{field}/date")
+        if value is not None:
+            currencies.append(value[1])
         for lot_key, share in award_shares:
             money = awarded.setdefault(lot_key, _Money())
             if value is not None:
@@ -666,8 +669,22 @@ def _rows(
         value = _amount(contract.get("value"), f"{field}/value")
         if value is None:
             continue
+        currencies.append(value[1])
         for lot_key, share in shares:
             contracted.setdefault(lot_key, _Money()).add(value[0] * share / total, value[1])
+
+    estimates = (
+        [_amount(lot.get("value"), f"tender/lots/{i}/value") for i, lot in enumerate(lots)]
+        if lots
+        else [_amount(tender.get("value"), "tender/value")]
+    )
+    currencies.extend(estimate[1] for estimate in estimates if estimate is not None)
+    # An amount in a currency the reference rates do not know makes the whole record
+    # unusable, whether or not a lot's date would let it be converted (the SQL paths decide
+    # the same way).
+    for currency in dict.fromkeys(currencies):
+        if currency is not None:
+            converter.check(currency)
 
     targets: list[tuple[str, Mapping[str, Any], str]] = (
         [(lot_ids[i], lot, f"tender/lots/{i}") for i, lot in enumerate(lots)]
@@ -675,7 +692,7 @@ def _rows(
         else [("", tender, "tender")]
     )
     rows: list[LotRow] = []
-    for lot_id, target, path in targets:
+    for (lot_id, target, path), estimated in zip(targets, estimates, strict=True):
         lot = target
         money_awarded = awarded.get(lot_id)
         dates = money_awarded.dates if money_awarded is not None else []
@@ -690,11 +707,6 @@ def _rows(
                 cpv = _cpv_of(_list(award.get("items"), f"awards/{index}/items"), None)
                 if cpv:
                     break
-        estimated = (
-            _amount(lot.get("value"), f"{path}/value")
-            if lots
-            else _amount(tender.get("value"), "tender/value")
-        )
         estimated_money: _Money | None = None
         if estimated is not None:
             estimated_money = _Money()

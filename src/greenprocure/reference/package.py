@@ -26,7 +26,7 @@ from typing import Any
 from greenprocure.errors import FactorNotFoundError, ReferenceIntegrityError, UnitError
 from greenprocure.i18n import N_
 from greenprocure.reference.model import Citation, DatasetRef, Factor
-from greenprocure.units import parse_unit
+from greenprocure.units import check_unit
 
 __all__ = ["STANDARD_COLUMNS", "DataPackage", "Table", "load_package", "version_key"]
 
@@ -222,7 +222,7 @@ def _rows(
         if value is None:
             raise ReferenceIntegrityError("{where}: value is empty", where=where)
         try:
-            parse_unit(row["unit"])
+            check_unit(row["unit"])
         except UnitError as exc:
             raise ReferenceIntegrityError(
                 "{where}, column unit: {unit!r} is not a pint unit", where=where, unit=row["unit"]

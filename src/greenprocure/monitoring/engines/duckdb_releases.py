@@ -47,6 +47,7 @@ import duckdb
 from greenprocure.errors import InputError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.engines.duckdb_compiled import (
+    COUNTRY_TABLE,
     compiled_lot_rows_sql,
     indicators_from_rows,
     needed_columns,
@@ -312,7 +313,7 @@ WITH rel AS (
     FROM contract_rows GROUP BY ocid, merge_id
   ) GROUP BY ocid
 )
-SELECT b.filename, NULL::BIGINT AS file_row_number, b.ocid, b.date,
+SELECT b.filename, NULL::BIGINT AS file_row_number, b.ocid, b.date, ['compiled'] AS tag,
   struct_pack(id := b.buyer_id, name := b.buyer_name,
     identifier := struct_pack(scheme := b.buyer_scheme, id := b.buyer_identifier),
     address := struct_pack(country := b.buyer_country, countryName := b.buyer_country_name))
@@ -381,7 +382,7 @@ def indicators_from_releases(
             ]
         )
         queries = [
-            compiled_lot_rows_sql(f"({part})", currency, rates, known, "gp_country", columns)
+            compiled_lot_rows_sql(f"({part})", currency, rates, known, COUNTRY_TABLE, columns)
             for part in parts
         ]
         return _indicators(con, queries, keys, currency, files)

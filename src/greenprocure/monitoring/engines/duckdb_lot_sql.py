@@ -1,0 +1,604 @@
+"""The lot rows of compiled releases as one DuckDB query (the SQL of the fast paths).
+
+:func:`compiled_lot_rows_sql` turns a relation of compiled releases (the fields of
+:data:`COMPILED_COLUMNS`) into lot rows (:data:`ROW_COLUMNS`) by the rules of the Python path
+(:mod:`greenprocure.monitoring.lots`, :mod:`greenprocure.monitoring.green`); a differential
+test compares the two on real and synthetic data and on records made to hit every rule:
+
+- a tender without lots is one lot (``lot_id = ''``); tender-level sustainability applies to
+  every lot; a lot is green with an environmental goal, a GPP-criteria strategy or CVD scope;
+  goals are normalised with :data:`~greenprocure.monitoring.green.GOAL_ALIASES`;
+- an award counts unless its status is pending, cancelled or unsuccessful; it is split
+  equally between its ``relatedLots`` that are lots of the tender (all lots when it names
+  none); a contract counts unless pending or cancelled and is split like the awards it names
+  through ``awardID`` (``awardIDs``), between all lots when it names no known award;
+- the lot's date is its first counted award date, else the tender period start or
+  publication date, else the release date; values are converted at the rate of that year
+  (no rate that year: no converted value); a record with a currency the reference rates do
+  not know, or a date that cannot be read, is skipped and counted.
+
+How it is made fast (measured in ``benchmarks/README.md``): one parallel scan and a chain of
+projections, no join and no grouping. Each record is reduced once, before its lots are
+unnested, to scalars and to one short list with an entry per lot (its id, its first award
+date, its shares of the awards and contracts as (amount, currency) pairs, its item CPV), so
+that unnesting copies little: the awards and contracts themselves never reach the lot rows.
+A tender with at most one lot (most of them) takes every counted award and contract without
+any look-up by id; the look-ups of tenders with several lots are guarded by ``CASE`` and run
+on those rows only.
+
+Why written by hand: no library computes green-procurement lot rows from OCDS, and going
+through Python objects per record is what this path exists to avoid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from greenprocure.monitoring.green import GOAL_ALIASES, GPP_STRATEGIES
+
+__all__ = [
+    "COMPILED_COLUMNS",
+    "CPV_COLUMNS",
+    "ROW_COLUMNS",
+    "compiled_columns",
+    "compiled_lot_rows_sql",
+    "sql_string",
+]
+
+_MONEY = "STRUCT(amount DOUBLE, currency VARCHAR)"
+_ADDRESS = "STRUCT(country VARCHAR, countryName VARCHAR)"
+_SUSTAINABILITY = "STRUCT(goal VARCHAR, strategies VARCHAR[])[]"
+_CLASSIFICATION = "STRUCT(scheme VARCHAR, id VARCHAR)"
+_AWARD_ITEMS = f"STRUCT(classification {_CLASSIFICATION})[]"
+
+#: The lot-row columns that need the items of the tender and of the awards.
+CPV_COLUMNS = frozenset(("cpv", "cpv2", "cpv3"))
+
+#: The fields of a compiled release that the fast path reads, with their DuckDB types.
+COMPILED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("ocid", "VARCHAR"),
+    ("date", "VARCHAR"),
+    ("tag", "VARCHAR[]"),
+    (
+        "buyer",
+        f"STRUCT(id VARCHAR, name VARCHAR, identifier STRUCT(scheme VARCHAR, id VARCHAR), "
+        f"address {_ADDRESS})",
+    ),
+    ("parties", f"STRUCT(id VARCHAR, name VARCHAR, roles VARCHAR[], address {_ADDRESS})[]"),
+    (
+        "tender",
+        "STRUCT(procurementMethod VARCHAR, mainProcurementCategory VARCHAR, "
+        f"value {_MONEY}, tenderPeriod STRUCT(startDate VARCHAR), datePublished VARCHAR, "
+        f"items STRUCT(classification {_CLASSIFICATION}, relatedLot VARCHAR)[], "
+        f"sustainability {_SUSTAINABILITY}, coveredBy VARCHAR[], "
+        f"lots STRUCT(id VARCHAR, value {_MONEY}, mainProcurementCategory VARCHAR, "
+        f"sustainability {_SUSTAINABILITY}, coveredBy VARCHAR[])[])",
+    ),
+    (
+        "awards",
+        f"STRUCT(id VARCHAR, status VARCHAR, date VARCHAR, value {_MONEY}, "
+        f"relatedLots VARCHAR[], items {_AWARD_ITEMS})[]",
+    ),
+    (
+        "contracts",
+        f"STRUCT(awardID VARCHAR, awardIDs VARCHAR[], status VARCHAR, value {_MONEY})[]",
+    ),
+)
+
+#: The lot-row columns :func:`compiled_lot_rows_sql` gives (``line``: the record's line in
+#: its file, from 1; ``skip_reason``: why the record would be skipped, else NULL;
+#: ``first_lot``: true on one row per record). With ``country_lookup``, ``country`` is NULL
+#: where a country name must still be looked up and ``country_lookup`` holds [buyer's
+#: country name, party's country code, party's country name]; without it the look-up is
+#: joined in the query.
+ROW_COLUMNS: tuple[str, ...] = (
+    "source_file",
+    "line",
+    "ocid",
+    "lot_id",
+    "buyer_id",
+    "buyer_name",
+    "country",
+    "country_lookup",
+    "date",
+    "year",
+    "month",
+    "procurement_method",
+    "main_category",
+    "cpv",
+    "cpv2",
+    "cpv3",
+    "is_green",
+    "goals",
+    "strategies",
+    "cvd",
+    "estimated_value_rc",
+    "awarded_value_rc",
+    "contracted_value_rc",
+    "skip_reason",
+    "first_lot",
+)
+
+#: Lot-row columns that need the buyer and the parties.
+_BUYER_COLUMNS = frozenset(("buyer_id", "buyer_name", "country", "country_lookup"))
+
+
+def compiled_columns(cpv: bool = True, buyer: bool = True) -> tuple[tuple[str, str], ...]:
+    """:data:`COMPILED_COLUMNS` without what the asked-for columns do not read: the items
+    of the tender and of the awards without ``cpv``, the buyer's and parties' names and
+    roles' siblings without ``buyer`` (DuckDB prunes unused fields of structs itself, but
+    not those of the structs inside lists)."""
+    out = []
+    for name, kind in COMPILED_COLUMNS:
+        if name == "awards" and not cpv:
+            kind = kind.replace(f", items {_AWARD_ITEMS})[]", ")[]")
+        if name == "parties" and not buyer:
+            kind = f"STRUCT(id VARCHAR, roles VARCHAR[], address {_ADDRESS})[]"
+        out.append((name, kind))
+    return tuple(out)
+
+
+def sql_string(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _environmental_code(goal: str) -> bool:
+    return goal == "environmental" or goal.startswith("environmental.")
+
+
+#: Whether no alias turns a goal that is not environmental into one or back: then whether a
+#: goal is environmental can be told before its spelling is normalised.
+_ALIASES_KEEP_KIND = all(
+    _environmental_code(alias) == _environmental_code(code) for alias, code in GOAL_ALIASES.items()
+)
+
+
+def _alias_sql(expression: str, aliases: Mapping[str, str]) -> str:
+    """``expression`` with the spellings of ``aliases`` replaced (a column or a variable)."""
+    if not aliases:
+        return expression
+    cases = " ".join(
+        f"WHEN {sql_string(alias)} THEN {sql_string(code)}"
+        for alias, code in sorted(aliases.items())
+    )
+    return f"(CASE {expression} {cases} ELSE {expression} END)"
+
+
+_GPP = "[" + ", ".join(sql_string(s) for s in sorted(GPP_STRATEGIES)) + "]"
+
+
+def _is_environmental(goal: str) -> str:
+    return f"({goal} = 'environmental' OR starts_with({goal}, 'environmental.'))"
+
+
+def _cpv_sql(item: str) -> str:
+    """The 8-digit CPV code of an item-like struct with a classification (else NULL)."""
+    code = f"left(replace(trim({item}.classification.id), ' ', ''), 8)"
+    return (
+        f"(CASE WHEN upper(coalesce({item}.classification.scheme, '')) IN ('CPV', '') "
+        f"AND length({code}) = 8 AND translate({code}, '0123456789', '') = '' "
+        f"THEN {code} END)"
+    )
+
+
+def _first_cpv(items: str) -> str:
+    return (
+        f"list_filter(list_transform(coalesce({items}, []), lambda i: {_cpv_sql('i')}), "
+        "lambda c: c IS NOT NULL)[1]"
+    )
+
+
+def _date_sql(expression: str) -> str:
+    return f"TRY_CAST(left({expression}, 10) AS DATE)"
+
+
+def _currency(expression: str) -> str:
+    return f"nullif(upper(trim({expression})), '')"
+
+
+def _goals_of(sus: str) -> str:
+    """Distinct normalised environmental goals of a sustainability list (never NULL)."""
+    trimmed = f"list_transform({sus}, lambda s: trim(s.goal))"
+    if not _ALIASES_KEEP_KIND:
+        trimmed = f"list_transform({trimmed}, lambda g: {_alias_sql('g', GOAL_ALIASES)})"
+    aliases = {k: v for k, v in GOAL_ALIASES.items() if _environmental_code(v)}
+    return (
+        f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 THEN []::VARCHAR[] ELSE "
+        f"list_distinct(list_transform(list_filter({trimmed}, "
+        f"lambda g: {_is_environmental('g')}), lambda g: {_alias_sql('g', aliases)})) END"
+    )
+
+
+def _strategies_of(sus: str) -> str:
+    """Distinct strategies: all those of an environmental entry, GPP criteria of any."""
+    goal = "trim(s.goal)" if _ALIASES_KEEP_KIND else _alias_sql("trim(s.goal)", GOAL_ALIASES)
+    trimmed = "list_transform(coalesce(s.strategies, []), lambda x: trim(x))"
+    return (
+        f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 THEN []::VARCHAR[] ELSE "
+        f"list_distinct(flatten(list_transform({sus}, lambda s: "
+        f"CASE WHEN coalesce({_is_environmental(goal)}, false) "
+        f"THEN {trimmed} ELSE list_filter({trimmed}, lambda x: list_contains({_GPP}, x)) "
+        "END))) END"
+    )
+
+
+def _merged(tender_list: str, lot_list: str) -> str:
+    return (
+        f"CASE WHEN len({lot_list}) = 0 THEN {tender_list} "
+        f"WHEN len({tender_list}) = 0 THEN {lot_list} "
+        f"ELSE list_distinct(list_concat({tender_list}, {lot_list})) END"
+    )
+
+
+def _cvd(expression: str) -> str:
+    return (
+        f"(len({expression}) > 0 AND coalesce(list_contains(list_transform({expression}, "
+        "lambda c: upper(trim(c))), 'EU-CVD'), false))"
+    )
+
+
+def _country(address: str) -> tuple[str, str]:
+    """(ISO code given directly, casefolded name to look up) of an address struct."""
+    code = f"nullif(trim({address}.country), '')"
+    name = f"nullif(trim({address}.countryName), '')"
+    direct = (
+        f"CASE WHEN regexp_full_match({code}, '[A-Za-z]{{2}}') THEN upper({code}) "
+        f"WHEN regexp_full_match({name}, '[A-Za-z]{{2}}') THEN upper({name}) END"
+    )
+    return direct, f"lower({name})"
+
+
+class _Rates:
+    """Currency conversion in SQL: one flat list of rates indexed by currency and year."""
+
+    def __init__(self, reporting_currency: str, rates: Sequence[tuple[str, int, float]]) -> None:
+        self.rc = sql_string(reporting_currency)
+        self.any = bool(rates)
+        codes = sorted({c for c, _y, _r in rates})
+        years = sorted({y for _c, y, _r in rates})
+        self.first_year = years[0] if years else 0
+        self.span = (years[-1] - self.first_year + 1) if years else 0
+        table = {(c, y): r for c, y, r in rates}
+        flat = [table.get((c, self.first_year + k)) for c in codes for k in range(self.span)]
+        self.rate_list = (
+            "([" + ", ".join("NULL" if r is None else repr(r) for r in flat) + "]::DOUBLE[])"
+        )
+        self.code_list = "([" + ", ".join(sql_string(c) for c in codes) + "]::VARCHAR[])"
+
+    def rate(self, code: str) -> str:
+        """Units of the reporting currency per unit of ``code`` in the lot's year, or NULL
+        (the row's ``year_index`` is the lot's year counted from the first rate year)."""
+        if not self.any:
+            return f"(CASE WHEN {code} = {self.rc} THEN 1.0 END)"
+        return (
+            f"(CASE WHEN {code} = {self.rc} THEN 1.0 WHEN year_index BETWEEN 1 AND {self.span} "
+            f"THEN {self.rate_list}[(list_position({self.code_list}, {code}) - 1) * {self.span} "
+            "+ year_index] END)"
+        )
+
+    def products(self, parts: str) -> str:
+        """The (amount, currency) ``parts`` each converted (NULL: no currency, or no rate
+        that year)."""
+        return f"list_transform({parts}, lambda p: p.amount * {self.rate('p.currency')})"
+
+    @staticmethod
+    def total(products: str) -> str:
+        """The sum of converted ``products``: NULL without any, or if one is NULL."""
+        return (
+            f"CASE WHEN len({products}) = 0 OR lot_year IS NULL "
+            f"OR list_count({products}) < len({products}) THEN NULL "
+            f"ELSE list_sum({products}) END"
+        )
+
+
+_AWARD_SKIP = "('pending', 'cancelled', 'unsuccessful')"
+_CONTRACT_SKIP = "('pending', 'cancelled')"
+
+
+def _counted(status: str, skipped: str) -> str:
+    """Whether an award or contract of this status counts (the status trimmed), with the
+    usual statuses decided without trimming."""
+    return (
+        f"CASE WHEN {status} IS NULL OR {status} IN ('active', 'complete', 'terminated') "
+        f"THEN true ELSE trim({status}) NOT IN {skipped} END"
+    )
+
+
+def _award_lots(lots: str = "lot_ids") -> str:
+    """The lots an award ``a`` is for (tender with several lots): its ``relatedLots`` that
+    are lots of the tender, without repeats, else all lots. The checks that need no search
+    come first."""
+    known = f"list_filter(a.rl, lambda x: list_contains({lots}, x))"
+    return (
+        f"CASE WHEN a.rl IS NULL OR len(a.rl) = 0 THEN {lots} "
+        f"WHEN len(a.rl) = 1 AND list_contains({lots}, a.rl[1]) THEN a.rl "
+        f"WHEN list_has_all({lots}, a.rl) THEN list_distinct(a.rl) "
+        f"ELSE coalesce(nullif(list_distinct({known}), []), {lots}) END"
+    )
+
+
+def compiled_lot_rows_sql(
+    source: str,
+    reporting_currency: str,
+    rates: Sequence[tuple[str, int, float]],
+    known_currencies: Sequence[str],
+    country_table: str,
+    columns: Sequence[str] | None = None,
+) -> str:
+    """A query giving the lot rows of the compiled releases in relation ``source``.
+
+    ``source`` has the columns of :data:`COMPILED_COLUMNS` (or of :func:`compiled_columns`),
+    ``filename`` and ``file_row_number`` (from 0, or NULL). ``rates`` are (currency, year,
+    units of the reporting currency per unit) for every currency and year the reference
+    rates can convert; ``known_currencies`` are the codes the reference rates know;
+    ``country_table`` has columns (name, code): country names (casefolded) and their ISO
+    codes. ``columns`` (default: :data:`ROW_COLUMNS` but ``country_lookup``) are the columns
+    wanted: DuckDB then neither reads nor computes the rest (grouped by year, items, buyer
+    and parties are never read). ``goals`` and ``strategies`` hold no duplicates.
+    """
+    wanted = (
+        tuple(columns)
+        if columns is not None
+        else tuple(c for c in ROW_COLUMNS if c != "country_lookup")
+    )
+    unknown = [c for c in wanted if c not in ROW_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown lot-row columns: {unknown}")
+    cpv = bool(CPV_COLUMNS & set(wanted))
+    fx = _Rates(reporting_currency, rates)
+    known = "[" + ", ".join(sql_string(c) for c in sorted(set(known_currencies))) + "]"
+    rc = fx.rc
+    award_items = "items := a.items, " if cpv else ""
+
+    # A contract (tender with several lots) is shared like the awards it names (the last
+    # award of each id; ids not found are left out), else equally between all lots.
+    def last_award_lots(key: str) -> str:
+        position = f"list_position(aw_ids_rev, {key})"
+        return f"CASE WHEN {key} IS NOT NULL THEN award_lots[len(aw) + 1 - {position}] END"
+
+    found = (
+        f"list_filter(list_transform(c.ids, lambda k: {last_award_lots('k')}), "
+        "lambda ls: ls IS NOT NULL)"
+    )
+    one_found = last_award_lots("c.ids[1]")
+    contract_entries = f"""flatten(list_transform(ct, lambda c:
+      CASE WHEN len(c.ids) = 1 AND {one_found} IS NOT NULL
+        THEN list_transform({one_found}, lambda x: struct_pack(lot := x,
+          amount := c.amount / len({one_found}), currency := c.currency))
+      WHEN len({found}) = 0
+        THEN list_transform(lot_ids, lambda x: struct_pack(lot := x,
+          amount := c.amount / n_lots, currency := c.currency))
+      ELSE flatten(list_transform({found}, lambda ls: list_transform(ls, lambda x:
+        struct_pack(lot := x, amount := c.amount / len(ls) / len({found}),
+          currency := c.currency))))
+      END))"""
+    # An award's (lot, date, share) entries: one per lot it is for (tender with several
+    # lots; a lot id that repeats takes a share per time it is named)
+    award_entries = """flatten(list_transform(aw, lambda a, i: CASE WHEN a.ok
+      THEN list_transform(award_lots[i], lambda x: struct_pack(lot := x, d := a.d,
+        amount := a.amount / len(award_lots[i]), currency := a.cur))
+      ELSE [] END))"""
+
+    buyer_direct, buyer_name_key = _country("buyer.address")
+    party_direct, party_name_key = _country("party.address")
+    buyer_wanted = bool(_BUYER_COLUMNS & set(wanted))
+    party = (
+        "CASE WHEN trim(buyer.id) <> '' "
+        "THEN parties[list_position(list_transform(parties, lambda p: trim(p.id)), "
+        "trim(buyer.id))] "
+        "ELSE parties[list_position(list_transform(parties, "
+        "lambda p: coalesce(list_contains(p.roles, 'buyer'), false)), true)] END"
+        if buyer_wanted
+        else "NULL"
+    )
+    # the parties' names are read only for the buyer key (compiled_columns)
+    buyer_name = (
+        "coalesce(nullif(trim(buyer.name), ''), nullif(trim(party.name), ''))"
+        if {"buyer_id", "buyer_name"} & set(wanted)
+        else "NULL::VARCHAR"
+    )
+    items = (
+        "list_filter(list_transform(coalesce(items, []), lambda i: struct_pack("
+        f"related := coalesce(i.relatedLot, ''), cpv := {_cpv_sql('i')})), "
+        "lambda i: i.cpv IS NOT NULL)"
+        if cpv
+        else "NULL::STRUCT(related VARCHAR, cpv VARCHAR)[]"
+    )
+    lot_awards = "list_filter(aentries, lambda e: e.lot = lot_id)"
+    award_cpv = (
+        "CASE WHEN n_lots <= 1 THEN "
+        f"list_filter(list_transform(aw, lambda a: {_first_cpv('a.items')}), "
+        "lambda c: c IS NOT NULL)[1] ELSE "
+        "list_filter(list_transform(aw, lambda a, i: CASE WHEN list_contains(award_lots[i], "
+        f"lot_id) THEN {_first_cpv('a.items')} END), lambda c: c IS NOT NULL)[1] END"
+    )
+    outputs = {
+        "source_file": "source_file",
+        "line": "line",
+        "ocid": "ocid",
+        "lot_id": "lot_id",
+        "buyer_id": "buyer_id_",
+        "buyer_name": "buyer_name_",
+        "country": "coalesce(buyer_country_code, bc.code, party_country_code, pc.code)"
+        if "country_lookup" not in wanted
+        else "CASE WHEN buyer_country_key IS NULL AND party_country_key IS NULL "
+        "THEN coalesce(buyer_country_code, party_country_code) END",
+        "country_lookup": "CASE WHEN buyer_country_key IS NOT NULL "
+        "OR party_country_key IS NOT NULL "
+        "THEN [buyer_country_key, party_country_code, party_country_key] END",
+        "date": "lot_date",
+        "year": "lot_year",
+        "month": "month(lot_date)",
+        "procurement_method": "nullif(trim(tender_method), '')",
+        "main_category": "coalesce(nullif(trim(lot.mainProcurementCategory), ''), "
+        "nullif(trim(tender_category), ''))",
+        "cpv": "cpv_",
+        "cpv2": "left(cpv_, 2)",
+        "cpv3": "left(cpv_, 3)",
+        "is_green": f"(len(goals_) > 0 OR list_has_any(strategies_, {_GPP}) OR cvd_)",
+        "goals": "goals_",
+        "strategies": "strategies_",
+        "cvd": "cvd_",
+        "estimated_value_rc": "estimated_value_rc",
+        "awarded_value_rc": "awarded_value_rc",
+        "contracted_value_rc": "contracted_value_rc",
+        "skip_reason": "skip_reason",
+        "first_lot": "lot_number <= 1",
+    }
+    select = ",\n  ".join(f"{outputs[c]} AS {c}" for c in wanted)
+    joins = ""
+    if "country" in wanted and "country_lookup" not in wanted:
+        joins = (
+            f"LEFT JOIN {country_table} bc ON bc.name = rows.buyer_country_key\n"
+            f"LEFT JOIN {country_table} pc ON pc.name = rows.party_country_key"
+        )
+    return f"""
+WITH src AS (
+  SELECT filename AS source_file, file_row_number + 1 AS line, ocid, date AS release_text,
+    coalesce(list_contains(tag, 'compiled'), false) AS tagged_compiled, buyer, parties,
+    tender.procurementMethod AS tender_method,
+    tender.mainProcurementCategory AS tender_category,
+    tender.value AS tender_value, tender.tenderPeriod.startDate AS start_text,
+    tender.datePublished AS published_text, tender.items AS items,
+    tender.sustainability AS tender_sus, tender.coveredBy AS tender_covered,
+    coalesce(tender.lots, []) AS lots,
+    list_transform(coalesce(awards, []), lambda a: struct_pack(
+      id := a.id, ok := {_counted("a.status", _AWARD_SKIP)},
+      text := a.date, d := {_date_sql("a.date")},
+      amount := a.value.amount, cur := {_currency("a.value.currency")},
+      {award_items}rl := a.relatedLots)) AS aw,
+    list_transform(list_filter(coalesce(contracts, []), lambda c:
+        c.value.amount IS NOT NULL AND {_counted("c.status", _CONTRACT_SKIP)}),
+      lambda c: struct_pack(amount := c.value.amount, currency := {_currency("c.value.currency")},
+        ids := CASE WHEN c.awardID IS NOT NULL THEN [c.awardID]
+          ELSE coalesce(c.awardIDs, []) END)) AS ct
+  FROM {source}
+), r1 AS (
+  SELECT *,
+    len(lots) AS n_lots,
+    list_transform(lots, lambda l: coalesce(l.id, '')) AS lot_ids,
+    {party} AS party,
+    {_date_sql("start_text")} AS start_date,
+    {_date_sql("published_text")} AS published_date,
+    {_date_sql("release_text")} AS release_date,
+    {items} AS item_cpvs
+  FROM src
+), r2 AS (
+  SELECT *,
+    CASE WHEN n_lots > 1 THEN list_transform(aw, lambda a: {_award_lots()}) END AS award_lots,
+    CASE WHEN n_lots > 1 THEN list_reverse(list_transform(aw, lambda a: a.id)) END
+      AS aw_ids_rev
+  FROM r1
+), r3 AS (
+  SELECT source_file, line, ocid, tender_method, tender_category, tender_value, n_lots,
+    item_cpvs, {"aw, award_lots, " if cpv else ""}
+    CASE WHEN ocid IS NULL OR ocid = '' THEN 'no ocid'
+      -- a line not tagged compiled is read as a release, which must have a date
+      WHEN release_text IS NULL AND NOT tagged_compiled THEN 'no release date'
+      WHEN (start_text IS NOT NULL AND start_date IS NULL)
+        OR (start_date IS NULL AND published_text IS NOT NULL AND published_date IS NULL)
+        OR (release_text IS NOT NULL AND release_date IS NULL)
+        OR coalesce(list_bool_or(list_transform(aw,
+          lambda a: a.ok AND a.text IS NOT NULL AND a.d IS NULL)), false)
+        THEN 'a date cannot be read'
+      WHEN coalesce(list_bool_or(list_transform(aw, lambda a: a.ok AND a.amount IS NOT NULL
+          AND {_unknown("a.cur", rc, known)})), false)
+        OR coalesce(list_bool_or(list_transform(ct,
+          lambda x: {_unknown("x.currency", rc, known)})), false)
+        OR CASE WHEN n_lots > 0
+          THEN coalesce(list_bool_or(list_transform(lots, lambda l:
+            l.value.amount IS NOT NULL AND {
+        _unknown(_currency("l.value.currency"), rc, known)
+    })), false)
+          ELSE tender_value.amount IS NOT NULL
+            AND {_unknown(_currency("tender_value.currency"), rc, known)} END
+        THEN 'unknown currency'
+    END AS skip_reason,
+    {_goals_of("tender_sus")} AS tender_goals,
+    {_strategies_of("tender_sus")} AS tender_strategies,
+    coalesce({_cvd("tender_covered")}, false) AS tender_cvd,
+    coalesce(nullif(trim(buyer.id), ''),
+      CASE WHEN nullif(trim(buyer.identifier.id), '') IS NOT NULL THEN
+        CASE WHEN nullif(trim(buyer.identifier.scheme), '') IS NOT NULL
+          THEN trim(buyer.identifier.scheme) || '-' || buyer.identifier.id
+          ELSE trim(buyer.identifier.id) END END,
+      nullif(trim(party.id), '')) AS buyer_id_,
+    {buyer_name} AS buyer_name_,
+    {buyer_direct} AS buyer_country_code, {party_direct} AS party_country_code,
+    CASE WHEN {buyer_direct} IS NULL THEN {buyer_name_key} END AS buyer_country_key,
+    CASE WHEN {buyer_direct} IS NULL AND {party_direct} IS NULL
+      THEN {party_name_key} END AS party_country_key,
+    coalesce(start_date, published_date, release_date) AS fallback_date,
+    {_cpv_first_related("item_cpvs", "''") if cpv else "NULL::VARCHAR"} AS tender_cpv0,
+    {"item_cpvs[1].cpv" if cpv else "NULL::VARCHAR"} AS tender_cpv1,
+    -- one lot or none: every counted award and contract is the lot's
+    CASE WHEN n_lots <= 1
+      THEN list_min(list_transform(aw, lambda a: CASE WHEN a.ok THEN a.d END)) END
+      AS single_date,
+    CASE WHEN n_lots <= 1
+      THEN list_transform(list_filter(aw, lambda a: a.ok AND a.amount IS NOT NULL),
+        lambda a: struct_pack(amount := a.amount, currency := a.cur)) END AS single_awarded,
+    CASE WHEN n_lots <= 1 THEN ct END AS single_contracted,
+    -- several lots: (lot, share) entries of the awards and the contracts
+    CASE WHEN n_lots > 1 THEN {award_entries} END AS aentries,
+    CASE WHEN n_lots > 1 THEN {contract_entries} END AS centries,
+    CASE WHEN n_lots > 0 THEN lots ELSE [NULL] END AS lot_values,
+    CASE WHEN n_lots > 0 THEN lot_ids ELSE [''] END AS lot_keys,
+    CASE WHEN n_lots > 0 THEN range(1, n_lots + 1) ELSE [0] END AS lot_numbers
+  FROM r2
+), lots AS (
+  SELECT * EXCLUDE (lot_values, lot_keys, lot_numbers),
+    unnest(lot_values) AS lot, unnest(lot_keys) AS lot_id, unnest(lot_numbers) AS lot_number
+  FROM r3
+), dated AS (
+  SELECT *,
+    coalesce(CASE WHEN n_lots <= 1 THEN single_date
+      ELSE list_min(list_transform({lot_awards}, lambda e: e.d)) END, fallback_date)
+      AS lot_date,
+    {_merged("tender_goals", _goals_of("lot.sustainability"))} AS goals_,
+    {_merged("tender_strategies", _strategies_of("lot.sustainability"))} AS strategies_,
+    tender_cvd OR coalesce({_cvd("lot.coveredBy")}, false) AS cvd_,
+    CASE WHEN n_lots > 0 THEN lot.value ELSE tender_value END AS estimated
+  FROM lots
+), valued AS (
+  SELECT *, year(lot_date) AS lot_year, year(lot_date) - {fx.first_year - 1} AS year_index,
+    {_currency("estimated.currency")} AS estimated_currency
+  FROM dated
+), converted AS (
+  SELECT *,
+    CASE WHEN n_lots <= 1 THEN {fx.products("single_awarded")}
+      ELSE {fx.products(f"list_filter({lot_awards}, lambda e: e.amount IS NOT NULL)")} END
+      AS awarded_products,
+    CASE WHEN n_lots <= 1 THEN {fx.products("single_contracted")}
+      ELSE {fx.products("list_filter(centries, lambda e: e.lot = lot_id)")} END
+      AS contracted_products
+  FROM valued
+), rows AS (
+  SELECT *,
+    CASE WHEN estimated.amount IS NULL OR lot_year IS NULL OR estimated_currency IS NULL
+      THEN NULL ELSE estimated.amount * {fx.rate("estimated_currency")} END
+      AS estimated_value_rc,
+    {fx.total("awarded_products")} AS awarded_value_rc,
+    {fx.total("contracted_products")} AS contracted_value_rc,
+    {
+        f"coalesce(CASE WHEN n_lots > 0 THEN {_cpv_first_related('item_cpvs', 'lot_id')} END, "
+        f"tender_cpv0, tender_cpv1, {award_cpv})"
+        if cpv
+        else "NULL::VARCHAR"
+    } AS cpv_
+  FROM converted
+)
+SELECT {select}
+FROM rows
+{joins}
+"""
+
+
+def _unknown(code: str, rc: str, known: str) -> str:
+    """Whether currency code ``code`` (normalised) is given and unknown to the rates."""
+    return f"({code} IS NOT NULL AND {code} <> {rc} AND NOT list_contains({known}, {code}))"
+
+
+def _cpv_first_related(item_cpvs: str, related: str) -> str:
+    return f"list_filter({item_cpvs}, lambda i: i.related = {related})[1].cpv"
