@@ -197,44 +197,60 @@ def _currency(expression: str) -> str:
     return f"nullif(upper(trim({expression})), '')"
 
 
+def _trim(text: str) -> str:
+    """``trim(text)``, called only when ``text`` starts or ends with a space (trimming
+    copies the string; nearly every value has nothing to trim)."""
+    return (
+        f"(CASE WHEN starts_with({text}, ' ') OR ends_with({text}, ' ') "
+        f"THEN trim({text}) ELSE {text} END)"
+    )
+
+
 def _goals_of(sus: str) -> str:
-    """Distinct normalised environmental goals of a sustainability list (never NULL)."""
-    trimmed = f"list_transform({sus}, lambda s: trim(s.goal))"
+    """Normalised environmental goals of a sustainability list (never NULL; repeats left
+    to :func:`_dedupe`)."""
+    trimmed = f"list_transform({sus}, lambda s: {_trim('s.goal')})"
     if not _ALIASES_KEEP_KIND:
         trimmed = f"list_transform({trimmed}, lambda g: {_alias_sql('g', GOAL_ALIASES)})"
     aliases = {k: v for k, v in GOAL_ALIASES.items() if _environmental_code(v)}
     return (
         f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 THEN []::VARCHAR[] ELSE "
-        f"list_distinct(list_transform(list_filter({trimmed}, "
-        f"lambda g: {_is_environmental('g')}), lambda g: {_alias_sql('g', aliases)})) END"
+        f"list_transform(list_filter({trimmed}, "
+        f"lambda g: {_is_environmental('g')}), lambda g: {_alias_sql('g', aliases)}) END"
     )
 
 
 def _strategies_of(sus: str) -> str:
-    """Distinct strategies: all those of an environmental entry, GPP criteria of any."""
-    goal = "trim(s.goal)" if _ALIASES_KEEP_KIND else _alias_sql("trim(s.goal)", GOAL_ALIASES)
-    trimmed = "list_transform(coalesce(s.strategies, []), lambda x: trim(x))"
+    """Strategies: all those of an environmental entry, GPP criteria of any (repeats left
+    to :func:`_dedupe`)."""
+    goal = _trim("s.goal")
+    if not _ALIASES_KEEP_KIND:
+        goal = _alias_sql(goal, GOAL_ALIASES)
+    trimmed = f"list_transform(coalesce(s.strategies, []), lambda x: {_trim('x')})"
     return (
         f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 THEN []::VARCHAR[] ELSE "
-        f"list_distinct(flatten(list_transform({sus}, lambda s: "
+        f"flatten(list_transform({sus}, lambda s: "
         f"CASE WHEN coalesce({_is_environmental(goal)}, false) "
         f"THEN {trimmed} ELSE list_filter({trimmed}, lambda x: list_contains({_GPP}, x)) "
-        "END))) END"
+        "END)) END"
     )
 
 
-def _merged(tender_list: str, lot_list: str) -> str:
+def _dedupe(column: str) -> str:
+    """The list ``column`` without repeats; lists of up to two values (nearly all) are
+    handled without hashing."""
     return (
-        f"CASE WHEN len({lot_list}) = 0 THEN {tender_list} "
-        f"WHEN len({tender_list}) = 0 THEN {lot_list} "
-        f"ELSE list_distinct(list_concat({tender_list}, {lot_list})) END"
+        f"CASE WHEN len({column}) <= 1 THEN {column} "
+        f"WHEN len({column}) = 2 THEN CASE WHEN {column}[1] = {column}[2] "
+        f"THEN [{column}[1]] ELSE {column} END "
+        f"ELSE list_distinct({column}) END"
     )
 
 
 def _cvd(expression: str) -> str:
     return (
         f"(len({expression}) > 0 AND coalesce(list_contains(list_transform({expression}, "
-        "lambda c: upper(trim(c))), 'EU-CVD'), false))"
+        f"lambda c: upper({_trim('c')})), 'EU-CVD'), false))"
     )
 
 
@@ -277,22 +293,29 @@ class _Rates:
             "+ year_index] END)"
         )
 
-    def products(self, parts: str) -> str:
-        """The (amount, currency) ``parts`` each converted (NULL: no currency, or no rate
-        that year)."""
-        return f"list_transform({parts}, lambda p: p.amount * {self.rate('p.currency')})"
+    def convert(self, amounts: str, currencies: str) -> str:
+        """The sum of ``amounts`` (a list) in ``currencies`` (a list of the same length)
+        converted; NULL without amounts, or if one has no currency or no rate that year
+        (as the Python path: amounts are summed per currency, then converted).
 
-    @staticmethod
-    def total(products: str) -> str:
-        """The sum of converted ``products``: NULL without any, or if one is NULL."""
+        One currency (the usual case) is one rate times the sum, with no lambda."""
+        products = (
+            f"list_transform(list_zip({amounts}, {currencies}), "
+            f"lambda p: p[1] * {self.rate('p[2]')})"
+        )
         return (
-            f"CASE WHEN len({products}) = 0 OR lot_year IS NULL "
-            f"OR list_count({products}) < len({products}) THEN NULL "
+            f"CASE WHEN len({amounts}) = 0 OR lot_year IS NULL "
+            f"OR list_count({currencies}) < len({currencies}) THEN NULL "
+            f"WHEN list_min({currencies}) = list_max({currencies}) "
+            f"THEN list_sum({amounts}) * {self.rate(f'list_min({currencies})')} "
+            f"WHEN list_count({products}) < len({amounts}) THEN NULL "
             f"ELSE list_sum({products}) END"
         )
 
 
 _AWARD_SKIP = "('pending', 'cancelled', 'unsuccessful')"
+#: Stands for an award date that cannot be read: no text of ten characters reads as it.
+_BAD_DATE = "DATE '1000000-01-01'"
 _CONTRACT_SKIP = "('pending', 'cancelled')"
 
 
@@ -301,7 +324,7 @@ def _counted(status: str, skipped: str) -> str:
     usual statuses decided without trimming."""
     return (
         f"CASE WHEN {status} IS NULL OR {status} IN ('active', 'complete', 'terminated') "
-        f"THEN true ELSE trim({status}) NOT IN {skipped} END"
+        f"THEN true ELSE {_trim(status)} NOT IN {skipped} END"
     )
 
 
@@ -309,11 +332,11 @@ def _award_lots(lots: str = "lot_ids") -> str:
     """The lots an award ``a`` is for (tender with several lots): its ``relatedLots`` that
     are lots of the tender, without repeats, else all lots. The checks that need no search
     come first."""
-    known = f"list_filter(a.rl, lambda x: list_contains({lots}, x))"
+    known = f"list_filter(a.relatedLots, lambda x: list_contains({lots}, x))"
     return (
-        f"CASE WHEN a.rl IS NULL OR len(a.rl) = 0 THEN {lots} "
-        f"WHEN len(a.rl) = 1 AND list_contains({lots}, a.rl[1]) THEN a.rl "
-        f"WHEN list_has_all({lots}, a.rl) THEN list_distinct(a.rl) "
+        f"CASE WHEN a.relatedLots IS NULL OR len(a.relatedLots) = 0 THEN {lots} "
+        f"WHEN len(a.relatedLots) = 1 AND list_contains({lots}, a.relatedLots[1]) THEN a.relatedLots "
+        f"WHEN list_has_all({lots}, a.relatedLots) THEN list_distinct(a.relatedLots) "
         f"ELSE coalesce(nullif(list_distinct({known}), []), {lots}) END"
     )
 
@@ -332,10 +355,16 @@ def compiled_lot_rows_sql(
     ``filename`` and ``file_row_number`` (from 0, or NULL). ``rates`` are (currency, year,
     units of the reporting currency per unit) for every currency and year the reference
     rates can convert; ``known_currencies`` are the codes the reference rates know;
-    ``country_table`` has columns (name, code): country names (casefolded) and their ISO
-    codes. ``columns`` (default: :data:`ROW_COLUMNS` but ``country_lookup``) are the columns
-    wanted: DuckDB then neither reads nor computes the rest (grouped by year, items, buyer
-    and parties are never read). ``goals`` and ``strategies`` hold no duplicates.
+    ``country_table`` (columns name, code: country names casefolded and their ISO codes)
+    must exist when ``country`` is asked for without ``country_lookup``. ``columns``
+    (default: :data:`ROW_COLUMNS` but ``country_lookup``) are the columns wanted: DuckDB then
+    neither reads nor computes the rest (grouped by year, items, buyer and parties are never
+    read). ``goals`` and ``strategies`` hold no duplicates.
+
+    Each record's awards, contracts and lots become parallel lists of plain values (dates,
+    amounts, currencies, whether they count), which native list functions (``list_where``,
+    ``list_min``, ``list_sum``) reduce without lambdas; tenders with several lots also get
+    (lot, date, share) entries of their awards and contracts, filtered per lot.
     """
     wanted = (
         tuple(columns)
@@ -347,22 +376,31 @@ def compiled_lot_rows_sql(
         raise ValueError(f"unknown lot-row columns: {unknown}")
     cpv = bool(CPV_COLUMNS & set(wanted))
     fx = _Rates(reporting_currency, rates)
-    known = "[" + ", ".join(sql_string(c) for c in sorted(set(known_currencies))) + "]"
-    rc = fx.rc
-    award_items = "items := a.items, " if cpv else ""
+    known = sorted({*known_currencies, reporting_currency})
+    known_list = "[" + ", ".join(sql_string(c) for c in known) + "]"
+    award_ok = _counted("a.status", _AWARD_SKIP)
+
+    def unknown_currency(codes: str) -> str:
+        """Whether the list ``codes`` (normalised, NULLs allowed) holds an unknown code."""
+        return (
+            f"CASE WHEN list_count({codes}) = 0 THEN false "
+            f"WHEN list_min({codes}) = list_max({codes}) "
+            f"THEN NOT list_contains({known_list}, list_min({codes})) "
+            f"ELSE NOT list_has_all({known_list}, {codes}) END"
+        )
 
     # A contract (tender with several lots) is shared like the awards it names (the last
     # award of each id; ids not found are left out), else equally between all lots.
     def last_award_lots(key: str) -> str:
         position = f"list_position(aw_ids_rev, {key})"
-        return f"CASE WHEN {key} IS NOT NULL THEN award_lots[len(aw) + 1 - {position}] END"
+        return f"CASE WHEN {key} IS NOT NULL THEN award_lots[len(awards) + 1 - {position}] END"
 
     found = (
         f"list_filter(list_transform(c.ids, lambda k: {last_award_lots('k')}), "
         "lambda ls: ls IS NOT NULL)"
     )
     one_found = last_award_lots("c.ids[1]")
-    contract_entries = f"""flatten(list_transform(ct, lambda c:
+    contract_entries = f"""flatten(list_transform(cts, lambda c:
       CASE WHEN len(c.ids) = 1 AND {one_found} IS NOT NULL
         THEN list_transform({one_found}, lambda x: struct_pack(lot := x,
           amount := c.amount / len({one_found}), currency := c.currency))
@@ -375,21 +413,20 @@ def compiled_lot_rows_sql(
       END))"""
     # An award's (lot, date, share) entries: one per lot it is for (tender with several
     # lots; a lot id that repeats takes a share per time it is named)
-    award_entries = """flatten(list_transform(aw, lambda a, i: CASE WHEN a.ok
-      THEN list_transform(award_lots[i], lambda x: struct_pack(lot := x, d := a.d,
-        amount := a.amount / len(award_lots[i]), currency := a.cur))
+    award_entries = """flatten(list_transform(award_lots, lambda ls, i: CASE WHEN a_ok[i]
+      THEN list_transform(ls, lambda x: struct_pack(lot := x, d := a_d[i],
+        amount := a_amt[i] / len(ls), currency := a_cur[i]))
       ELSE [] END))"""
 
     buyer_direct, buyer_name_key = _country("buyer.address")
     party_direct, party_name_key = _country("party.address")
-    buyer_wanted = bool(_BUYER_COLUMNS & set(wanted))
     party = (
         "CASE WHEN trim(buyer.id) <> '' "
-        "THEN parties[list_position(list_transform(parties, lambda p: trim(p.id)), "
+        f"THEN parties[list_position(list_transform(parties, lambda p: {_trim('p.id')}), "
         "trim(buyer.id))] "
         "ELSE parties[list_position(list_transform(parties, "
         "lambda p: coalesce(list_contains(p.roles, 'buyer'), false)), true)] END"
-        if buyer_wanted
+        if _BUYER_COLUMNS & set(wanted)
         else "NULL"
     )
     # the parties' names are read only for the buyer key (compiled_columns)
@@ -405,13 +442,19 @@ def compiled_lot_rows_sql(
         if cpv
         else "NULL::STRUCT(related VARCHAR, cpv VARCHAR)[]"
     )
-    lot_awards = "list_filter(aentries, lambda e: e.lot = lot_id)"
     award_cpv = (
         "CASE WHEN n_lots <= 1 THEN "
-        f"list_filter(list_transform(aw, lambda a: {_first_cpv('a.items')}), "
+        f"list_filter(list_transform(awards, lambda a: {_first_cpv('a.items')}), "
         "lambda c: c IS NOT NULL)[1] ELSE "
-        "list_filter(list_transform(aw, lambda a, i: CASE WHEN list_contains(award_lots[i], "
-        f"lot_id) THEN {_first_cpv('a.items')} END), lambda c: c IS NOT NULL)[1] END"
+        "list_filter(list_transform(awards, lambda a, i: CASE WHEN "
+        f"list_contains(award_lots[i], lot_id) THEN {_first_cpv('a.items')} END), "
+        "lambda c: c IS NOT NULL)[1] END"
+    )
+    cpv_sql = (
+        f"coalesce(CASE WHEN n_lots > 0 THEN {_cpv_first_related('item_cpvs', 'lot_id')} END, "
+        f"tender_cpv0, tender_cpv1, {award_cpv})"
+        if cpv
+        else "NULL::VARCHAR"
     )
     outputs = {
         "source_file": "source_file",
@@ -462,22 +505,31 @@ WITH src AS (
     tender.value AS tender_value, tender.tenderPeriod.startDate AS start_text,
     tender.datePublished AS published_text, tender.items AS items,
     tender.sustainability AS tender_sus, tender.coveredBy AS tender_covered,
-    coalesce(tender.lots, []) AS lots,
-    list_transform(coalesce(awards, []), lambda a: struct_pack(
-      id := a.id, ok := {_counted("a.status", _AWARD_SKIP)},
-      text := a.date, d := {_date_sql("a.date")},
-      amount := a.value.amount, cur := {_currency("a.value.currency")},
-      {award_items}rl := a.relatedLots)) AS aw,
+    coalesce(tender.lots, []) AS lots, coalesce(awards, []) AS awards,
     list_transform(list_filter(coalesce(contracts, []), lambda c:
         c.value.amount IS NOT NULL AND {_counted("c.status", _CONTRACT_SKIP)}),
-      lambda c: struct_pack(amount := c.value.amount, currency := {_currency("c.value.currency")},
+      lambda c: struct_pack(amount := c.value.amount,
+        currency := {_currency("c.value.currency")},
         ids := CASE WHEN c.awardID IS NOT NULL THEN [c.awardID]
-          ELSE coalesce(c.awardIDs, []) END)) AS ct
+          ELSE coalesce(c.awardIDs, []) END)) AS cts
   FROM {source}
 ), r1 AS (
   SELECT *,
     len(lots) AS n_lots,
     list_transform(lots, lambda l: coalesce(l.id, '')) AS lot_ids,
+    -- the lots' currencies, of the lots with an amount
+    list_transform(lots, lambda l: CASE WHEN l.value.amount IS NOT NULL
+      THEN {_currency("l.value.currency")} END) AS lot_curs,
+    -- the awards as parallel lists
+    list_transform(awards, lambda a: {award_ok}) AS a_ok,
+    list_transform(awards, lambda a: {award_ok} AND a.value.amount IS NOT NULL) AS a_oka,
+    -- dates that cannot be read are {_BAD_DATE} (which no 10-character text reads as)
+    list_transform(awards, lambda a: CASE WHEN a.date IS NOT NULL
+      THEN coalesce({_date_sql("a.date")}, {_BAD_DATE}) END) AS a_d,
+    list_transform(awards, lambda a: a.value.amount) AS a_amt,
+    list_transform(awards, lambda a: {_currency("a.value.currency")}) AS a_cur,
+    list_transform(cts, lambda c: c.amount) AS c_amt,
+    list_transform(cts, lambda c: c.currency) AS c_cur,
     {party} AS party,
     {_date_sql("start_text")} AS start_date,
     {_date_sql("published_text")} AS published_date,
@@ -486,33 +538,27 @@ WITH src AS (
   FROM src
 ), r2 AS (
   SELECT *,
-    CASE WHEN n_lots > 1 THEN list_transform(aw, lambda a: {_award_lots()}) END AS award_lots,
-    CASE WHEN n_lots > 1 THEN list_reverse(list_transform(aw, lambda a: a.id)) END
-      AS aw_ids_rev
+    CASE WHEN n_lots > 1 THEN list_transform(awards, lambda a: {_award_lots()}) END
+      AS award_lots,
+    CASE WHEN n_lots > 1 THEN list_reverse(list_transform(awards, lambda a: a.id)) END
+      AS aw_ids_rev,
+    list_where(a_cur, a_oka) AS a_cur_counted
   FROM r1
 ), r3 AS (
   SELECT source_file, line, ocid, tender_method, tender_category, tender_value, n_lots,
-    item_cpvs, {"aw, award_lots, " if cpv else ""}
+    lots, lot_ids, lot_curs, item_cpvs, {"awards, award_lots, " if cpv else ""}
     CASE WHEN ocid IS NULL OR ocid = '' THEN 'no ocid'
       -- a line not tagged compiled is read as a release, which must have a date
       WHEN release_text IS NULL AND NOT tagged_compiled THEN 'no release date'
       WHEN (start_text IS NOT NULL AND start_date IS NULL)
         OR (start_date IS NULL AND published_text IS NOT NULL AND published_date IS NULL)
         OR (release_text IS NOT NULL AND release_date IS NULL)
-        OR coalesce(list_bool_or(list_transform(aw,
-          lambda a: a.ok AND a.text IS NOT NULL AND a.d IS NULL)), false)
+        OR list_contains(list_where(a_d, a_ok), {_BAD_DATE})
         THEN 'a date cannot be read'
-      WHEN coalesce(list_bool_or(list_transform(aw, lambda a: a.ok AND a.amount IS NOT NULL
-          AND {_unknown("a.cur", rc, known)})), false)
-        OR coalesce(list_bool_or(list_transform(ct,
-          lambda x: {_unknown("x.currency", rc, known)})), false)
-        OR CASE WHEN n_lots > 0
-          THEN coalesce(list_bool_or(list_transform(lots, lambda l:
-            l.value.amount IS NOT NULL AND {
-        _unknown(_currency("l.value.currency"), rc, known)
-    })), false)
+      WHEN {unknown_currency("a_cur_counted")} OR {unknown_currency("c_cur")}
+        OR CASE WHEN n_lots > 0 THEN {unknown_currency("lot_curs")}
           ELSE tender_value.amount IS NOT NULL
-            AND {_unknown(_currency("tender_value.currency"), rc, known)} END
+            AND {_unknown(_currency("tender_value.currency"), fx.rc, known_list)} END
         THEN 'unknown currency'
     END AS skip_reason,
     {_goals_of("tender_sus")} AS tender_goals,
@@ -533,61 +579,62 @@ WITH src AS (
     {_cpv_first_related("item_cpvs", "''") if cpv else "NULL::VARCHAR"} AS tender_cpv0,
     {"item_cpvs[1].cpv" if cpv else "NULL::VARCHAR"} AS tender_cpv1,
     -- one lot or none: every counted award and contract is the lot's
-    CASE WHEN n_lots <= 1
-      THEN list_min(list_transform(aw, lambda a: CASE WHEN a.ok THEN a.d END)) END
-      AS single_date,
-    CASE WHEN n_lots <= 1
-      THEN list_transform(list_filter(aw, lambda a: a.ok AND a.amount IS NOT NULL),
-        lambda a: struct_pack(amount := a.amount, currency := a.cur)) END AS single_awarded,
-    CASE WHEN n_lots <= 1 THEN ct END AS single_contracted,
+    CASE WHEN n_lots <= 1 THEN list_min(list_where(a_d, a_ok)) END AS single_date,
+    CASE WHEN n_lots <= 1 THEN list_where(a_amt, a_oka) END AS single_amounts,
+    CASE WHEN n_lots <= 1 THEN a_cur_counted END AS single_currencies,
+    c_amt, c_cur,
     -- several lots: (lot, share) entries of the awards and the contracts
     CASE WHEN n_lots > 1 THEN {award_entries} END AS aentries,
-    CASE WHEN n_lots > 1 THEN {contract_entries} END AS centries,
-    CASE WHEN n_lots > 0 THEN lots ELSE [NULL] END AS lot_values,
-    CASE WHEN n_lots > 0 THEN lot_ids ELSE [''] END AS lot_keys,
-    CASE WHEN n_lots > 0 THEN range(1, n_lots + 1) ELSE [0] END AS lot_numbers
+    CASE WHEN n_lots > 1 THEN {contract_entries} END AS centries
   FROM r2
 ), lots AS (
-  SELECT * EXCLUDE (lot_values, lot_keys, lot_numbers),
-    unnest(lot_values) AS lot, unnest(lot_keys) AS lot_id, unnest(lot_numbers) AS lot_number
+  SELECT * EXCLUDE (lots, lot_ids, lot_curs),
+    unnest(CASE WHEN n_lots > 0 THEN lots ELSE [NULL] END) AS lot,
+    unnest(CASE WHEN n_lots > 0 THEN lot_ids ELSE [''] END) AS lot_id,
+    unnest(CASE WHEN n_lots > 0 THEN lot_curs
+      ELSE [CASE WHEN tender_value.amount IS NOT NULL
+        THEN {_currency("tender_value.currency")} END] END) AS lot_cur,
+    unnest(CASE WHEN n_lots > 0 THEN range(1, n_lots + 1) ELSE [0] END) AS lot_number
   FROM r3
+), lot_lists AS (
+  SELECT *,
+    CASE WHEN n_lots > 1 THEN list_filter(aentries, lambda e: e.lot = lot_id) END AS la,
+    CASE WHEN n_lots > 1 THEN list_filter(centries, lambda e: e.lot = lot_id) END AS lc,
+    {_goals_of("lot.sustainability")} AS lot_goals,
+    {_strategies_of("lot.sustainability")} AS lot_strategies
+  FROM lots
 ), dated AS (
   SELECT *,
     coalesce(CASE WHEN n_lots <= 1 THEN single_date
-      ELSE list_min(list_transform({lot_awards}, lambda e: e.d)) END, fallback_date)
-      AS lot_date,
-    {_merged("tender_goals", _goals_of("lot.sustainability"))} AS goals_,
-    {_merged("tender_strategies", _strategies_of("lot.sustainability"))} AS strategies_,
+      ELSE list_min(list_transform(la, lambda e: e.d)) END, fallback_date) AS lot_date,
+    CASE WHEN n_lots <= 1 THEN single_amounts
+      ELSE list_transform(list_filter(la, lambda e: e.amount IS NOT NULL),
+        lambda e: e.amount) END AS awarded_amounts,
+    CASE WHEN n_lots <= 1 THEN single_currencies
+      ELSE list_transform(list_filter(la, lambda e: e.amount IS NOT NULL),
+        lambda e: e.currency) END AS awarded_currencies,
+    CASE WHEN n_lots <= 1 THEN c_amt ELSE list_transform(lc, lambda e: e.amount) END
+      AS contracted_amounts,
+    CASE WHEN n_lots <= 1 THEN c_cur ELSE list_transform(lc, lambda e: e.currency) END
+      AS contracted_currencies,
+    list_concat(tender_goals, lot_goals) AS all_goals,
+    list_concat(tender_strategies, lot_strategies) AS all_strategies,
     tender_cvd OR coalesce({_cvd("lot.coveredBy")}, false) AS cvd_,
-    CASE WHEN n_lots > 0 THEN lot.value ELSE tender_value END AS estimated
-  FROM lots
+    CASE WHEN n_lots > 0 THEN lot.value.amount ELSE tender_value.amount END
+      AS estimated_amount
+  FROM lot_lists
 ), valued AS (
   SELECT *, year(lot_date) AS lot_year, year(lot_date) - {fx.first_year - 1} AS year_index,
-    {_currency("estimated.currency")} AS estimated_currency
+    {_dedupe("all_goals")} AS goals_, {_dedupe("all_strategies")} AS strategies_
   FROM dated
-), converted AS (
-  SELECT *,
-    CASE WHEN n_lots <= 1 THEN {fx.products("single_awarded")}
-      ELSE {fx.products(f"list_filter({lot_awards}, lambda e: e.amount IS NOT NULL)")} END
-      AS awarded_products,
-    CASE WHEN n_lots <= 1 THEN {fx.products("single_contracted")}
-      ELSE {fx.products("list_filter(centries, lambda e: e.lot = lot_id)")} END
-      AS contracted_products
-  FROM valued
 ), rows AS (
   SELECT *,
-    CASE WHEN estimated.amount IS NULL OR lot_year IS NULL OR estimated_currency IS NULL
-      THEN NULL ELSE estimated.amount * {fx.rate("estimated_currency")} END
-      AS estimated_value_rc,
-    {fx.total("awarded_products")} AS awarded_value_rc,
-    {fx.total("contracted_products")} AS contracted_value_rc,
-    {
-        f"coalesce(CASE WHEN n_lots > 0 THEN {_cpv_first_related('item_cpvs', 'lot_id')} END, "
-        f"tender_cpv0, tender_cpv1, {award_cpv})"
-        if cpv
-        else "NULL::VARCHAR"
-    } AS cpv_
-  FROM converted
+    CASE WHEN estimated_amount IS NULL OR lot_year IS NULL OR lot_cur IS NULL
+      THEN NULL ELSE estimated_amount * {fx.rate("lot_cur")} END AS estimated_value_rc,
+    {fx.convert("awarded_amounts", "awarded_currencies")} AS awarded_value_rc,
+    {fx.convert("contracted_amounts", "contracted_currencies")} AS contracted_value_rc,
+    {cpv_sql} AS cpv_
+  FROM valued
 )
 SELECT {select}
 FROM rows
