@@ -18,7 +18,6 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from greenprocure.cli import monitor_synth
 from greenprocure.cli.io import (
     console,
     emit_json,
@@ -342,6 +341,8 @@ def register(app: typer.Typer) -> None:
 
         data = report_data(store, parse_group_keys(by), engine=engine.value, period=period.value)
         write_output(output, render_monitoring_report(data))
+
+    from greenprocure.cli import monitor_synth
 
     monitor_synth.register(group)
     app.add_typer(group, name="monitor")

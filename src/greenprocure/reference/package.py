@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.abc import Traversable
 from typing import Any
 
@@ -47,13 +48,31 @@ class Table:
     title: str = ""
 
     def find(self, **criteria: str) -> list[Factor]:
-        """All rows whose key columns equal the given values (case-insensitive)."""
+        """All rows whose key columns equal the given values (case-insensitive).
+
+        The rows of the first criterion come from an index made on first use (exchange
+        rates are looked up hundreds of times per run); the others filter those rows.
+        """
         wanted = {k: str(v).casefold() for k, v in criteria.items()}
-        return [
-            f
-            for f in self.factors
-            if all(str(_column(f, k)).casefold() == v for k, v in wanted.items())
-        ]
+        if not wanted:
+            return list(self.factors)
+        first, *rest = wanted.items()
+        candidates = self._index(first[0]).get(first[1], ())
+        return [f for f in candidates if all(str(_column(f, k)).casefold() == v for k, v in rest)]
+
+    def _index(self, column: str) -> dict[str, list[Factor]]:
+        indexes = self._indexes
+        index = indexes.get(column)
+        if index is None:
+            index = {}
+            for factor in self.factors:
+                index.setdefault(str(_column(factor, column)).casefold(), []).append(factor)
+            indexes[column] = index
+        return index
+
+    @cached_property
+    def _indexes(self) -> dict[str, dict[str, list[Factor]]]:
+        return {}
 
     def get(self, **criteria: str) -> Factor:
         """Exactly one row; :class:`FactorNotFoundError` naming what exists otherwise."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ __all__ = [
     "COMPILED_COLUMNS",
     "COUNTRY_TABLE",
     "ROW_COLUMNS",
+    "RowQueries",
     "compiled_columns",
     "compiled_lot_rows_sql",
     "create_country_table",
@@ -167,14 +169,16 @@ def _file_list(files: Sequence[str]) -> str:
     return "[" + ", ".join(sql_string(f) for f in files) + "]"
 
 
-def needed_columns(keys: Sequence[str]) -> tuple[str, ...]:
+def needed_columns(keys: Sequence[str], *, lean: bool = False) -> tuple[str, ...]:
     """The lot-row columns that the indicators grouped by ``keys`` (and their totals) read,
-    with those of the deduplication and of the skip count."""
+    with those of the skip count and of the deduplication: the lot's key columns, or with
+    ``lean`` only a hash of them (``lot_key``), which tells whether any lot repeats."""
     measures = [c for c in INDICATOR_COLUMNS if c not in _GROUP_COLUMNS]
+    identity = ("lot_key",) if lean else ("ocid", "lot_id", "date", "source_file", "line")
     return tuple(
         dict.fromkeys(
             (
-                *("ocid", "lot_id", "date", "source_file", "line"),
+                *identity,
                 *key_columns(keys),
                 *(("country_lookup",) if "country" in key_columns(keys) else ()),
                 *measures,
@@ -186,39 +190,54 @@ def needed_columns(keys: Sequence[str]) -> tuple[str, ...]:
 
 _GROUP_COLUMNS = frozenset(c for columns in KEY_COLUMNS.values() for c in columns)
 
+#: One query, or several whose rows go together (made one after the other).
+Queries = str | Sequence[str]
+
+
+@dataclass(frozen=True)
+class RowQueries:
+    """The queries giving the lot rows of one run, each with :func:`needed_columns`.
+
+    ``lean`` (``lean=True`` columns) is made first: when no lot repeats, the indicators
+    need nothing else. Otherwise the rows are made again with ``full`` (the lots' key
+    columns, for the deduplication), and with ``numbered`` (the same with each record's
+    line, made in one thread) if two copies of a lot share their date and file.
+    """
+
+    lean: Queries
+    full: Queries
+    numbered: Queries | None = None
+
 
 def indicators_from_rows(
     con: duckdb.DuckDBPyConnection,
-    rows_query: str | Sequence[str],
+    queries: RowQueries,
     keys: tuple[str, ...],
     *,
     reporting_currency: str,
     files: Sequence[str],
     failure: str,
-    numbered_query: str | None = None,
 ) -> IndicatorResult:
-    """Materialise the narrow lot rows of ``rows_query`` once, then every indicator.
+    """Materialise the narrow lot rows of ``queries`` once, then every indicator.
 
-    ``rows_query`` gives :func:`needed_columns` of ``keys`` (several queries: their rows
-    together, made one after the other). Rows with a ``skip_reason``
-    are counted (once per record) and left out. Each lot counts once: when some
-    (``ocid``, ``lot_id``) repeats, the row with the latest date is kept
+    Rows with a ``skip_reason`` are counted (once per record) and left out. Each lot counts
+    once: when some (``ocid``, ``lot_id``) repeats, the row with the latest date is kept
     (:func:`~greenprocure.monitoring.indicators.deduplicated_sql`); otherwise the rows are
     used as they are. Between copies of a lot with the same date in the same file, the
-    store path keeps the one with the largest location (``line N``): if there are such
-    ties and ``numbered_query`` (the same rows with their lines) is given, the rows are
-    made again from it, in one thread (rare: a file of compiled releases normally has
-    each ``ocid`` once). ``failure`` is the message of the error raised if DuckDB cannot
-    read the input.
+    store path keeps the one with the largest location (``line N``), which the numbered
+    query gives (rare: a file of compiled releases normally has each ``ocid`` once).
+    ``failure`` is the message of the error raised if DuckDB cannot read the input.
     """
-    _create_rows(con, rows_query, files, failure)
-    rows, skipped, distinct = _counts(con)
-    if distinct != rows and numbered_query is not None and _has_ties(con):
+    _create_rows(con, queries.lean, files, failure)
+    rows, skipped, distinct = _counts(con, "lot_key")
+    if distinct != rows:
         con.execute("DROP TABLE gp_rows")
-        con.execute("SET threads = 1")
-        con.execute("SET preserve_insertion_order = true")
-        _create_rows(con, numbered_query, files, failure)
-        rows, skipped, distinct = _counts(con)
+        _create_rows(con, queries.full, files, failure)
+        if queries.numbered is not None and _has_ties(con):
+            con.execute("DROP TABLE gp_rows")
+            con.execute("SET threads = 1")
+            con.execute("SET preserve_insertion_order = true")
+            _create_rows(con, queries.numbered, files, failure)
     resolve_country_names(con, "gp_rows")
     present = {d[0] for d in con.execute("SELECT * FROM gp_rows LIMIT 0").description or ()}
     # columns no indicator of this run reads are NULL (the shared SQL names them all)
@@ -295,12 +314,13 @@ def resolve_country_names(con: duckdb.DuckDBPyConnection, table: str) -> None:
     )
 
 
-def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
-    """Rows kept, records skipped, and distinct (ocid, lot_id) hashes of the kept rows."""
+def _counts(con: duckdb.DuckDBPyConnection, lot_key: str) -> tuple[int, int, int]:
+    """Rows kept, records skipped, and distinct (ocid, lot_id) hashes (``lot_key``, an
+    expression) of the kept rows."""
     counts = con.execute(
         "SELECT COUNT(*) FILTER (WHERE skip_reason IS NULL), "
         "COUNT(*) FILTER (WHERE skip_reason IS NOT NULL AND first_lot), "
-        "COUNT(DISTINCT hash(ocid, lot_id)) FILTER (WHERE skip_reason IS NULL) "
+        f"COUNT(DISTINCT {lot_key}) FILTER (WHERE skip_reason IS NULL) "
         "FROM gp_rows"
     ).fetchone()
     rows, skipped, distinct = counts if counts else (0, 0, 0)
@@ -353,26 +373,19 @@ def indicators_from_compiled(
     try:
         limit_resources(con, threads=threads)
         rates, known = prepare_reference_tables(con, currency, library)
-        columns = needed_columns(keys)
-        query = compiled_lot_rows_sql(
-            read_compiled_sql(files, columns), currency, rates, known, COUNTRY_TABLE, columns
-        )
-        numbered = compiled_lot_rows_sql(
-            read_compiled_sql(files, columns, numbered=True),
-            currency,
-            rates,
-            known,
-            COUNTRY_TABLE,
-            columns,
-        )
+
+        def query(lean: bool = False, numbered: bool = False) -> str:
+            columns = needed_columns(keys, lean=lean)
+            source = read_compiled_sql(files, columns, numbered=numbered)
+            return compiled_lot_rows_sql(source, currency, rates, known, COUNTRY_TABLE, columns)
+
         return indicators_from_rows(
             con,
-            query,
+            RowQueries(lean=query(lean=True), full=query(), numbered=query(numbered=True)),
             keys,
             reporting_currency=currency,
             files=files,
             failure=N_("cannot read the compiled releases: {reason}"),
-            numbered_query=numbered,
         )
     finally:
         con.close()

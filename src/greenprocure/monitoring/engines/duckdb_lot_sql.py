@@ -87,7 +87,8 @@ COMPILED_COLUMNS: tuple[tuple[str, str], ...] = (
 
 #: The lot-row columns :func:`compiled_lot_rows_sql` gives (``line``: the record's line in
 #: its file, from 1; ``skip_reason``: why the record would be skipped, else NULL;
-#: ``first_lot``: true on one row per record). With ``country_lookup``, ``country`` is NULL
+#: ``first_lot``: true on one row per record; ``lot_key``: a hash of ``ocid`` and
+#: ``lot_id``, which tells whether any lot repeats). With ``country_lookup``, ``country`` is NULL
 #: where a country name must still be looked up and ``country_lookup`` holds [buyer's
 #: country name, party's country code, party's country name]; without it the look-up is
 #: joined in the query.
@@ -117,6 +118,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "contracted_value_rc",
     "skip_reason",
     "first_lot",
+    "lot_key",
 )
 
 #: Lot-row columns that need the buyer and the parties.
@@ -335,7 +337,8 @@ def _award_lots(lots: str = "lot_ids") -> str:
     known = f"list_filter(a.relatedLots, lambda x: list_contains({lots}, x))"
     return (
         f"CASE WHEN a.relatedLots IS NULL OR len(a.relatedLots) = 0 THEN {lots} "
-        f"WHEN len(a.relatedLots) = 1 AND list_contains({lots}, a.relatedLots[1]) THEN a.relatedLots "
+        f"WHEN len(a.relatedLots) = 1 AND list_contains({lots}, a.relatedLots[1]) "
+        "THEN a.relatedLots "
         f"WHEN list_has_all({lots}, a.relatedLots) THEN list_distinct(a.relatedLots) "
         f"ELSE coalesce(nullif(list_distinct({known}), []), {lots}) END"
     )
@@ -369,7 +372,7 @@ def compiled_lot_rows_sql(
     wanted = (
         tuple(columns)
         if columns is not None
-        else tuple(c for c in ROW_COLUMNS if c != "country_lookup")
+        else tuple(c for c in ROW_COLUMNS if c not in ("country_lookup", "lot_key"))
     )
     unknown = [c for c in wanted if c not in ROW_COLUMNS]
     if unknown:
@@ -488,6 +491,7 @@ def compiled_lot_rows_sql(
         "contracted_value_rc": "contracted_value_rc",
         "skip_reason": "skip_reason",
         "first_lot": "lot_number <= 1",
+        "lot_key": "hash(ocid, lot_id)",
     }
     select = ",\n  ".join(f"{outputs[c]} AS {c}" for c in wanted)
     joins = ""
