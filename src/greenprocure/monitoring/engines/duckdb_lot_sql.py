@@ -196,7 +196,12 @@ def _date_sql(expression: str) -> str:
 
 
 def _currency(expression: str) -> str:
-    return f"nullif(upper(trim({expression})), '')"
+    """A currency code normalised (upper case, trimmed, NULL when empty); codes already
+    written as three capitals are taken as they are."""
+    return (
+        f"(CASE WHEN regexp_full_match({expression}, '[A-Z]{{3}}') THEN {expression} "
+        f"ELSE nullif(upper(trim({expression})), '') END)"
+    )
 
 
 def _trim(text: str) -> str:
@@ -208,44 +213,54 @@ def _trim(text: str) -> str:
     )
 
 
-def _goals_of(sus: str) -> str:
-    """Normalised environmental goals of a sustainability list (never NULL; repeats left
-    to :func:`_dedupe`)."""
-    trimmed = f"list_transform({sus}, lambda s: {_trim('s.goal')})"
-    if not _ALIASES_KEEP_KIND:
-        trimmed = f"list_transform({trimmed}, lambda g: {_alias_sql('g', GOAL_ALIASES)})"
-    aliases = {k: v for k, v in GOAL_ALIASES.items() if _environmental_code(v)}
-    return (
-        f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 THEN []::VARCHAR[] ELSE "
-        f"list_transform(list_filter({trimmed}, "
-        f"lambda g: {_is_environmental('g')}), lambda g: {_alias_sql('g', aliases)}) END"
-    )
-
-
-def _strategies_of(sus: str) -> str:
-    """Strategies: all those of an environmental entry, GPP criteria of any (repeats left
-    to :func:`_dedupe`)."""
+def _environmental_mask(sus: str) -> str:
+    """Per entry of a sustainability list, whether its goal (trimmed) is environmental."""
     goal = _trim("s.goal")
     if not _ALIASES_KEEP_KIND:
         goal = _alias_sql(goal, GOAL_ALIASES)
-    trimmed = f"list_transform(coalesce(s.strategies, []), lambda x: {_trim('x')})"
+    return f"list_transform({sus}, lambda s: coalesce({_is_environmental(goal)}, false))"
+
+
+def _goals_of(sus: str, mask: str) -> str:
+    """Normalised environmental goals of a sustainability list (never NULL; repeats left
+    to :func:`_dedupe`); ``mask`` is its :func:`_environmental_mask`."""
+    aliases = {k: v for k, v in GOAL_ALIASES.items() if _environmental_code(v)}
+    goals = f"list_where(list_transform({sus}, lambda s: {_trim('s.goal')}), {mask})"
+    if aliases:
+        goals = f"list_transform({goals}, lambda g: {_alias_sql('g', aliases)})"
     return (
-        f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 THEN []::VARCHAR[] ELSE "
-        f"flatten(list_transform({sus}, lambda s: "
-        f"CASE WHEN coalesce({_is_environmental(goal)}, false) "
-        f"THEN {trimmed} ELSE list_filter({trimmed}, lambda x: list_contains({_GPP}, x)) "
-        "END)) END"
+        f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 OR NOT list_bool_or({mask}) "
+        f"THEN []::VARCHAR[] ELSE {goals} END"
+    )
+
+
+def _strategies_of(sus: str, mask: str) -> str:
+    """Strategies: all those of an environmental entry, GPP criteria of any (repeats left
+    to :func:`_dedupe`); ``mask`` is the list's :func:`_environmental_mask`. When every
+    entry or none is environmental (most lists), no entry is looked at on its own."""
+    every = f"flatten(list_transform({sus}, lambda s: coalesce(s.strategies, [])))"
+    trimmed = f"list_transform({every}, lambda x: {_trim('x')})"
+    gpp = f"list_filter({trimmed}, lambda x: list_contains({_GPP}, x))"
+    mixed = (
+        f"list_transform(flatten(list_transform({sus}, lambda s, i: CASE WHEN {mask}[i] "
+        "THEN coalesce(s.strategies, []) ELSE list_filter(coalesce(s.strategies, []), "
+        f"lambda x: list_contains({_GPP}, {_trim('x')})) END)), lambda x: {_trim('x')})"
+    )
+    return (
+        f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 THEN []::VARCHAR[] "
+        f"WHEN list_bool_and({mask}) THEN {trimmed} "
+        f"WHEN NOT list_bool_or({mask}) THEN {gpp} "
+        f"ELSE {mixed} END"
     )
 
 
 def _dedupe(column: str) -> str:
-    """The list ``column`` without repeats; lists of up to two values (nearly all) are
-    handled without hashing."""
+    """The list ``column`` without repeats and NULLs, in the order of first appearance
+    (a position test per value: cheaper than hashing on these short lists)."""
     return (
-        f"CASE WHEN len({column}) <= 1 THEN {column} "
-        f"WHEN len({column}) = 2 THEN CASE WHEN {column}[1] = {column}[2] "
-        f"THEN [{column}[1]] ELSE {column} END "
-        f"ELSE list_distinct({column}) END"
+        f"CASE WHEN len({column}) = 0 OR (len({column}) = 1 AND {column}[1] IS NOT NULL) "
+        f"THEN {column} ELSE list_filter({column}, "
+        f"lambda v, i: v IS NOT NULL AND list_position({column}, v) = i) END"
     )
 
 
@@ -535,6 +550,7 @@ WITH src AS (
     list_transform(cts, lambda c: c.amount) AS c_amt,
     list_transform(cts, lambda c: c.currency) AS c_cur,
     {party} AS party,
+    {_environmental_mask("tender_sus")} AS tender_env,
     {_date_sql("start_text")} AS start_date,
     {_date_sql("published_text")} AS published_date,
     {_date_sql("release_text")} AS release_date,
@@ -565,8 +581,8 @@ WITH src AS (
             AND {_unknown(_currency("tender_value.currency"), fx.rc, known_list)} END
         THEN 'unknown currency'
     END AS skip_reason,
-    {_goals_of("tender_sus")} AS tender_goals,
-    {_strategies_of("tender_sus")} AS tender_strategies,
+    {_goals_of("tender_sus", "tender_env")} AS tender_goals,
+    {_strategies_of("tender_sus", "tender_env")} AS tender_strategies,
     coalesce({_cvd("tender_covered")}, false) AS tender_cvd,
     coalesce(nullif(trim(buyer.id), ''),
       CASE WHEN nullif(trim(buyer.identifier.id), '') IS NOT NULL THEN
@@ -604,9 +620,14 @@ WITH src AS (
   SELECT *,
     CASE WHEN n_lots > 1 THEN list_filter(aentries, lambda e: e.lot = lot_id) END AS la,
     CASE WHEN n_lots > 1 THEN list_filter(centries, lambda e: e.lot = lot_id) END AS lc,
-    {_goals_of("lot.sustainability")} AS lot_goals,
-    {_strategies_of("lot.sustainability")} AS lot_strategies
+    lot.sustainability AS lot_sus,
+    {_environmental_mask("lot.sustainability")} AS lot_env
   FROM lots
+), lot_green AS (
+  SELECT *,
+    {_goals_of("lot_sus", "lot_env")} AS lot_goals,
+    {_strategies_of("lot_sus", "lot_env")} AS lot_strategies
+  FROM lot_lists
 ), dated AS (
   SELECT *,
     coalesce(CASE WHEN n_lots <= 1 THEN single_date
@@ -626,7 +647,7 @@ WITH src AS (
     tender_cvd OR coalesce({_cvd("lot.coveredBy")}, false) AS cvd_,
     CASE WHEN n_lots > 0 THEN lot.value.amount ELSE tender_value.amount END
       AS estimated_amount
-  FROM lot_lists
+  FROM lot_green
 ), valued AS (
   SELECT *, year(lot_date) AS lot_year, year(lot_date) - {fx.first_year - 1} AS year_index,
     {_dedupe("all_goals")} AS goals_, {_dedupe("all_strategies")} AS strategies_
