@@ -321,8 +321,9 @@ class _Rates:
             f"lambda p: p[1] * {self.rate('p[2]')})"
         )
         return (
-            f"CASE WHEN len({amounts}) = 0 OR lot_year IS NULL "
-            f"OR list_count({currencies}) < len({currencies}) THEN NULL "
+            f"CASE WHEN len({amounts}) = 0 OR lot_year IS NULL THEN NULL "
+            f"WHEN len({amounts}) = 1 THEN {amounts}[1] * {self.rate(f'{currencies}[1]')} "
+            f"WHEN list_count({currencies}) < len({currencies}) THEN NULL "
             f"WHEN list_min({currencies}) = list_max({currencies}) "
             f"THEN list_sum({amounts}) * {self.rate(f'list_min({currencies})')} "
             f"WHEN list_count({products}) < len({amounts}) THEN NULL "
@@ -630,18 +631,24 @@ WITH src AS (
   FROM lot_lists
 ), dated AS (
   SELECT *,
-    coalesce(CASE WHEN n_lots <= 1 THEN single_date
+    -- a lot of a tender with several lots: its award and contract entries, taken without
+    -- a lambda when there is one of each (the usual case)
+    coalesce(CASE WHEN n_lots <= 1 THEN single_date WHEN len(la) = 1 THEN la[1].d
       ELSE list_min(list_transform(la, lambda e: e.d)) END, fallback_date) AS lot_date,
     CASE WHEN n_lots <= 1 THEN single_amounts
+      WHEN len(la) = 1 THEN CASE WHEN la[1].amount IS NULL THEN []::DOUBLE[]
+        ELSE [la[1].amount] END
       ELSE list_transform(list_filter(la, lambda e: e.amount IS NOT NULL),
         lambda e: e.amount) END AS awarded_amounts,
     CASE WHEN n_lots <= 1 THEN single_currencies
+      WHEN len(la) = 1 THEN CASE WHEN la[1].amount IS NULL THEN []::VARCHAR[]
+        ELSE [la[1].currency] END
       ELSE list_transform(list_filter(la, lambda e: e.amount IS NOT NULL),
         lambda e: e.currency) END AS awarded_currencies,
-    CASE WHEN n_lots <= 1 THEN c_amt ELSE list_transform(lc, lambda e: e.amount) END
-      AS contracted_amounts,
-    CASE WHEN n_lots <= 1 THEN c_cur ELSE list_transform(lc, lambda e: e.currency) END
-      AS contracted_currencies,
+    CASE WHEN n_lots <= 1 THEN c_amt WHEN len(lc) = 1 THEN [lc[1].amount]
+      ELSE list_transform(lc, lambda e: e.amount) END AS contracted_amounts,
+    CASE WHEN n_lots <= 1 THEN c_cur WHEN len(lc) = 1 THEN [lc[1].currency]
+      ELSE list_transform(lc, lambda e: e.currency) END AS contracted_currencies,
     list_concat(tender_goals, lot_goals) AS all_goals,
     list_concat(tender_strategies, lot_strategies) AS all_strategies,
     tender_cvd OR coalesce({_cvd("lot.coveredBy")}, false) AS cvd_,
