@@ -53,6 +53,7 @@ __all__ = [
     "indicator_sql",
     "key_columns",
     "parse_group_keys",
+    "totals_sql",
 ]
 
 Dialect = Literal["duckdb", "spark"]
@@ -255,6 +256,55 @@ def indicator_sql(
         )
         body = f"SELECT {select}{', '.join(measures)}\nFROM listed\n{group}\n{order}"
         return f"WITH {base}, {exploded}\n{body}".strip()
+    raise ValidationError(
+        N_("unknown indicator {indicator}; use one of {known}"),
+        field="indicator",
+        indicator=indicator,
+        known=", ".join(INDICATORS),
+    )
+
+
+def totals_sql(indicator: str, grouped: str, dialect: Dialect = "duckdb") -> str:
+    """The totals of ``indicator`` (what :func:`indicator_sql` gives with no key) from the
+    table ``grouped`` holding that indicator grouped by any keys: every measure is a count
+    or a sum, so the totals are sums of the groups (shares are divided again). Saves reading
+    the lots a second time; sums may differ from a pass over the lots in the last bits."""
+    if dialect not in DIALECTS:
+        raise ValidationError(
+            N_("unknown engine dialect {dialect}"), field="dialect", dialect=dialect
+        )
+
+    def total(column: str) -> str:
+        return f"CAST(COALESCE(SUM({column}), 0) AS BIGINT) AS {column}"
+
+    if indicator == "green_share":
+        measures = [
+            total("lots"),
+            total("green_lots"),
+            f"{_share('SUM(green_lots)', 'SUM(lots)')} AS green_share_count",
+            total("cvd_lots"),
+        ]
+        for kind in ("estimated", "awarded", "contracted"):
+            measures += [
+                total(f"lots_with_{kind}_value"),
+                f"SUM({kind}_value) AS {kind}_value",
+                f"SUM(green_{kind}_value) AS green_{kind}_value",
+                f"{_share(f'SUM(green_{kind}_value)', f'SUM({kind}_value)')} AS green_share_{kind}",
+            ]
+        return f"SELECT {', '.join(measures)}\nFROM {grouped}"
+    if indicator in ("goals", "strategies"):
+        name = _LIST_COLUMNS[indicator]
+        measures = [
+            total("lots"),
+            total("lots_with_awarded_value"),
+            "SUM(awarded_value) AS awarded_value",
+            total("lots_with_contracted_value"),
+            "SUM(contracted_value) AS contracted_value",
+        ]
+        return (
+            f"SELECT {name}, {', '.join(measures)}\nFROM {grouped}\n"
+            f"GROUP BY {name}\nORDER BY {name} ASC NULLS FIRST"
+        )
     raise ValidationError(
         N_("unknown indicator {indicator}; use one of {known}"),
         field="indicator",

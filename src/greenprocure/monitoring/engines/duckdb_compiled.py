@@ -30,7 +30,6 @@ import duckdb
 from greenprocure.errors import InputError, ParseError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.currency import CurrencyConverter
-from greenprocure.monitoring.engines._common import indicator_tables
 from greenprocure.monitoring.engines.duckdb_lot_sql import (
     COMPILED_COLUMNS,
     CPV_COLUMNS,
@@ -41,6 +40,7 @@ from greenprocure.monitoring.engines.duckdb_lot_sql import (
 )
 from greenprocure.monitoring.indicators import (
     INDICATOR_COLUMNS,
+    INDICATORS,
     KEY_COLUMNS,
     IndicatorResult,
     IndicatorTable,
@@ -48,6 +48,7 @@ from greenprocure.monitoring.indicators import (
     indicator_sql,
     key_columns,
     parse_group_keys,
+    totals_sql,
 )
 from greenprocure.monitoring.lots import country_names
 from greenprocure.monitoring.rows import LOT_COLUMNS
@@ -339,16 +340,32 @@ def _has_ties(con: duckdb.DuckDBPyConnection) -> bool:
 def duckdb_indicator_tables(
     con: duckdb.DuckDBPyConnection, keys: tuple[str, ...], table: str
 ) -> tuple[dict[str, IndicatorTable], dict[str, IndicatorTable]]:
-    """Every indicator over the deduplicated lots ``table``, grouped by ``keys`` and totals."""
+    """Every indicator over the deduplicated lots ``table``, grouped by ``keys`` and totals.
 
-    def query(
-        name: str, group: tuple[str, ...]
-    ) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
-        cursor = con.execute(indicator_sql(name, group, table=table, deduplicated=True))
-        columns = tuple(d[0] for d in cursor.description or ())
-        return columns, tuple(tuple(row) for row in cursor.fetchall())
+    The lots are read once per indicator: the grouped rows are kept in a temporary table
+    and the totals summed from them (:func:`~greenprocure.monitoring.indicators.totals_sql`).
+    """
+    tables: dict[str, IndicatorTable] = {}
+    totals: dict[str, IndicatorTable] = {}
+    for name in INDICATORS:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE gp_grouped AS "
+            + indicator_sql(name, keys, table=table, deduplicated=True)
+        )
+        grouped = _fetch(con, "SELECT * FROM gp_grouped")
+        total = _fetch(con, totals_sql(name, "gp_grouped")) if keys else grouped
+        tables[name] = IndicatorTable(name=name, by=keys, columns=grouped[0], rows=grouped[1])
+        totals[name] = IndicatorTable(name=name, by=(), columns=total[0], rows=total[1])
+    con.execute("DROP TABLE IF EXISTS gp_grouped")
+    return tables, totals
 
-    return indicator_tables(keys, query)
+
+def _fetch(
+    con: duckdb.DuckDBPyConnection, query: str
+) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+    cursor = con.execute(query)
+    columns = tuple(d[0] for d in cursor.description or ())
+    return columns, tuple(tuple(row) for row in cursor.fetchall())
 
 
 def indicators_from_compiled(

@@ -498,7 +498,8 @@ def compiled_lot_rows_sql(
         "cpv": "cpv_",
         "cpv2": "left(cpv_, 2)",
         "cpv3": "left(cpv_, 3)",
-        "is_green": f"(len(goals_) > 0 OR list_has_any(strategies_, {_GPP}) OR cvd_)",
+        "is_green": "CASE WHEN cvd_ OR len(goals_) > 0 THEN true "
+        f"WHEN len(strategies_) = 0 THEN false ELSE list_has_any(strategies_, {_GPP}) END",
         "goals": "goals_",
         "strategies": "strategies_",
         "cvd": "cvd_",
