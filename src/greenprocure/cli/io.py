@@ -167,19 +167,26 @@ def print_table(
     console.print(table)
 
 
-def write_output(path: Path, data: bytes | str) -> None:
+def write_output(
+    path: Path, data: bytes | str | Callable[[Callable[[bytes], object]], None]
+) -> None:
     """Write a file atomically (temporary file, then rename): never half written.
 
-    A file that cannot be written (a folder of that name, no permission, disk full) is an
-    :class:`InputError` naming it; the temporary file is removed.
+    ``data`` is the content, or a function that writes it piece by piece through the
+    function it is given (for outputs too large to hold in memory). A file that cannot be
+    written (a folder of that name, no permission, disk full) is an :class:`InputError`
+    naming it; the temporary file is removed.
     """
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, str):
             temporary.write_text(data, encoding="utf-8")
-        else:
+        elif isinstance(data, bytes):
             temporary.write_bytes(data)
+        else:
+            with temporary.open("wb") as handle:
+                data(handle.write)
         temporary.replace(path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -190,6 +197,10 @@ def write_output(path: Path, data: bytes | str) -> None:
             field="output",
             reason=exc.strerror or str(exc),
         ) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
     error_console.print(_("Wrote {path}").format(path=path))
 
 

@@ -1,6 +1,9 @@
 """``greenprocure monitor``: ingest OCDS and eForms files, compute green indicators, report."""
 
+import itertools
 import os
+import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +23,6 @@ from rich.text import Text
 
 from greenprocure.cli.io import (
     console,
-    emit_json,
     error_console,
     handles_errors,
     print_json,
@@ -120,13 +122,27 @@ def _cell(column: str, value: Any, currency: str) -> str:
     return str(value)
 
 
+#: Rows shown in the terminal per table; the others are counted and named.
+_TABLE_ROWS = 500
+
+
 def _show(table: IndicatorTable, currency: str, title: str) -> None:
     shown = _LIST_SHOWN if table.name in ("goals", "strategies") else _SHOWN
     keys = [c for c in table.columns if c not in shown and c in HEADERS]
     columns = keys + [c for c in shown if c in table.columns]
-    rows = [[_cell(c, record[c], currency) for c in columns] for record in table.records()]
+    rows = [
+        [_cell(c, record[c], currency) for c in columns]
+        for record in itertools.islice(table.iter_records(), _TABLE_ROWS)
+    ]
     justify = ["left"] * len(keys) + ["right"] * (len(columns) - len(keys))
     print_table(title, [_(HEADERS[c]) for c in columns], rows, justify=justify)
+    if len(table.rows) > _TABLE_ROWS:
+        error_console.print(
+            _(
+                "{more} more rows not shown; write them all with --format csv, parquet or "
+                "json and --output"
+            ).format(more=format_number(len(table.rows) - _TABLE_ROWS))
+        )
 
 
 def _show_result(result: IndicatorResult) -> None:
@@ -353,13 +369,24 @@ def _emit(result: IndicatorResult, output_format: Format, output: Path | None) -
         _show_result(result)
         return
     if output_format is Format.json:
-        emit_json(result.to_dict(), output)
+        # written row by row: a result of a million groups is not held as one document
+        if output is None:
+            result.write_json(sys.stdout.buffer.write)
+            sys.stdout.buffer.write(b"\n")
+            sys.stdout.flush()
+        else:
+
+            def produce(write: Callable[[bytes], object]) -> None:
+                result.write_json(write)
+                write(b"\n")
+
+            write_output(output, produce)
         return
-    from greenprocure.monitoring.engines.duckdb_export import export_indicators, indicators_csv
+    from greenprocure.monitoring.engines.duckdb_export import export_indicators, write_csv
 
     if output is None:
         if output_format is Format.csv:
-            console.file.write(indicators_csv(result.tables["green_share"]))
+            write_csv(result.tables["green_share"], console.file)
             return
         raise InputError(N_("--format parquet needs --output FOLDER"), field="output")
     for path in export_indicators(result, output, output_format.value):

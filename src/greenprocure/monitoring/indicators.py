@@ -30,9 +30,12 @@ groups by year and month).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import orjson
 
 from greenprocure.errors import ValidationError
 from greenprocure.i18n import N_
@@ -315,16 +318,28 @@ def totals_sql(indicator: str, grouped: str, dialect: Dialect = "duckdb") -> str
 
 @dataclass(frozen=True)
 class IndicatorTable:
-    """One indicator's rows: named columns, rows in the order of the query."""
+    """One indicator's rows: named columns, rows in the order of the query.
+
+    ``rows`` is any sequence of tuples: in memory, or (for tables of very many groups) a
+    sequence an engine reads from disk as it is iterated, so that a result of a million
+    groups need not be held in memory. :meth:`iter_records` and
+    :meth:`IndicatorResult.write_json` go through the rows once, in order.
+    """
 
     name: str
     by: tuple[str, ...]
     columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
+    rows: Sequence[tuple[Any, ...]]
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as dicts (column name -> value)."""
-        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+        return list(self.iter_records())
+
+    def iter_records(self) -> Iterator[dict[str, Any]]:
+        """The rows as dicts, one at a time."""
+        columns = self.columns
+        for row in self.rows:
+            yield dict(zip(columns, row, strict=True))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: name, by, columns and rows as dicts."""
@@ -357,6 +372,13 @@ class IndicatorResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, deterministic key order left to the JSON writer."""
+        data = self.to_dict_header()
+        data["indicators"] = {name: table.to_dict() for name, table in self.tables.items()}
+        data["totals"] = {name: table.to_dict() for name, table in self.totals.items()}
+        return data
+
+    def to_dict_header(self) -> dict[str, Any]:
+        """What the result says besides its tables."""
         return {
             "by": list(self.by),
             "reporting_currency": self.reporting_currency,
@@ -366,9 +388,52 @@ class IndicatorResult:
             "errors": self.errors,
             "sources": list(self.sources),
             "computed_at": self.computed_at.isoformat() if self.computed_at else None,
-            "indicators": {name: table.to_dict() for name, table in self.tables.items()},
-            "totals": {name: table.to_dict() for name, table in self.totals.items()},
         }
+
+    def write_json(self, write: Callable[[bytes], object]) -> None:
+        """Write :meth:`to_dict` as JSON (sorted keys, two-space indent) through ``write``,
+        the rows of each table one at a time (the same bytes as ``orjson`` gives for the
+        whole dict with ``OPT_INDENT_2 | OPT_SORT_KEYS``, without holding them all)."""
+        data = self.to_dict_without_rows()
+        marks: dict[str, IndicatorTable] = {}
+        for group, tables in (("indicators", self.tables), ("totals", self.totals)):
+            for name, table in tables.items():
+                mark = f"\x00rows:{group}:{name}\x00"
+                marks[mark] = table
+                data[group][name]["rows"] = mark
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        pattern = re.compile(rb'"(\\u0000rows:[^"\\]*\\u0000)"')
+        position = 0
+        for found in pattern.finditer(text):
+            write(text[position : found.start()])
+            line_start = text.rfind(b"\n", 0, found.start()) + 1
+            indent = len(text[line_start:]) - len(text[line_start:].lstrip(b" "))
+            mark = found.group(1).decode().replace("\\u0000", "\x00")
+            _write_rows(marks[mark], indent, write)
+            position = found.end()
+        write(text[position:])
+
+    def to_dict_without_rows(self) -> dict[str, Any]:
+        """:meth:`to_dict` with every table's ``rows`` left out (for streaming writers)."""
+        data = self.to_dict_header()
+        data["indicators"] = {n: _table_header(t) for n, t in self.tables.items()}
+        data["totals"] = {n: _table_header(t) for n, t in self.totals.items()}
+        return data
+
+
+def _table_header(table: IndicatorTable) -> dict[str, Any]:
+    return {"name": table.name, "by": list(table.by), "columns": list(table.columns)}
+
+
+def _write_rows(table: IndicatorTable, indent: int, write: Callable[[bytes], object]) -> None:
+    """The rows of ``table`` as the JSON list ``orjson`` would indent at ``indent`` spaces."""
+    inner = b"\n" + b" " * (indent + 2)
+    first = True
+    for record in table.iter_records():
+        body = orjson.dumps(record, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        write((b"[" if first else b",") + inner + body.replace(b"\n", inner))
+        first = False
+    write(b"[]" if first else b"\n" + b" " * indent + b"]")
 
 
 @dataclass(frozen=True)

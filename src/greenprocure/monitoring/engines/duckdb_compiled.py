@@ -38,6 +38,7 @@ from greenprocure.monitoring.engines.duckdb_lot_sql import (
     compiled_lot_rows_sql,
     sql_string,
 )
+from greenprocure.monitoring.engines.duckdb_spill import rows_of
 from greenprocure.monitoring.indicators import (
     INDICATOR_COLUMNS,
     INDICATORS,
@@ -344,28 +345,35 @@ def duckdb_indicator_tables(
 
     The lots are read once per indicator: the grouped rows are kept in a temporary table
     and the totals summed from them (:func:`~greenprocure.monitoring.indicators.totals_sql`).
+    A grouped table of very many rows is handed over on disk
+    (:mod:`~greenprocure.monitoring.engines.duckdb_spill`).
     """
     tables: dict[str, IndicatorTable] = {}
     totals: dict[str, IndicatorTable] = {}
+    # the grouped tables keep the order of their query
+    con.execute("SET preserve_insertion_order = true")
     for name in INDICATORS:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE gp_grouped AS "
             + indicator_sql(name, keys, table=table, deduplicated=True)
         )
-        grouped = _fetch(con, "SELECT * FROM gp_grouped")
-        total = _fetch(con, totals_sql(name, "gp_grouped")) if keys else grouped
-        tables[name] = IndicatorTable(name=name, by=keys, columns=grouped[0], rows=grouped[1])
-        totals[name] = IndicatorTable(name=name, by=(), columns=total[0], rows=total[1])
+        columns = _columns(con, "SELECT * FROM gp_grouped LIMIT 0")
+        grouped = rows_of(con, "gp_grouped")
+        tables[name] = IndicatorTable(name=name, by=keys, columns=columns, rows=grouped)
+        total_rows: Sequence[tuple[Any, ...]]
+        if keys:
+            query = totals_sql(name, "gp_grouped")
+            total_columns = _columns(con, f"SELECT * FROM ({query}) LIMIT 0")
+            total_rows = tuple(tuple(row) for row in con.execute(query).fetchall())
+        else:
+            total_columns, total_rows = columns, grouped
+        totals[name] = IndicatorTable(name=name, by=(), columns=total_columns, rows=total_rows)
     con.execute("DROP TABLE IF EXISTS gp_grouped")
     return tables, totals
 
 
-def _fetch(
-    con: duckdb.DuckDBPyConnection, query: str
-) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
-    cursor = con.execute(query)
-    columns = tuple(d[0] for d in cursor.description or ())
-    return columns, tuple(tuple(row) for row in cursor.fetchall())
+def _columns(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, ...]:
+    return tuple(d[0] for d in con.execute(query).description or ())
 
 
 def indicators_from_compiled(

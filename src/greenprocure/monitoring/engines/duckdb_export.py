@@ -10,16 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 from pathlib import Path
+from typing import IO
 
 import duckdb
 import orjson
 
 from greenprocure.errors import ValidationError
 from greenprocure.i18n import N_
+from greenprocure.monitoring.engines.duckdb_spill import ParquetRows
 from greenprocure.monitoring.indicators import IndicatorResult, IndicatorTable
 
-__all__ = ["FORMATS", "column_type", "export_indicators", "indicators_csv"]
+__all__ = ["FORMATS", "column_type", "export_indicators", "indicators_csv", "write_csv"]
 
 #: File formats of :func:`export_indicators`.
 FORMATS: tuple[str, ...] = ("csv", "parquet")
@@ -36,19 +39,31 @@ def column_type(name: str) -> str:
     return "VARCHAR"
 
 
-def indicators_csv(table: IndicatorTable) -> str:
-    """The table as CSV text: a header row of column names, empty cells for NULL."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def write_csv(table: IndicatorTable, handle: IO[str]) -> None:
+    """Write the table as CSV to ``handle``, row by row: a header row of column names,
+    empty cells for NULL."""
+    writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow(["" if value is None else value for value in row])
+
+
+def indicators_csv(table: IndicatorTable) -> str:
+    """The table as CSV text (see :func:`write_csv`)."""
+    buffer = io.StringIO()
+    write_csv(table, buffer)
     return buffer.getvalue()
 
 
 def _write_parquet(table: IndicatorTable, path: Path) -> None:
+    if isinstance(table.rows, ParquetRows):
+        # a table kept on disk by the engine is already a Parquet file of these columns
+        shutil.copyfile(table.rows.path, path)
+        return
     scratch = path.with_name(f".{path.name}.jsonl")
-    scratch.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in table.records()))
+    with scratch.open("wb") as out:
+        for record in table.iter_records():
+            out.write(orjson.dumps(record) + b"\n")
     columns = ", ".join(f"'{c}': '{column_type(c)}'" for c in table.columns)
     names = ", ".join(f'"{c}"' for c in table.columns)
     try:
@@ -86,7 +101,8 @@ def export_indicators(result: IndicatorResult, folder: Path, fmt: str) -> list[P
         path = folder / f"{name}.{fmt}"
         temporary = folder / f".{name}.{fmt}.tmp"
         if fmt == "csv":
-            temporary.write_text(indicators_csv(table), encoding="utf-8")
+            with temporary.open("w", encoding="utf-8", newline="") as handle:
+                write_csv(table, handle)
         else:
             _write_parquet(table, temporary)
         temporary.replace(path)
