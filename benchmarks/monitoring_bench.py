@@ -13,6 +13,9 @@ Contenders:
 indicators over compiled releases (grouped by country and year, with totals)
     ``baseline``  benchmarks/baselines/python_orjson_indicators.py (one pass, Python + orjson)
     ``duckdb``    ``greenprocure monitor indicators --compiled F`` (DuckDB fast path)
+    ``duckdb-groups``  the same grouped by buyer, cpv2, month, procurement_method and
+                  main_category (about a million groups at 2 GB), written as JSON to a file:
+                  the memory of a result far larger than the country-by-year one
     ``spark``     ``greenprocure monitor indicators --engine spark --compiled F``
     ``cardinal``  ``ocdscardinal.coverage(F)`` (PyPI ocdscardinal, Rust) reading the same file
 whole pipeline from release packages (compile included)
@@ -24,7 +27,10 @@ whole pipeline from release packages (compile included)
                   (releases grouped by ocid in Spark's shuffle, compiled in Python workers)
 
 The DuckDB results and the baseline's are compared value by value (relative 1e-9) and the
-table says whether they agree. ``--keep`` keeps the generated data (else it is deleted).
+table says whether they agree. ``--repeat N`` runs the baseline, DuckDB and Cardinal N times
+each, alternating, and reports the median (the machine is a shared virtual machine whose
+speed varies by about 10 % from run to run). ``--keep`` keeps the generated data (else it
+is deleted).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,6 +63,7 @@ COMPILED_BYTES_PER_RELEASE = 740
 TOOLS = (
     "baseline",
     "duckdb",
+    "duckdb-groups",
     "spark",
     "cardinal",
     "ocdskit",
@@ -166,24 +174,53 @@ def _note(code: int, note: str = "") -> str:
     return f"FAILED (exit {code})" if code else note
 
 
-def indicators_runs(compiled: Path, scratch: Path, tools: set[str]) -> list[Run]:
+def median_run(
+    repeat: int, command: list[str] | str, stdout: Path | None = None
+) -> tuple[float, int, int]:
+    """Median wall seconds, largest peak and first failing exit code of ``repeat`` runs."""
+    results = [measure(command, stdout=stdout) for _ in range(repeat)]
+    seconds = statistics.median(r[0] for r in results)
+    return seconds, max(r[1] for r in results), next((r[2] for r in results if r[2]), 0)
+
+
+def indicators_runs(compiled: Path, scratch: Path, tools: set[str], repeat: int = 1) -> list[Run]:
     size = compiled.stat().st_size
     task = "indicators over compiled"
     runs = []
     base_out = scratch / "baseline.json"
-    if "baseline" in tools:
-        seconds, peak, code = measure(
-            [sys.executable, str(BASELINE), str(compiled), "--by", "country,year"],
-            stdout=base_out,
-        )
-        runs.append(Run(task, "baseline Python+orjson", size, seconds, peak, _note(code)))
     duck_out = scratch / "duckdb.json"
+    baseline = [sys.executable, str(BASELINE), str(compiled), "--by", "country,year"]
     command = [str(BIN / "greenprocure"), "monitor", "indicators", "--compiled", str(compiled),
                "--by", "country,year", "--format", "json"]  # fmt: skip
-    if "duckdb" in tools:
-        seconds, peak, code = measure(command, stdout=duck_out)
-        note = _note(code, compare(duck_out, base_out) if "baseline" in tools else "")
-        runs.append(Run(task, "DuckDB fast path", size, seconds, peak, note))
+    # baseline and DuckDB alternate, so that both meet the same moments of the machine
+    base_results: list[tuple[float, int, int]] = []
+    duck_results: list[tuple[float, int, int]] = []
+    for _ in range(repeat):
+        if "baseline" in tools:
+            base_results.append(measure(baseline, stdout=base_out))
+        if "duckdb" in tools:
+            duck_results.append(measure(command, stdout=duck_out))
+    if base_results:
+        seconds = statistics.median(r[0] for r in base_results)
+        peak, code = max(r[1] for r in base_results), max(r[2] for r in base_results)
+        note = _note(code, f"median of {repeat}" if repeat > 1 else "")
+        runs.append(Run(task, "baseline Python+orjson", size, seconds, peak, note))
+    if duck_results:
+        seconds = statistics.median(r[0] for r in duck_results)
+        peak, code = max(r[1] for r in duck_results), max(r[2] for r in duck_results)
+        note = compare(duck_out, base_out) if "baseline" in tools else ""
+        if repeat > 1:
+            note = f"{note}, median of {repeat}".strip(", ")
+        runs.append(Run(task, "DuckDB fast path", size, seconds, peak, _note(code, note)))
+    if "duckdb-groups" in tools:
+        groups_out = scratch / "groups.json"
+        many = [*command[:-4], "--by", "buyer,cpv2,month,procurement_method,main_category",
+                "--format", "json", "--output", str(groups_out)]  # fmt: skip
+        seconds, peak, code = measure(many)
+        rows = _group_rows(groups_out)
+        runs.append(Run(task, "DuckDB, 5 keys to a JSON file", size, seconds, peak,
+                        _note(code, f"{rows:,} groups, {_mb(groups_out)} MB of JSON")))  # fmt: skip
+        groups_out.unlink(missing_ok=True)
     if "spark" in tools:
         spark_out = scratch / "spark.json"
         seconds, peak, code = measure(
@@ -193,9 +230,34 @@ def indicators_runs(compiled: Path, scratch: Path, tools: set[str]) -> list[Run]
         runs.append(Run(task, "Spark (local[2])", size, seconds, peak, note))
     if "cardinal" in tools:
         code_text = f"import ocdscardinal; ocdscardinal.coverage({str(compiled)!r})"
-        seconds, peak, code = measure([sys.executable, "-c", code_text])
-        runs.append(Run(task, "ocdscardinal coverage", size, seconds, peak, _note(code)))
+        seconds, peak, code = median_run(repeat, [sys.executable, "-c", code_text])
+        note = f"median of {repeat}" if repeat > 1 else ""
+        runs.append(Run(task, "ocdscardinal coverage", size, seconds, peak, _note(code, note)))
     return runs
+
+
+def _group_rows(path: Path) -> int:
+    """Rows of the grouped green-share table of a JSON result file (read by DuckDB, whose
+    reader handles a file of gigabytes)."""
+    import duckdb
+
+    try:
+        found = (
+            duckdb.connect()
+            .execute(
+                "SELECT len(indicators.green_share.rows) FROM read_json(?, "
+                "maximum_object_size=4000000000)",
+                [str(path)],
+            )
+            .fetchone()
+        )
+    except duckdb.Error:
+        return 0
+    return int(found[0]) if found else 0
+
+
+def _mb(path: Path) -> str:
+    return f"{path.stat().st_size / 1e6:,.0f}" if path.exists() else "?"
 
 
 def pipeline_runs(packages: Path, scratch: Path, tools: set[str]) -> list[Run]:
@@ -263,12 +325,16 @@ def main() -> None:
         help=f"comma-separated subset of {','.join(TOOLS)}",
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of the baseline, DuckDB and Cardinal"
+    )
     args = parser.parse_args()
     tools = set(args.tools.split(","))
     DATA.mkdir(parents=True, exist_ok=True)
     runs: list[Run] = []
     made: list[Path] = []
-    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB")
+    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+          f"load average {os.getloadavg()[0]:.2f} at start")  # fmt: skip
     try:
         for gb in sorted({args.small_gb, args.gb}):
             label = f"{gb:g}gb"
@@ -278,7 +344,7 @@ def main() -> None:
             synth(compiled, int(gb * 1e9 / COMPILED_BYTES_PER_RELEASE), "compiled")
             synth(packages, int(gb * 1e9 / PACKAGE_BYTES_PER_RELEASE), "release-package")
             with tempfile.TemporaryDirectory(dir=DATA) as scratch:
-                runs += indicators_runs(compiled, Path(scratch), tools)
+                runs += indicators_runs(compiled, Path(scratch), tools, args.repeat)
                 runs += pipeline_runs(packages, Path(scratch), tools)
             print(table(runs), flush=True)
     finally:
@@ -287,6 +353,7 @@ def main() -> None:
                 path.unlink(missing_ok=True)
             shutil.rmtree(DATA / "spark-tmp", ignore_errors=True)
     print()
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
     print(table(runs))
 
 
