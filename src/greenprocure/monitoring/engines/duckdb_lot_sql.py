@@ -218,7 +218,10 @@ def _environmental_mask(sus: str) -> str:
     goal = _trim("s.goal")
     if not _ALIASES_KEEP_KIND:
         goal = _alias_sql(goal, GOAL_ALIASES)
-    return f"list_transform({sus}, lambda s: coalesce({_is_environmental(goal)}, false))"
+    return (
+        f"CASE WHEN len({sus}) > 0 "
+        f"THEN list_transform({sus}, lambda s: coalesce({_is_environmental(goal)}, false)) END"
+    )
 
 
 def _goals_of(sus: str, mask: str) -> str:
@@ -229,8 +232,8 @@ def _goals_of(sus: str, mask: str) -> str:
     if aliases:
         goals = f"list_transform({goals}, lambda g: {_alias_sql('g', aliases)})"
     return (
-        f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 OR NOT list_bool_or({mask}) "
-        f"THEN []::VARCHAR[] ELSE {goals} END"
+        f"CASE WHEN {sus} IS NULL OR len({sus}) = 0 THEN []::VARCHAR[] "
+        f"WHEN NOT list_bool_or({mask}) THEN []::VARCHAR[] ELSE {goals} END"
     )
 
 
