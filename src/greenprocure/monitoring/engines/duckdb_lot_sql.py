@@ -407,7 +407,7 @@ def compiled_lot_rows_sql(
         return (
             f"CASE WHEN list_count({codes}) = 0 THEN false "
             f"WHEN list_min({codes}) = list_max({codes}) "
-            f"THEN NOT list_contains({known_list}, list_min({codes})) "
+            f"THEN list_position({known_list}, list_min({codes})) IS NULL "
             f"ELSE NOT list_has_all({known_list}, {codes}) END"
         )
 
@@ -680,7 +680,7 @@ FROM rows
 
 def _unknown(code: str, rc: str, known: str) -> str:
     """Whether currency code ``code`` (normalised) is given and unknown to the rates."""
-    return f"({code} IS NOT NULL AND {code} <> {rc} AND NOT list_contains({known}, {code}))"
+    return f"({code} IS NOT NULL AND {code} <> {rc} AND list_position({known}, {code}) IS NULL)"
 
 
 def _cpv_first_related(item_cpvs: str, related: str) -> str:
