@@ -421,24 +421,27 @@ def compiled_lot_rows_sql(
         f"list_filter(list_transform(c.ids, lambda k: {last_award_lots('k')}), "
         "lambda ls: ls IS NOT NULL)"
     )
-    one_found = last_award_lots("c.ids[1]")
-    contract_entries = f"""flatten(list_transform(cts, lambda c:
-      CASE WHEN len(c.ids) = 1 AND {one_found} IS NOT NULL
-        THEN list_transform({one_found}, lambda x: struct_pack(lot := x,
-          amount := c.amount / len({one_found}), currency := c.currency))
-      WHEN len({found}) = 0
+    # each contract with the lot lists of the awards it names (found once), then its
+    # (lot, share) entries; one award of one lot (the usual case) needs no inner lambda
+    contract_entries = f"""flatten(list_transform(list_transform(cts, lambda c: struct_pack(
+        amount := c.amount, currency := c.currency, f := {found})), lambda g:
+      CASE WHEN len(g.f) = 1 AND len(g.f[1]) = 1
+        THEN [struct_pack(lot := g.f[1][1], amount := g.amount, currency := g.currency)]
+      WHEN len(g.f) = 0
         THEN list_transform(lot_ids, lambda x: struct_pack(lot := x,
-          amount := c.amount / n_lots, currency := c.currency))
-      ELSE flatten(list_transform({found}, lambda ls: list_transform(ls, lambda x:
-        struct_pack(lot := x, amount := c.amount / len(ls) / len({found}),
-          currency := c.currency))))
+          amount := g.amount / n_lots, currency := g.currency))
+      ELSE flatten(list_transform(g.f, lambda ls: list_transform(ls, lambda x:
+        struct_pack(lot := x, amount := g.amount / len(ls) / len(g.f),
+          currency := g.currency))))
       END))"""
     # An award's (lot, date, share) entries: one per lot it is for (tender with several
     # lots; a lot id that repeats takes a share per time it is named)
-    award_entries = """flatten(list_transform(award_lots, lambda ls, i: CASE WHEN a_ok[i]
-      THEN list_transform(ls, lambda x: struct_pack(lot := x, d := a_d[i],
-        amount := a_amt[i] / len(ls), currency := a_cur[i]))
-      ELSE [] END))"""
+    award_entries = """flatten(list_transform(award_lots, lambda ls, i: CASE WHEN NOT a_ok[i]
+      THEN []
+      WHEN len(ls) = 1 THEN [struct_pack(lot := ls[1], d := a_d[i], amount := a_amt[i],
+        currency := a_cur[i])]
+      ELSE list_transform(ls, lambda x: struct_pack(lot := x, d := a_d[i],
+        amount := a_amt[i] / len(ls), currency := a_cur[i])) END))"""
 
     buyer_direct, buyer_name_key = _country("buyer.address")
     party_direct, party_name_key = _country("party.address")
