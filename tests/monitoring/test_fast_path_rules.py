@@ -214,3 +214,41 @@ def test_fast_path_equals_python_path_on_every_rule(tmp_path: Path) -> None:
     assert total["lots_with_awarded_value"] > 100
     assert total["lots_with_contracted_value"] > 100
     assert total["cvd_lots"] > 0
+
+
+@pytest.mark.slow
+def test_sql_compile_counts_releases_that_cannot_be_compiled(tmp_path: Path) -> None:
+    """Releases without ocid or date are reported by the readers; the SQL compile counts
+    them the same way (one error each) instead of dropping them."""
+    from greenprocure.monitoring.engines.duckdb_engine import indicators_from_releases
+
+    rng = random.Random(7)
+    releases = []
+    for number in range(300):
+        release = _record(rng, number)
+        release.pop("tag")
+        release.setdefault("date", "2023-05-01T00:00:00Z")
+        # a few processes in two releases: the second adds a contract
+        releases.append(release)
+        if number % 10 == 0:
+            releases.append(
+                {"ocid": release["ocid"], "id": f"{number}-b", "date": "2024-01-02T00:00:00Z",
+                 "contracts": [{"id": "C9", "value": {"amount": 10.0, "currency": "EUR"}}]}
+            )  # fmt: skip
+    releases.append({"id": "no-ocid", "date": "2023-01-01T00:00:00Z", "tender": {"id": "T"}})
+    releases.append({"ocid": "", "id": "empty-ocid", "date": "2023-01-01T00:00:00Z"})
+    releases.append({"ocid": "ocds-rules-00001", "id": "no-date", "tender": {"id": "T"}})
+    packages = tmp_path / "packages.jsonl"
+    with packages.open("wb") as handle:
+        for start in range(0, len(releases), 40):
+            package = {"uri": f"p{start}", "releases": releases[start : start + 40]}
+            handle.write(orjson.dumps(package) + b"\n")
+    store = tmp_path / "m.duckdb"
+    ingest([packages], store)
+    for by in ([], ALL_KEYS):
+        python_path = compute_indicators(store, by)
+        sql_path = indicators_from_releases([packages], by)
+        assert_same(python_path, sql_path)
+        assert sql_path.errors == python_path.errors
+        assert sql_path.lot_rows == python_path.lot_rows
+    assert python_path.errors >= 3

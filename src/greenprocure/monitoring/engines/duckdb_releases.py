@@ -29,7 +29,9 @@ The compiled releases then go through the same SQL as the compiled-release fast 
 (:mod:`~greenprocure.monitoring.engines.duckdb_compiled`). Differences from the Python path,
 stated: releases of one ``ocid`` are compiled together across all the files given (the
 Python path compiles per file); JSON ``null`` cannot be told from a missing field here, so a
-later ``null`` does not erase an earlier value; ids ``2`` and ``"2"`` are one id here; files
+later ``null`` does not erase an earlier value; ids ``2`` and ``"2"`` are one id here;
+releases without ``ocid`` or ``date`` are counted as errors, one each, as the readers report
+them (test ``test_sql_compile_counts_releases_that_cannot_be_compiled``); files
 must be UTF-8 (the Python readers also take the legacy encodings); record packages are not
 read (use ``monitor ingest``).
 """
@@ -221,13 +223,21 @@ def compile_sql(source: str, *, cpv: bool = True, unnested: bool = False) -> str
     award_items = "ai.items" if cpv else f"NULL::{_AWARD_ITEMS}"
     tender_items = "i.items" if cpv else f"NULL::{_TENDER_ITEMS}"
     return f"""
-WITH rel AS (
-  SELECT filename, r, r.ocid AS ocid,
-    row_number() OVER (PARTITION BY r.ocid ORDER BY r.date, position) AS k
+WITH keyed AS (
+  -- a release without ocid or date cannot be compiled: it becomes a group of its own, whose
+  -- lot row is then skipped and counted (no ocid, no release date) as the readers report it
+  SELECT filename, r, position,
+    coalesce(r.ocid, '') = '' OR r.date IS NULL AS unreadable,
+    CASE WHEN coalesce(r.ocid, '') = '' OR r.date IS NULL
+      THEN 'gp-unreadable-' || gen_random_uuid()::VARCHAR ELSE r.ocid END AS ocid
   FROM {releases}
-  WHERE r.ocid IS NOT NULL AND r.date IS NOT NULL
+), rel AS (
+  SELECT filename, r, ocid, unreadable,
+    row_number() OVER (PARTITION BY ocid ORDER BY r.date, position) AS k
+  FROM keyed
 ), base AS (
-  SELECT ocid, max(r.date) AS date, arg_max(filename, k) AS filename,
+  SELECT ocid, bool_or(unreadable) AS unreadable, arg_max(r.ocid, k) AS given_ocid,
+    max(r.date) AS date, arg_max(filename, k) AS filename,
     {_last("r.buyer.id")} AS buyer_id, {_last("r.buyer.name")} AS buyer_name,
     {_last("r.buyer.identifier.scheme")} AS buyer_scheme,
     {_last("r.buyer.identifier.id")} AS buyer_identifier,
@@ -314,7 +324,9 @@ WITH rel AS (
     FROM contract_rows GROUP BY ocid, merge_id
   ) GROUP BY ocid
 )
-SELECT b.filename, NULL::BIGINT AS file_row_number, b.ocid, b.date, ['compiled'] AS tag,
+SELECT b.filename, NULL::BIGINT AS file_row_number,
+  CASE WHEN b.unreadable THEN b.given_ocid ELSE b.ocid END AS ocid, b.date,
+  CASE WHEN b.unreadable THEN NULL ELSE ['compiled'] END AS tag,
   struct_pack(id := b.buyer_id, name := b.buyer_name,
     identifier := struct_pack(scheme := b.buyer_scheme, id := b.buyer_identifier),
     address := struct_pack(country := b.buyer_country, countryName := b.buyer_country_name))
