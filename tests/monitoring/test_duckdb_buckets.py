@@ -8,31 +8,13 @@ one pass.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
+from indicator_checks import assert_same
 
 from greenprocure.monitoring.engines import duckdb_releases
-from greenprocure.monitoring.indicators import IndicatorResult
 from greenprocure.monitoring.synth import generate
-
-
-def _same(a: IndicatorResult, b: IndicatorResult) -> int:
-    compared = 0
-    for kind in ("tables", "totals"):
-        for name, table in getattr(a, kind).items():
-            other = getattr(b, kind)[name]
-            assert table.columns == other.columns
-            assert len(table.rows) == len(other.rows), (kind, name)
-            for row, row_b in zip(table.rows, other.rows, strict=True):
-                for value, value_b in zip(row, row_b, strict=True):
-                    if isinstance(value, float) and isinstance(value_b, float):
-                        assert math.isclose(value, value_b, rel_tol=1e-9, abs_tol=1e-6)
-                    else:
-                        assert value == value_b, (kind, name, row, row_b)
-                compared += 1
-    return compared
 
 
 @pytest.mark.slow
@@ -44,6 +26,6 @@ def test_buckets_equal_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     size = packages.stat().st_size
     monkeypatch.setattr(duckdb_releases, "_BUCKET_BYTES", size // 3)  # 4 buckets
     bucketed = duckdb_releases.indicators_from_releases([packages], by)
-    assert _same(one_pass, bucketed) > 50
+    assert assert_same(one_pass, bucketed) > 50
     assert bucketed.lot_rows == one_pass.lot_rows == made.lots
     assert bucketed.errors == one_pass.errors
