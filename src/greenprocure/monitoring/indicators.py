@@ -343,12 +343,10 @@ class IndicatorTable:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: name, by, columns and rows as dicts."""
-        return {
-            "name": self.name,
-            "by": list(self.by),
-            "columns": list(self.columns),
-            "rows": self.records(),
-        }
+        return {**self._header(), "rows": self.records()}
+
+    def _header(self) -> dict[str, Any]:
+        return {"name": self.name, "by": list(self.by), "columns": list(self.columns)}
 
 
 @dataclass(frozen=True)
@@ -372,12 +370,12 @@ class IndicatorResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, deterministic key order left to the JSON writer."""
-        data = self.to_dict_header()
+        data = self._header()
         data["indicators"] = {name: table.to_dict() for name, table in self.tables.items()}
         data["totals"] = {name: table.to_dict() for name, table in self.totals.items()}
         return data
 
-    def to_dict_header(self) -> dict[str, Any]:
+    def _header(self) -> dict[str, Any]:
         """What the result says besides its tables."""
         return {
             "by": list(self.by),
@@ -394,35 +392,24 @@ class IndicatorResult:
         """Write :meth:`to_dict` as JSON (sorted keys, two-space indent) through ``write``,
         the rows of each table one at a time (the same bytes as ``orjson`` gives for the
         whole dict with ``OPT_INDENT_2 | OPT_SORT_KEYS``, without holding them all)."""
-        data = self.to_dict_without_rows()
-        marks: dict[str, IndicatorTable] = {}
-        for group, tables in (("indicators", self.tables), ("totals", self.totals)):
-            for name, table in tables.items():
-                mark = f"\x00rows:{group}:{name}\x00"
-                marks[mark] = table
-                data[group][name]["rows"] = mark
+        data = self._header()
+        tables: dict[bytes, IndicatorTable] = {}
+        for group, named in (("indicators", self.tables), ("totals", self.totals)):
+            data[group] = {}
+            for name, table in named.items():
+                # the rows stand as a mark in the document, then are written in its place
+                mark = f"\x00rows {len(tables)}"
+                tables[orjson.dumps(mark)] = table
+                data[group][name] = {**table._header(), "rows": mark}
         text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-        pattern = re.compile(rb'"(\\u0000rows:[^"\\]*\\u0000)"')
         position = 0
-        for found in pattern.finditer(text):
+        for found in re.finditer(b"|".join(re.escape(mark) for mark in tables), text):
             write(text[position : found.start()])
             line_start = text.rfind(b"\n", 0, found.start()) + 1
             indent = len(text[line_start:]) - len(text[line_start:].lstrip(b" "))
-            mark = found.group(1).decode().replace("\\u0000", "\x00")
-            _write_rows(marks[mark], indent, write)
+            _write_rows(tables[found.group(0)], indent, write)
             position = found.end()
         write(text[position:])
-
-    def to_dict_without_rows(self) -> dict[str, Any]:
-        """:meth:`to_dict` with every table's ``rows`` left out (for streaming writers)."""
-        data = self.to_dict_header()
-        data["indicators"] = {n: _table_header(t) for n, t in self.tables.items()}
-        data["totals"] = {n: _table_header(t) for n, t in self.totals.items()}
-        return data
-
-
-def _table_header(table: IndicatorTable) -> dict[str, Any]:
-    return {"name": table.name, "by": list(table.by), "columns": list(table.columns)}
 
 
 def _write_rows(table: IndicatorTable, indent: int, write: Callable[[bytes], object]) -> None:

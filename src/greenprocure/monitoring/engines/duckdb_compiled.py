@@ -33,6 +33,7 @@ from greenprocure.monitoring.currency import CurrencyConverter
 from greenprocure.monitoring.engines.duckdb_lot_sql import (
     COMPILED_COLUMNS,
     CPV_COLUMNS,
+    NAME_COLUMNS,
     ROW_COLUMNS,
     compiled_columns,
     compiled_lot_rows_sql,
@@ -67,8 +68,8 @@ __all__ = [
     "indicators_from_compiled",
     "indicators_from_rows",
     "needed_columns",
-    "prepare_reference_tables",
     "read_compiled_sql",
+    "reference_rates",
     "resolve_country_names",
 ]
 
@@ -104,10 +105,11 @@ def _fx_rates(
     return rates, known
 
 
-def prepare_reference_tables(
-    con: duckdb.DuckDBPyConnection, reporting_currency: str, library: ReferenceLibrary | None
+def reference_rates(
+    reporting_currency: str, library: ReferenceLibrary | None
 ) -> tuple[list[tuple[str, int, float]], list[str]]:
-    """The rates and the known currencies (the country names are made on demand by
+    """Every (currency, year, rate) the reference rates convert to ``reporting_currency``,
+    and the known currencies (the country names are made on demand by
     :func:`create_country_table`)."""
     lib = library if library is not None else default_library()
     return _fx_rates(reporting_currency, lib)
@@ -144,7 +146,7 @@ def read_compiled_sql(
 
     wanted = set(columns) if columns is not None else set(ROW_COLUMNS)
     schema = struct_columns(
-        compiled_columns(bool(CPV_COLUMNS & wanted), bool({"buyer_id", "buyer_name"} & wanted))
+        compiled_columns(bool(CPV_COLUMNS & wanted), bool(NAME_COLUMNS & wanted))
     )
 
     def scan(listing: str) -> str:
@@ -397,7 +399,7 @@ def indicators_from_compiled(
     con = duckdb.connect()
     try:
         limit_resources(con, threads=threads)
-        rates, known = prepare_reference_tables(con, currency, library)
+        rates, known = reference_rates(currency, library)
 
         def query(lean: bool = False, numbered: bool = False) -> str:
             columns = needed_columns(keys, lean=lean)

@@ -8,7 +8,6 @@ renamed, so a folder never holds a half-written file.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import shutil
 from pathlib import Path
@@ -22,7 +21,7 @@ from greenprocure.i18n import N_
 from greenprocure.monitoring.engines.duckdb_spill import ParquetRows
 from greenprocure.monitoring.indicators import IndicatorResult, IndicatorTable
 
-__all__ = ["FORMATS", "column_type", "export_indicators", "indicators_csv", "write_csv"]
+__all__ = ["FORMATS", "column_type", "export_indicators", "write_csv"]
 
 #: File formats of :func:`export_indicators`.
 FORMATS: tuple[str, ...] = ("csv", "parquet")
@@ -46,13 +45,6 @@ def write_csv(table: IndicatorTable, handle: IO[str]) -> None:
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow(["" if value is None else value for value in row])
-
-
-def indicators_csv(table: IndicatorTable) -> str:
-    """The table as CSV text (see :func:`write_csv`)."""
-    buffer = io.StringIO()
-    write_csv(table, buffer)
-    return buffer.getvalue()
 
 
 def _write_parquet(table: IndicatorTable, path: Path) -> None:

@@ -39,6 +39,7 @@ from greenprocure.monitoring.green import GOAL_ALIASES, GPP_STRATEGIES
 __all__ = [
     "COMPILED_COLUMNS",
     "CPV_COLUMNS",
+    "NAME_COLUMNS",
     "ROW_COLUMNS",
     "compiled_columns",
     "compiled_lot_rows_sql",
@@ -124,17 +125,20 @@ ROW_COLUMNS: tuple[str, ...] = (
 #: Lot-row columns that need the buyer and the parties.
 _BUYER_COLUMNS = frozenset(("buyer_id", "buyer_name", "country", "country_lookup"))
 
+#: Lot-row columns that need the parties' names.
+NAME_COLUMNS = frozenset(("buyer_id", "buyer_name"))
 
-def compiled_columns(cpv: bool = True, buyer: bool = True) -> tuple[tuple[str, str], ...]:
+
+def compiled_columns(cpv: bool = True, names: bool = True) -> tuple[tuple[str, str], ...]:
     """:data:`COMPILED_COLUMNS` without what the asked-for columns do not read: the items
-    of the tender and of the awards without ``cpv``, the buyer's and parties' names and
-    roles' siblings without ``buyer`` (DuckDB prunes unused fields of structs itself, but
-    not those of the structs inside lists)."""
+    of the tender and of the awards without ``cpv``, the parties' names without ``names``
+    (DuckDB prunes unused fields of structs itself, but not those of structs inside
+    lists)."""
     out = []
     for name, kind in COMPILED_COLUMNS:
         if name == "awards" and not cpv:
             kind = kind.replace(f", items {_AWARD_ITEMS})[]", ")[]")
-        if name == "parties" and not buyer:
+        if name == "parties" and not names:
             kind = f"STRUCT(id VARCHAR, roles VARCHAR[], address {_ADDRESS})[]"
         out.append((name, kind))
     return tuple(out)
@@ -379,9 +383,9 @@ def compiled_lot_rows_sql(
     rates can convert; ``known_currencies`` are the codes the reference rates know;
     ``country_table`` (columns name, code: country names casefolded and their ISO codes)
     must exist when ``country`` is asked for without ``country_lookup``. ``columns``
-    (default: :data:`ROW_COLUMNS` but ``country_lookup``) are the columns wanted: DuckDB then
-    neither reads nor computes the rest (grouped by year, items, buyer and parties are never
-    read). ``goals`` and ``strategies`` hold no duplicates.
+    (default: :data:`ROW_COLUMNS` but ``country_lookup`` and ``lot_key``) are the columns
+    wanted: DuckDB then neither reads nor computes the rest (grouped by year, items, buyer
+    and parties are never read). ``goals`` and ``strategies`` hold no duplicates.
 
     Each record's awards, contracts and lots become parallel lists of plain values (dates,
     amounts, currencies, whether they count), which native list functions (``list_where``,
@@ -457,7 +461,7 @@ def compiled_lot_rows_sql(
     # the parties' names are read only for the buyer key (compiled_columns)
     buyer_name = (
         "coalesce(nullif(trim(buyer.name), ''), nullif(trim(party.name), ''))"
-        if {"buyer_id", "buyer_name"} & set(wanted)
+        if NAME_COLUMNS & set(wanted)
         else "NULL::VARCHAR"
     )
     items = (
@@ -544,9 +548,12 @@ WITH src AS (
   SELECT *,
     len(lots) AS n_lots,
     list_transform(lots, lambda l: coalesce(l.id, '')) AS lot_ids,
-    -- the lots' currencies, of the lots with an amount
-    list_transform(lots, lambda l: CASE WHEN l.value.amount IS NOT NULL
-      THEN {_currency("l.value.currency")} END) AS lot_curs,
+    -- the currency of each lot's value (NULL without an amount); without lots, of the
+    -- tender's value
+    CASE WHEN len(lots) > 0 THEN list_transform(lots, lambda l:
+        CASE WHEN l.value.amount IS NOT NULL THEN {_currency("l.value.currency")} END)
+      ELSE [CASE WHEN tender_value.amount IS NOT NULL
+        THEN {_currency("tender_value.currency")} END] END AS lot_curs,
     -- the awards as parallel lists
     list_transform(awards, lambda a: {award_ok}) AS a_ok,
     list_transform(awards, lambda a: {award_ok} AND a.value.amount IS NOT NULL) AS a_oka,
@@ -570,7 +577,8 @@ WITH src AS (
       AS award_lots,
     CASE WHEN n_lots > 1 THEN list_reverse(list_transform(awards, lambda a: a.id)) END
       AS aw_ids_rev,
-    list_where(a_cur, a_oka) AS a_cur_counted
+    list_where(a_cur, a_oka) AS a_cur_counted,
+    {buyer_direct} AS buyer_country_code, {party_direct} AS party_country_code
   FROM r1
 ), r3 AS (
   SELECT source_file, line, ocid, tender_method, tender_category, tender_value, n_lots,
@@ -584,9 +592,7 @@ WITH src AS (
         OR list_contains(list_where(a_d, a_ok), {_BAD_DATE})
         THEN 'a date cannot be read'
       WHEN {unknown_currency("a_cur_counted")} OR {unknown_currency("c_cur")}
-        OR CASE WHEN n_lots > 0 THEN {unknown_currency("lot_curs")}
-          ELSE tender_value.amount IS NOT NULL
-            AND {_unknown(_currency("tender_value.currency"), fx.rc, known_list)} END
+        OR {unknown_currency("lot_curs")}
         THEN 'unknown currency'
     END AS skip_reason,
     {_goals_of("tender_sus", "tender_env")} AS tender_goals,
@@ -599,9 +605,9 @@ WITH src AS (
           ELSE trim(buyer.identifier.id) END END,
       nullif(trim(party.id), '')) AS buyer_id_,
     {buyer_name} AS buyer_name_,
-    {buyer_direct} AS buyer_country_code, {party_direct} AS party_country_code,
-    CASE WHEN {buyer_direct} IS NULL THEN {buyer_name_key} END AS buyer_country_key,
-    CASE WHEN {buyer_direct} IS NULL AND {party_direct} IS NULL
+    buyer_country_code, party_country_code,
+    CASE WHEN buyer_country_code IS NULL THEN {buyer_name_key} END AS buyer_country_key,
+    CASE WHEN buyer_country_code IS NULL AND party_country_code IS NULL
       THEN {party_name_key} END AS party_country_key,
     coalesce(start_date, published_date, release_date) AS fallback_date,
     {_cpv_first_related("item_cpvs", "''") if cpv else "NULL::VARCHAR"} AS tender_cpv0,
@@ -619,9 +625,7 @@ WITH src AS (
   SELECT * EXCLUDE (lots, lot_ids, lot_curs),
     unnest(CASE WHEN n_lots > 0 THEN lots ELSE [NULL] END) AS lot,
     unnest(CASE WHEN n_lots > 0 THEN lot_ids ELSE [''] END) AS lot_id,
-    unnest(CASE WHEN n_lots > 0 THEN lot_curs
-      ELSE [CASE WHEN tender_value.amount IS NOT NULL
-        THEN {_currency("tender_value.currency")} END] END) AS lot_cur,
+    unnest(lot_curs) AS lot_cur,
     unnest(CASE WHEN n_lots > 0 THEN range(1, n_lots + 1) ELSE [0] END) AS lot_number
   FROM r3
 ), lot_lists AS (
@@ -679,11 +683,6 @@ SELECT {select}
 FROM rows
 {joins}
 """
-
-
-def _unknown(code: str, rc: str, known: str) -> str:
-    """Whether currency code ``code`` (normalised) is given and unknown to the rates."""
-    return f"({code} IS NOT NULL AND {code} <> {rc} AND list_position({known}, {code}) IS NULL)"
 
 
 def _cpv_first_related(item_cpvs: str, related: str) -> str:

@@ -54,7 +54,7 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
     compiled_lot_rows_sql,
     indicators_from_rows,
     needed_columns,
-    prepare_reference_tables,
+    reference_rates,
 )
 from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
 from greenprocure.reference.library import ReferenceLibrary
@@ -366,7 +366,7 @@ def indicators_from_releases(
     con = duckdb.connect()
     try:
         limit_resources(con, threads=threads)
-        rates, known = prepare_reference_tables(con, currency, library)
+        rates, known = reference_rates(currency, library)
         listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
         columns = needed_columns(keys)
         # read_json_objects + json_transform: several times faster than read_json with
