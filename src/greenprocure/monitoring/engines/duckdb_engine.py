@@ -474,16 +474,24 @@ def _write_errors(path: Path, lines: list[bytes]) -> None:
 MEMORY_LIMIT = "640MB"
 
 
+def temp_folder() -> Path:
+    """The folder DuckDB spills to (made when missing)."""
+    folder = Path(tempfile.gettempdir()) / "greenprocure"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def limit_resources(con: duckdb.DuckDBPyConnection, *, threads: int | None = None) -> None:
     """Bound DuckDB's memory (spilling to a temporary folder) and optionally its threads."""
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = '{_quote(Path(tempfile.gettempdir()) / 'greenprocure')}'")
+    con.execute(f"SET temp_directory = '{quote_path(temp_folder())}'")
     con.execute("SET preserve_insertion_order = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
 
 
-def _quote(path: Path) -> str:
+def quote_path(path: Path) -> str:
+    """``path`` as the text of an SQL string literal (quotes doubled)."""
     return os.fspath(path).replace("'", "''")
 
 

@@ -19,11 +19,25 @@ a set-based merge in SQL on the few fields needed lets DuckDB do it in parallel.
 rules themselves come from the project's compile module, which is differential-tested
 against ``ocdsmerge``.
 
-For speed, releases are put in merge order by a number (their rank per ``ocid``), not by
-text keys; ``parties`` keeps only the buyer's party (the one party the lot rows read); the
-items of the tender and of the awards are read and compiled only for CPV keys. Inputs over
-512 MiB are compiled in buckets of ocids (by hash), one pass over the input per bucket, so
-that memory stays bounded whatever the input size.
+For speed: the input is parsed once, into a table of a temporary database on disk (removed
+at the end), which the merge then reads as often as it needs; inputs over 512 MiB are merged
+in buckets of ocids (by hash), one bucket at a time, so that memory stays bounded whatever
+the input size. The merge has a quick case for what bulk data mostly holds, and applies the
+rules entry by entry only where they could change something:
+
+- scalar fields: one aggregation per ``ocid`` (last value given, in merge order);
+- an array of objects (lots, tender items, awards, contracts) given by one release only,
+  whose ids are distinct, is already its own merge: the aggregation notes which release
+  gives it and the array is fetched from there by a join (aggregating nested values would
+  hold them all in memory); processes where two releases give the same array, or one gives
+  repeated ids, are merged entry by entry (ranked releases, merge by id);
+- ``parties`` keeps only the buyer's party (the one party the lot rows read): merged in an
+  aggregation when every release that gives parties names the same buyer and gives one
+  entry of that id, else from all the party entries whose id is the compiled buyer's;
+- the items of the tender and of the awards are read and compiled only for CPV keys.
+
+Test ``tests/monitoring/test_duckdb_release_merge.py`` takes each of these branches against
+the Python path.
 
 The compiled releases then go through the same SQL as the compiled-release fast path
 (:mod:`~greenprocure.monitoring.engines.duckdb_compiled`). Differences from the Python path,
@@ -40,13 +54,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from greenprocure.errors import InputError
+from greenprocure.errors import InputError, ParseError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.engines.duckdb_compiled import (
     COUNTRY_TABLE,
@@ -61,10 +77,12 @@ from greenprocure.reference.library import ReferenceLibrary
 
 __all__ = [
     "RELEASE_STRUCTURE",
-    "compile_sql",
+    "base_sql",
+    "compiled_sql",
     "indicators_from_releases",
     "release_structure",
     "releases_sql",
+    "stage_sql",
 ]
 
 _MONEY = {"amount": "DOUBLE", "currency": "VARCHAR"}
@@ -189,7 +207,6 @@ _AWARD_ITEMS_SQL = f"""), award_item_rows AS (
   ) GROUP BY ocid, merge_id
 """
 
-_AWARD_ITEMS = "STRUCT(classification STRUCT(scheme VARCHAR, id VARCHAR))[]"
 _TENDER_ITEMS = (
     "STRUCT(id VARCHAR, classification STRUCT(scheme VARCHAR, id VARCHAR), relatedLot VARCHAR)[]"
 )
@@ -197,91 +214,232 @@ _TENDER_ITEMS = (
 
 def releases_sql(source: str) -> str:
     """The releases of the packages in relation ``source`` (``filename``, ``releases``):
-    columns ``filename``, ``r`` (the release) and ``position`` (in its package, from 1)."""
+    columns ``filename``, ``pkg`` (a number of the package), ``r`` (the release) and
+    ``position`` (in its package, from 1)."""
     return (
-        "(SELECT filename, unnest(releases) AS r, "
-        f"unnest(range(1, len(releases) + 1)) AS position FROM {source})"
+        "(SELECT filename, pkg, unnest(releases) AS r, "
+        "unnest(range(1, len(releases) + 1)) AS position "
+        f"FROM (SELECT filename, gen_random_uuid() AS pkg, releases FROM {source}))"
     )
 
 
-def compile_sql(source: str, *, cpv: bool = True, unnested: bool = False) -> str:
-    """A query giving the compiled releases (columns of ``COMPILED_COLUMNS`` + ``filename``)
-    of the release packages in relation ``source`` (columns ``filename``, ``releases``).
+def _given(array: str) -> str:
+    """How many releases give a non-empty ``array``, and which one (``pkg``, ``position``)
+    gives it (used when one release alone does: the array is then fetched by a join, as
+    aggregating nested values holds them all in memory)."""
+    name = array.rsplit(".", 1)[-1]
+    return (
+        f"count(*) FILTER (WHERE len({array}) > 0) AS n_{name}, "
+        f"first(struct_pack(u := pkg, p := position)) FILTER (WHERE len({array}) > 0) "
+        f"AS ref_{name}"
+    )
 
-    ``parties`` holds only the buyer's party (the one the lot rows read). Without ``cpv``
-    the items of the tender and of the awards are not compiled (NULL). ``unnested``: the
-    relation holds releases already (columns ``filename``, ``r``, ``position``), as
-    :func:`releases_sql` gives them.
+
+def _unique_ids(array: str) -> str:
+    """True when the entries of ``array`` that have an id have different ids (merging such
+    an array into nothing gives it back as it is)."""
+    return (
+        f"(len(list_distinct(list_transform({array}, lambda e: e.id))) = "
+        f"len(list_filter({array}, lambda e: e.id IS NOT NULL)))"
+    )
+
+
+#: The party entries of a release whose id is its buyer's (trimmed).
+_BPS = "list_filter(r.parties, lambda p: trim(p.id) = trim(r.buyer.id))"
+
+
+def stage_sql(source: str) -> str:
+    """The releases of the packages in relation ``source`` (``filename``, ``releases``) as
+    :func:`base_sql` and :func:`compiled_sql` read them: ``filename``, ``pkg``, ``r``,
+    ``position``, ``gk`` (the merge order: date, then position in the package),
+    ``unreadable``, ``ocid``, ``bp`` (the release's party entry of its buyer's id) and
+    ``bp_count`` (how many entries have that id).
+
+    A release without ocid or date cannot be compiled: it becomes a group of its own (a
+    random ocid), whose lot row is then skipped and counted (no ocid, no release date) as
+    the readers report it.
     """
-    releases = f"(SELECT filename, r, position FROM {source})" if unnested else releases_sql(source)
+    return f"""SELECT filename, pkg, r, position, struct_pack(d := r.date, p := position) AS gk,
+    coalesce(r.ocid, '') = '' OR r.date IS NULL AS unreadable,
+    CASE WHEN coalesce(r.ocid, '') = '' OR r.date IS NULL
+      THEN 'gp-unreadable-' || gen_random_uuid()::VARCHAR ELSE r.ocid END AS ocid,
+    bps[1] AS bp, len(bps) AS bp_count
+  FROM (SELECT *, {_BPS} AS bps FROM {releases_sql(source)})"""
+
+
+def base_sql(keyed: str, *, cpv: bool = True) -> str:
+    """The first step of the merge: one row per ``ocid`` of the releases in relation
+    ``keyed`` (the columns of :func:`stage_sql`, a table: it is read several times).
+
+    Scalar fields are merged in one aggregation per ``ocid``. An array of objects (lots,
+    items, awards, contracts) that one release alone gives, with distinct ids, is its own
+    merge: it is fetched from that release as it is (a join on the release's place, as
+    aggregating nested values would hold them all in memory); ``fast`` is false where two
+    releases give the same array or one gives repeated ids (:func:`compiled_sql` merges
+    those entry by entry). ``party_fast``: every release that gives parties names the same
+    buyer and gives one entry of that id, so the buyer's party is merged here (``bp_*``).
+    """
+    given_items = f", {_given('r.tender.items')}" if cpv else ""
+    fetch_items = (
+        "), items_f AS (\n  SELECT b.ocid, k.r.tender.items AS items FROM base0 b\n"
+        f"  JOIN {keyed} k ON k.pkg = b.ref_items.u AND k.position = b.ref_items.p\n"
+        if cpv
+        else ""
+    )
+    items_unique = (
+        f" AND coalesce({_unique_ids('fi.items')}, true)"
+        " AND coalesce(list_bool_and(list_transform(fa.awards, lambda a: "
+        f"coalesce({_unique_ids('a.items')}, true))), true)"
+        if cpv
+        else ""
+    )
+    return f"""
+WITH merged0 AS (
+  SELECT ocid, bool_or(unreadable) AS unreadable, arg_max(r.ocid, gk) AS given_ocid,
+    max(r.date) AS date, arg_max(filename, gk) AS filename,
+    {_last("r.buyer.id", "gk")} AS buyer_id, {_last("r.buyer.name", "gk")} AS buyer_name,
+    {_last("r.buyer.identifier.scheme", "gk")} AS buyer_scheme,
+    {_last("r.buyer.identifier.id", "gk")} AS buyer_identifier,
+    {_last("r.buyer.address.country", "gk")} AS buyer_country,
+    {_last("r.buyer.address.countryName", "gk")} AS buyer_country_name,
+    {_last("r.tender.procurementMethod", "gk")} AS method,
+    {_last("r.tender.mainProcurementCategory", "gk")} AS category,
+    {_last("r.tender.value.amount", "gk")} AS value_amount,
+    {_last("r.tender.value.currency", "gk")} AS value_currency,
+    {_last("r.tender.tenderPeriod.startDate", "gk")} AS start_date,
+    {_last("r.tender.datePublished", "gk")} AS date_published,
+    {_last("r.tender.sustainability", "gk")} AS sustainability,
+    {_last("r.tender.coveredBy", "gk")} AS covered_by,
+    {_given("r.tender.lots")}, {_given("r.awards")}, {_given("r.contracts")}{given_items}
+  FROM {keyed} GROUP BY ocid
+), buyer_party AS (
+  -- the buyer's party when every release giving parties names the same buyer and gives
+  -- one entry of that id (then merging these entries is the general merge's result)
+  SELECT ocid, {_last("bp.name", "gk")} AS bp_name, {_last("bp.roles", "gk")} AS bp_roles,
+    {_last("bp.address.country", "gk")} AS bp_country,
+    {_last("bp.address.countryName", "gk")} AS bp_country_name,
+    min(bp.id) AS bp_id, max(bp.id) AS bp_id_max,
+    min(trim(r.buyer.id)) AS bp_buyer, max(trim(r.buyer.id)) AS bp_buyer_max,
+    bool_and(bp_count <= 1 AND nullif(trim(r.buyer.id), '') IS NOT NULL) AS bp_single
+  FROM {keyed} WHERE len(r.parties) > 0 GROUP BY ocid
+), merged AS (
+  SELECT *, coalesce(bp_single AND bp_id = bp_id_max AND bp_buyer = bp_buyer_max
+      AND bp_buyer = trim(buyer_id), true) AS party_fast
+  FROM merged0 LEFT JOIN buyer_party USING (ocid)
+), base0 AS (
+  -- processes where each array of objects comes from one release at most
+  SELECT * FROM merged
+  WHERE n_lots <= 1 AND n_awards <= 1 AND n_contracts <= 1 {"AND n_items <= 1" if cpv else ""}
+), lots_f AS (
+  SELECT b.ocid, k.r.tender.lots AS lots FROM base0 b
+  JOIN {keyed} k ON k.pkg = b.ref_lots.u AND k.position = b.ref_lots.p
+), awards_f AS (
+  SELECT b.ocid, k.r.awards AS awards FROM base0 b
+  JOIN {keyed} k ON k.pkg = b.ref_awards.u AND k.position = b.ref_awards.p
+), contracts_f AS (
+  SELECT b.ocid, k.r.contracts AS contracts FROM base0 b
+  JOIN {keyed} k ON k.pkg = b.ref_contracts.u AND k.position = b.ref_contracts.p
+{fetch_items}), base AS (
+  -- fast: the arrays taken as one release gives them (distinct ids: nothing to merge)
+  SELECT m.*, fl.lots AS given_lots, fa.awards AS given_awards,
+    fc.contracts AS given_contracts, {"fi.items" if cpv else "NULL"} AS given_items,
+    m.n_lots <= 1 AND m.n_awards <= 1 AND m.n_contracts <= 1
+      {"AND m.n_items <= 1" if cpv else ""}
+      AND coalesce({_unique_ids("fl.lots")}, true)
+      AND coalesce({_unique_ids("fa.awards")}, true)
+      AND coalesce({_unique_ids("fc.contracts")}, true){items_unique} AS fast
+  FROM merged m
+  LEFT JOIN lots_f fl USING (ocid)
+  LEFT JOIN awards_f fa USING (ocid)
+  LEFT JOIN contracts_f fc USING (ocid)
+  {"LEFT JOIN items_f fi USING (ocid)" if cpv else ""}
+)
+SELECT * FROM base
+"""
+
+
+def compiled_sql(
+    keyed: str, base: str, *, cpv: bool = True, slow_arrays: bool = True, slow_parties: bool = True
+) -> str:
+    """The compiled releases (columns of ``COMPILED_COLUMNS`` + ``filename``) from table
+    ``base`` (:func:`base_sql`) and the releases in ``keyed``.
+
+    ``parties`` holds the party the lot rows read (the buyer's). Without ``cpv`` the items
+    of the tender and of the awards are not compiled (NULL). ``slow_arrays``: some rows of
+    ``base`` are not ``fast`` (their arrays are merged entry by entry here, in the order the
+    ids first appear); ``slow_parties``: some are not ``party_fast`` (the buyer's party is
+    merged from the party entries whose id is the compiled buyer's, all entries when the
+    buyer has no id). Without them those steps are left out of the query.
+    """
     items_block = _ITEMS_SQL if cpv else ""
     award_items_block = _AWARD_ITEMS_SQL if cpv else ""
-    items_join = "LEFT JOIN items i USING (ocid)\n" if cpv else ""
     award_items_join = (
         "LEFT JOIN award_items ai ON ai.ocid = m.ocid AND ai.merge_id = m.merge_id" if cpv else ""
     )
-    award_items = "ai.items" if cpv else f"NULL::{_AWARD_ITEMS}"
-    tender_items = "i.items" if cpv else f"NULL::{_TENDER_ITEMS}"
-    return f"""
-WITH keyed AS (
-  -- a release without ocid or date cannot be compiled: it becomes a group of its own, whose
-  -- lot row is then skipped and counted (no ocid, no release date) as the readers report it
-  SELECT filename, r, position,
-    coalesce(r.ocid, '') = '' OR r.date IS NULL AS unreadable,
-    CASE WHEN coalesce(r.ocid, '') = '' OR r.date IS NULL
-      THEN 'gp-unreadable-' || gen_random_uuid()::VARCHAR ELSE r.ocid END AS ocid
-  FROM {releases}
-), rel AS (
-  SELECT filename, r, ocid, unreadable,
-    row_number() OVER (PARTITION BY ocid ORDER BY r.date, position) AS k
-  FROM keyed
-), base AS (
-  SELECT ocid, bool_or(unreadable) AS unreadable, arg_max(r.ocid, k) AS given_ocid,
-    max(r.date) AS date, arg_max(filename, k) AS filename,
-    {_last("r.buyer.id")} AS buyer_id, {_last("r.buyer.name")} AS buyer_name,
-    {_last("r.buyer.identifier.scheme")} AS buyer_scheme,
-    {_last("r.buyer.identifier.id")} AS buyer_identifier,
-    {_last("r.buyer.address.country")} AS buyer_country,
-    {_last("r.buyer.address.countryName")} AS buyer_country_name,
-    {_last("r.tender.procurementMethod")} AS method,
-    {_last("r.tender.mainProcurementCategory")} AS category,
-    {_last("r.tender.value.amount")} AS value_amount,
-    {_last("r.tender.value.currency")} AS value_currency,
-    {_last("r.tender.tenderPeriod.startDate")} AS start_date,
-    {_last("r.tender.datePublished")} AS date_published,
-    {_last("r.tender.sustainability")} AS sustainability,
-    {_last("r.tender.coveredBy")} AS covered_by
-  FROM rel GROUP BY ocid
-), party_rows AS (
-  SELECT ocid, {_entry_key("i")} AS pk, r.parties[i] AS p
-  FROM (SELECT ocid, k, r, unnest(range(1, len(coalesce(r.parties, [])) + 1)) AS i FROM rel)
+    award_items = (
+        "list_transform(ai.items, lambda x: struct_pack(id := x.id, "
+        "classification := x.classification))"
+        if cpv
+        else "NULL"
+    )
+    fast_items = "b.given_items" if cpv else f"NULL::{_TENDER_ITEMS}"
+    slow_items = (
+        "list_transform(i.items, lambda x: struct_pack(id := x.id, "
+        "classification := x.classification, relatedLot := x.relatedLot))"
+        if cpv
+        else f"NULL::{_TENDER_ITEMS}"
+    )
+    ctes = []
+    if slow_parties:
+        ctes.append(f"""party_rows AS (
+  -- the buyer's party is the first merged party whose id is the buyer's (trimmed), or
+  -- without a buyer id the first with the role buyer: entries of other ids are not needed
+  SELECT k.ocid, struct_pack(d := k.d, p := k.pos, i := k.i) AS pk, k.p
+  FROM (SELECT ocid, gk.d AS d, gk.p AS pos, unnest(r.parties) AS p,
+      unnest(range(1, len(r.parties) + 1)) AS i
+    FROM {keyed} WHERE len(r.parties) > 0) k
+  JOIN (SELECT ocid, buyer_id FROM {base} WHERE NOT party_fast) b ON b.ocid = k.ocid
+  WHERE nullif(trim(b.buyer_id), '') IS NULL OR trim(k.p.id) = trim(b.buyer_id)
 ), party_merged AS (
-  SELECT ocid, {_merged("p", "pk")} AS merge_id, min(pk) AS first,
+  SELECT ocid, coalesce('=' || p.id, '#' || pk::VARCHAR) AS merge_id, min(pk) AS first,
     {_last("p.id", "pk")} AS id, {_last("p.name", "pk")} AS name,
     {_last("p.roles", "pk")} AS roles,
     {_last("p.address.country", "pk")} AS country,
     {_last("p.address.countryName", "pk")} AS country_name
   FROM party_rows GROUP BY ocid, merge_id
-), parties AS (
-  -- only the buyer's party, the one party the lot rows read: the first whose id is the
-  -- buyer's (trimmed), or without a buyer id the first with the role buyer
+)""")
+    fast_party = f"""SELECT ocid, CASE WHEN bp_id IS NULL THEN [] ELSE [struct_pack(id := bp_id,
+      name := bp_name, roles := bp_roles, address := struct_pack(country := bp_country,
+      countryName := bp_country_name))] END AS parties
+  FROM {base} WHERE party_fast"""
+    slow_party = f"""
   SELECT m.ocid, list_filter([arg_min(struct_pack(id := m.id, name := m.name,
       roles := m.roles, address := struct_pack(country := m.country,
       countryName := m.country_name)), m.first) FILTER (WHERE
-      CASE WHEN nullif(trim(b.buyer_id), '') IS NOT NULL THEN trim(m.id) = trim(b.buyer_id)
-      ELSE coalesce(list_contains(m.roles, 'buyer'), false) END)],
+      nullif(trim(b.buyer_id), '') IS NOT NULL
+      OR coalesce(list_contains(m.roles, 'buyer'), false))],
       lambda p: p IS NOT NULL) AS parties
-  FROM party_merged m JOIN base b ON b.ocid = m.ocid
+  FROM party_merged m JOIN {base} b ON b.ocid = m.ocid
   GROUP BY m.ocid
+  UNION ALL
+"""
+    # the party the lot rows read: the first (in merge order) whose id is the buyer's, or
+    # without a buyer id the first with the role buyer
+    ctes.append(f"parties AS ({slow_party if slow_parties else ''}\n  {fast_party}\n)")
+    if slow_arrays:
+        ctes.append(f"""rel AS (
+  -- the releases of the processes whose arrays must be merged entry by entry, ranked
+  SELECT k.ocid, k.r, row_number() OVER (PARTITION BY k.ocid ORDER BY k.gk) AS k
+  FROM (SELECT ocid FROM {base} WHERE NOT fast) s JOIN {keyed} k ON k.ocid = s.ocid
 {items_block}), lot_rows_ AS (
   SELECT ocid, {_entry_key("i")} AS lk, r.tender.lots[i] AS l
   FROM (SELECT ocid, k, r, unnest(range(1, len(coalesce(r.tender.lots, [])) + 1)) AS i
     FROM rel)
 ), lots AS (
-  SELECT ocid, list_sort(list(struct_pack(o := first, id := id,
+  SELECT ocid, list(struct_pack(id := id,
       value := struct_pack(amount := amount, currency := currency),
       mainProcurementCategory := category, sustainability := sustainability,
-      coveredBy := covered_by))) AS lots
+      coveredBy := covered_by) ORDER BY first) AS lots
   FROM (
     SELECT ocid, {_merged("l", "lk")} AS merge_id, min(lk) AS first,
       {_last("l.id", "lk")} AS id, {_last("l.value.amount", "lk")} AS amount,
@@ -302,9 +460,10 @@ WITH keyed AS (
     {_last("a.relatedLots", "ak")} AS related_lots
   FROM award_rows GROUP BY ocid, merge_id
 {award_items_block}), awards AS (
-  SELECT m.ocid, list_sort(list(struct_pack(o := m.first, id := m.id, status := m.status,
+  SELECT m.ocid, list(struct_pack(id := m.id, status := m.status,
       date := m.date, value := struct_pack(amount := m.amount, currency := m.currency),
-      relatedLots := m.related_lots, items := {award_items}))) AS awards
+      relatedLots := m.related_lots{", items := " + award_items if cpv else ""})
+    ORDER BY m.first) AS awards
   FROM award_merged m
   {award_items_join}
   GROUP BY m.ocid
@@ -313,9 +472,9 @@ WITH keyed AS (
   FROM (SELECT ocid, k, r, unnest(range(1, len(coalesce(r.contracts, [])) + 1)) AS i
     FROM rel)
 ), contracts AS (
-  SELECT ocid, list_sort(list(struct_pack(o := first, id := id, awardID := award_id,
+  SELECT ocid, list(struct_pack(id := id, awardID := award_id,
       awardIDs := award_ids, status := status,
-      value := struct_pack(amount := amount, currency := currency)))) AS contracts
+      value := struct_pack(amount := amount, currency := currency)) ORDER BY first) AS contracts
   FROM (
     SELECT ocid, {_merged("c", "ck")} AS merge_id, min(ck) AS first,
       {_last("c.id", "ck")} AS id, {_last("c.awardID", "ck")} AS award_id,
@@ -323,7 +482,23 @@ WITH keyed AS (
       {_last("c.value.amount", "ck")} AS amount, {_last("c.value.currency", "ck")} AS currency
     FROM contract_rows GROUP BY ocid, merge_id
   ) GROUP BY ocid
-)
+)""")
+        tender_items = f"CASE WHEN b.fast THEN {fast_items} ELSE {slow_items} END"
+        lots = "CASE WHEN b.fast THEN b.given_lots ELSE l.lots END"
+        awards = "CASE WHEN b.fast THEN b.given_awards ELSE a.awards END"
+        contracts = "CASE WHEN b.fast THEN b.given_contracts ELSE c.contracts END"
+        slow_joins = (
+            ("LEFT JOIN items i USING (ocid)\n" if cpv else "")
+            + "LEFT JOIN lots l USING (ocid)\nLEFT JOIN awards a USING (ocid)\n"
+            "LEFT JOIN contracts c USING (ocid)"
+        )
+    else:
+        tender_items, lots = fast_items, "b.given_lots"
+        awards, contracts, slow_joins = "b.given_awards", "b.given_contracts", ""
+    return (
+        "WITH "
+        + ",\n".join(ctes)
+        + f"""
 SELECT b.filename, NULL::BIGINT AS file_row_number,
   CASE WHEN b.unreadable THEN b.given_ocid ELSE b.ocid END AS ocid, b.date,
   CASE WHEN b.unreadable THEN NULL ELSE ['compiled'] END AS tag,
@@ -336,14 +511,14 @@ SELECT b.filename, NULL::BIGINT AS file_row_number,
     value := struct_pack(amount := b.value_amount, currency := b.value_currency),
     tenderPeriod := struct_pack(startDate := b.start_date), datePublished := b.date_published,
     items := {tender_items}, sustainability := b.sustainability, coveredBy := b.covered_by,
-    lots := l.lots) AS tender,
-  a.awards, c.contracts
-FROM base b
+    lots := {lots}) AS tender,
+  {awards} AS awards,
+  {contracts} AS contracts
+FROM {base} b
 LEFT JOIN parties p USING (ocid)
-{items_join}LEFT JOIN lots l USING (ocid)
-LEFT JOIN awards a USING (ocid)
-LEFT JOIN contracts c USING (ocid)
+{slow_joins}
 """
+    )
 
 
 def indicators_from_releases(
@@ -355,7 +530,7 @@ def indicators_from_releases(
     threads: int | None = None,
 ) -> IndicatorResult:
     """Every indicator over release packages ``paths``, compiled and computed in DuckDB."""
-    from greenprocure.monitoring.engines.duckdb_engine import limit_resources
+    from greenprocure.monitoring.engines.duckdb_engine import limit_resources, temp_folder
 
     keys = parse_group_keys(by)
     currency = reporting_currency.strip().upper()
@@ -364,6 +539,7 @@ def indicators_from_releases(
         if not Path(file).is_file():
             raise InputError(N_("no such file or folder"), file=file)
     con = duckdb.connect()
+    stage: Path | None = None
     try:
         limit_resources(con, threads=threads)
         rates, known = reference_rates(currency, library)
@@ -378,22 +554,16 @@ def indicators_from_releases(
             f"json_transform(json, '{structure}').releases AS releases "
             f"FROM read_json_objects({listing}, format='auto', filename=true))"
         )
-        size = sum(os.path.getsize(f) for f in files)
-        buckets = max(1, -(-size // _BUCKET_BYTES))
-        # one pass over everything, or one pass per bucket of ocids for large inputs
-        parts = (
-            [compile_sql(packages, cpv=cpv)]
-            if buckets == 1
-            else [
-                compile_sql(
-                    f"(SELECT * FROM {releases_sql(packages)} "
-                    f"WHERE hash(r.ocid) % {buckets} = {bucket})",
-                    cpv=cpv,
-                    unnested=True,
-                )
-                for bucket in range(buckets)
-            ]
-        )
+        stage = Path(tempfile.mkdtemp(prefix="releases-", dir=temp_folder()))
+        try:
+            parts = _staged_merge(con, stage, packages, cpv, sum(map(os.path.getsize, files)))
+        except duckdb.Error as error:
+            reason = str(error).splitlines()[0]
+            raise ParseError(
+                N_("cannot read the release packages: {reason}"),
+                file=", ".join(files),
+                reason=reason,
+            ) from error
 
         def queries(lean: bool) -> list[str]:
             wanted = needed_columns(keys, lean=lean)
@@ -412,10 +582,46 @@ def indicators_from_releases(
         )
     finally:
         con.close()
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
 
 
-#: Input size per bucket: larger inputs are compiled in buckets of ocids (by hash), one
-#: bucket per pass over the input, so that DuckDB holds one bucket's releases at a time
-#: (measured: 2 GB in one go ran out of its 640 MB; in 4 passes, 75 s and 779 MiB peak,
-#: against 98 s when the releases were first spilled to Parquet files per bucket).
+def _staged_merge(
+    con: duckdb.DuckDBPyConnection, stage: Path, packages: str, cpv: bool, size: int
+) -> list[str]:
+    """Parse the packages once into a table of a temporary database in folder ``stage``
+    (the merge reads the releases several times; DuckDB pages the table in and out), make
+    the :func:`base_sql` table of each bucket of ocids, and return the queries of the
+    compiled releases, one per bucket, without the steps that no process of the bucket
+    needs."""
+    from greenprocure.monitoring.engines.duckdb_engine import quote_path
+
+    con.execute(f"ATTACH '{quote_path(stage / 'stage.duckdb')}' AS gp_stage")
+    con.execute(f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages)}")
+    con.execute("CHECKPOINT gp_stage")  # written out, so that its pages can leave memory
+    buckets = max(1, -(-size // _BUCKET_BYTES))
+    parts = []
+    for bucket in range(buckets):
+        keyed = (
+            "gp_stage.keyed"
+            if buckets == 1
+            else f"(SELECT * FROM gp_stage.keyed WHERE hash(ocid) % {buckets} = {bucket})"
+        )
+        base = f"gp_stage.base_{bucket}"
+        con.execute(f"CREATE TABLE {base} AS {base_sql(keyed, cpv=cpv)}")
+        slow = con.execute(
+            f"SELECT bool_or(NOT fast), bool_or(NOT party_fast) FROM {base}"
+        ).fetchone() or (True, True)
+        parts.append(
+            compiled_sql(
+                keyed, base, cpv=cpv, slow_arrays=bool(slow[0]), slow_parties=bool(slow[1])
+            )
+        )
+    return parts
+
+
+#: Input size per bucket: larger inputs are merged in buckets of ocids (by hash), one at a
+#: time from the staged table, so that DuckDB holds one bucket's aggregation at a time
+#: (measured on 2 GB: one merge of everything ran out of its 640 MB; four buckets, 71 s and
+#: 823 MiB peak, where parsing the input again for each bucket took 112 s).
 _BUCKET_BYTES = 512 * 1024 * 1024

@@ -1,0 +1,120 @@
+"""The SQL compile of ``monitor indicators --releases`` on processes built to take each of
+its branches: arrays given by one release (taken as they are), arrays given by several
+releases or with repeated ids (merged entry by entry), the buyer's party merged in the
+aggregation or from the party entries. Each must give what the Python path (``ingest``,
+which compiles with the project's merge rules) gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+from indicator_checks import ALL_KEYS, assert_same
+
+from greenprocure.monitoring.engines.duckdb_engine import (
+    compute_indicators,
+    indicators_from_releases,
+    ingest,
+)
+
+
+def _party(pid: str, country: str | None = None, roles: list[str] | None = None) -> dict[str, Any]:
+    party: dict[str, Any] = {"id": pid, "name": f"Party {pid.strip()}"}
+    if roles is not None:
+        party["roles"] = roles
+    if country is not None:
+        party["address"] = {"country": country}
+    return party
+
+
+def _lot(lid: str, amount: float | None = None, **extra: Any) -> dict[str, Any]:
+    lot: dict[str, Any] = {"id": lid, **extra}
+    if amount is not None:
+        lot["value"] = {"amount": amount, "currency": "EUR"}
+    return lot
+
+
+GREEN = [{"goal": "environmental.climateChangeMitigation", "strategies": ["awardCriteria"]}]
+
+
+def _processes() -> list[dict[str, Any]]:
+    def release(ocid: str, n: int, date: str, **sections: Any) -> dict[str, Any]:
+        return {"ocid": ocid, "id": f"{ocid}-{n}", "date": date, **sections}
+
+    tender = {"id": "T", "procurementMethod": "open", "mainProcurementCategory": "goods"}
+    return [
+        # buyer id changes: the later buyer's party counts (country DE)
+        release("ocds-m-1", 1, "2023-01-01T00:00:00Z", buyer={"id": "B1"},
+                parties=[_party("B1", "FR", ["buyer"])],
+                tender={**tender, "lots": [_lot("L1", 100.0)]}),
+        release("ocds-m-1", 2, "2023-02-01T00:00:00Z", buyer={"id": "B2"},
+                parties=[_party("B2", "DE", ["buyer"])]),
+        # two entries whose trimmed id is the buyer's in one release: the first counts (FR)
+        release("ocds-m-2", 1, "2023-01-01T00:00:00Z", buyer={"id": "B3"},
+                parties=[_party(" B3", "FR", ["buyer"]), _party("B3", "ES", ["buyer"])],
+                tender={**tender, "lots": [_lot("L1", 50.0, sustainability=GREEN)]}),
+        # no buyer id: the first party with the role buyer (PT)
+        release("ocds-m-3", 1, "2023-03-01T00:00:00Z",
+                parties=[_party("S1", "IT", ["supplier"]), _party("P1", "PT", ["buyer"])],
+                tender={**tender, "lots": [_lot("L1", 70.0)]}),
+        # lots given by two releases: merged by id (L1's value updated, L2 added)
+        release("ocds-m-4", 1, "2023-01-05T00:00:00Z", buyer={"id": "B4"},
+                parties=[_party("B4", "NL", ["buyer"])],
+                tender={**tender, "lots": [_lot("L1", 10.0)]}),
+        release("ocds-m-4", 2, "2023-04-05T00:00:00Z", buyer={"id": "B4"},
+                tender={"id": "T", "lots": [_lot("L1", 20.0),
+                                            _lot("L2", 5.0, sustainability=GREEN)]},
+                awards=[{"id": "A1", "status": "active", "relatedLots": ["L2"],
+                         "value": {"amount": 4.0, "currency": "EUR"}}]),
+        # repeated lot ids within one release: merged into one lot
+        release("ocds-m-5", 1, "2023-05-01T00:00:00Z", buyer={"id": "B5"},
+                parties=[_party("B5", "BE", ["buyer"])],
+                tender={**tender, "lots": [_lot("L1", 30.0), _lot("L1", sustainability=GREEN)]}),
+        # the buyer's party in two releases, the later without address: merged (country AT)
+        release("ocds-m-6", 1, "2023-06-01T00:00:00Z", buyer={"id": "B6"},
+                parties=[_party("B6", "AT", ["buyer"])],
+                tender={**tender, "lots": [_lot("L1", 40.0)]}),
+        release("ocds-m-6", 2, "2023-07-01T00:00:00Z", buyer={"id": "B6"},
+                parties=[_party("B6"), _party("S6", "SE", ["supplier"])],
+                awards=[{"id": "A1", "status": "active", "value": {"amount": 35.0,
+                                                                 "currency": "EUR"}}],
+                contracts=[{"id": "C1", "awardID": "A1", "value": {"amount": 36.0,
+                                                                  "currency": "EUR"}}]),
+        # contracts given by two releases (an amendment)
+        release("ocds-m-7", 3, "2023-09-01T00:00:00Z", buyer={"id": "B7"},
+                contracts=[{"id": "C1", "awardID": "A1",
+                            "value": {"amount": 90.0, "currency": "EUR"}}]),
+        release("ocds-m-7", 1, "2023-08-01T00:00:00Z", buyer={"id": "B7"},
+                parties=[_party("B7", "DK", ["buyer"])],
+                tender={**tender, "lots": [_lot("L1", 100.0)]},
+                awards=[{"id": "A1", "status": "active", "value": {"amount": 80.0,
+                                                                 "currency": "EUR"}}],
+                contracts=[{"id": "C1", "awardID": "A1",
+                            "value": {"amount": 80.0, "currency": "EUR"}}]),
+    ]  # fmt: skip
+
+
+def test_every_merge_branch_equals_the_python_path(tmp_path: Path) -> None:
+    releases = _processes()
+    packages = tmp_path / "packages.jsonl"
+    with packages.open("wb") as handle:
+        # releases of one process in different packages, out of date order
+        handle.write(orjson.dumps({"uri": "p1", "releases": releases[::2]}) + b"\n")
+        handle.write(orjson.dumps({"uri": "p2", "releases": releases[1::2]}) + b"\n")
+    store = tmp_path / "m.duckdb"
+    ingest([packages], store)
+    for by in ([], ["country"], ALL_KEYS):
+        python_path = compute_indicators(store, by)
+        sql_path = indicators_from_releases([packages], by)
+        assert_same(python_path, sql_path)
+        assert sql_path.lot_rows == python_path.lot_rows
+    by_country = {
+        row["country"]: row
+        for row in indicators_from_releases([packages], ["country"]).tables["green_share"].records()
+    }
+    # the party each branch must pick
+    assert set(by_country) == {"DE", "FR", "PT", "NL", "BE", "AT", "DK"}
+    assert by_country["NL"]["lots"] == 2  # L1 and L2 merged over two releases
+    assert by_country["BE"]["lots"] == 1  # the repeated L1 is one lot
+    assert by_country["BE"]["green_lots"] == 1
