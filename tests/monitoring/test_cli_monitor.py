@@ -130,7 +130,9 @@ def test_spark_engine_without_pyspark_is_a_clear_error(monkeypatch: pytest.Monke
     from greenprocure.monitoring.engines import load_engine
 
     monkeypatch.delitem(sys.modules, "greenprocure.monitoring.engines.spark_engine", raising=False)
-    monkeypatch.setitem(sys.modules, "pyspark", None)
+    # pyspark absent: its package and the modules that an earlier test may have imported
+    for name in ("pyspark", "pyspark.sql", "pyspark.sql.types"):
+        monkeypatch.setitem(sys.modules, name, None)
     with pytest.raises(ConfigurationError, match=r"pip install 'greenprocure\[spark\]'"):
         load_engine("spark")
     code, output = _run("monitor", "indicators", "--engine", "spark")

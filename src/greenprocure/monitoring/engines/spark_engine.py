@@ -18,12 +18,14 @@ was before that file, and a file already stored (same content) adds nothing.
 
 Indicators are the SQL of :mod:`greenprocure.monitoring.indicators` in the Spark dialect, run
 over the Parquet files of the manifests. :func:`indicators_from_compiled` computes the same
-indicators straight from compiled-release JSON Lines, with the lot rows derived in Spark SQL
-(:mod:`greenprocure.monitoring.engines.spark_lots`).
+indicators straight from compiled-release JSON Lines (or release packages), with the lot rows
+made in Spark tasks by the pure readers (:mod:`greenprocure.monitoring.engines.spark_lots`).
 
 The session is local (``local[2]`` unless ``GREENPROCURE_SPARK_MASTER`` names another master),
 with the web UI off, few shuffle partitions and a modest driver memory
-(``GREENPROCURE_SPARK_DRIVER_MEMORY``, default ``512m``, the least Spark accepts).
+(``GREENPROCURE_SPARK_DRIVER_MEMORY``, default ``512m``, the least Spark accepts). For the
+whole process tree to stay under 1 GiB on one machine, the JVM's heap starts small and gives
+memory back, and Python workers end with their task (see ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as spark_types
 
@@ -100,6 +101,19 @@ def lot_schema() -> spark_types.StructType:
     )
 
 
+#: Options of the driver's JVM (local mode runs the executors in it).
+_JAVA_OPTIONS = (
+    "-XX:+UseSerialGC",
+    "-XX:ReservedCodeCacheSize=64m",
+    "-XX:MaxMetaspaceSize=256m",
+    "-Xss1m",
+    "-Xms160m",
+    "-Xmn128m",
+    "-XX:MinHeapFreeRatio=10",
+    "-XX:MaxHeapFreeRatio=30",
+)
+
+
 @cache
 def spark_session() -> SparkSession:
     """The engine's Spark session (created once; local mode unless configured)."""
@@ -107,6 +121,8 @@ def spark_session() -> SparkSession:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     master = os.environ.get("GREENPROCURE_SPARK_MASTER", "local[2]")
     memory = os.environ.get("GREENPROCURE_SPARK_DRIVER_MEMORY", "512m")
+    # glibc's malloc keeps up to 8 arenas per core in a JVM's many threads: two are enough
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     builder = (
         SparkSession.builder.master(master)
         .appName("greenprocure-monitoring")
@@ -115,14 +131,15 @@ def spark_session() -> SparkSession:
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.default.parallelism", "2")
         .config("spark.driver.memory", memory)
-        # A small JVM beside the heap: serial GC, bounded code cache and metaspace.
-        .config(
-            "spark.driver.extraJavaOptions",
-            "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=256m -Xss1m",
-        )
+        # A small JVM: serial GC, bounded code cache and metaspace; the heap starts small
+        # (the JVM's default is 1/64 of the machine's memory) with a young generation large
+        # enough for the Parquet reader's buffers to die young, and is given back when free.
+        .config("spark.driver.extraJavaOptions", " ".join(_JAVA_OPTIONS))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.files.maxPartitionBytes", str(64 << 20))
-        .config("spark.python.worker.reuse", "true")
+        # Python workers end with their task, so they do not sit idle beside the JVM while
+        # it computes the indicators (a worker holds about 180 MiB).
+        .config("spark.python.worker.reuse", "false")
     )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
@@ -323,20 +340,15 @@ def run_indicators(
     """Every indicator over the lot rows ``frame`` grouped by ``by``, and the totals."""
     keys = parse_group_keys(by)
     view = f"gp_lot_rows_{os.getpid()}_{time.monotonic_ns()}"
-    # Six queries read the same rows: keep only the columns they use, read the rows once and
-    # keep them on local disk (not in the JVM heap, which stays small).
+    # Each query reads only the columns it uses from the Parquet files (reading them once into
+    # a DISK_ONLY copy was slower, and filled the JVM's heap to its limit while it was written).
     texts = " ".join(
         indicator_sql(name, group, table=view, dialect="spark")
         for name in INDICATORS
         for group in (keys, ())
     )
     used = [name for name, _kind in LOT_COLUMNS if re.search(rf"\b{name}\b", texts)]
-    frame = (
-        frame.select(*used)
-        .coalesce(max(1, spark.sparkContext.defaultParallelism))
-        .persist(StorageLevel.DISK_ONLY)
-    )
-    frame.createOrReplaceTempView(view)
+    frame.select(*used).createOrReplaceTempView(view)
 
     def query(
         name: str, group: tuple[str, ...]
@@ -348,7 +360,6 @@ def run_indicators(
         return indicator_tables(keys, query)
     finally:
         spark.catalog.dropTempView(view)
-        frame.unpersist()
 
 
 def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> IndicatorResult:
