@@ -8,11 +8,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup run test lint typecheck pytest clean docs
 
+# Bytecode is compiled at setup (as pip does; uv does not by default): where
+# PYTHONDONTWRITEBYTECODE is set, every command would otherwise compile its imports again
+# (about 0.5 s of each CLI start).
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q -j 0 src > /dev/null
 	touch $(STAMP)
 
 setup: $(STAMP)
