@@ -6,7 +6,8 @@ Generates synthetic OCDS data under ``benchmarks/data/`` (``greenprocure monitor
 seed 1: release packages and the compiled releases of the same processes), then runs each
 contender as a child process, timing it and sampling the resident memory of its whole
 process tree (the process and all its children, e.g. the Spark JVM and Python workers) every
-50 ms with psutil. It prints a Markdown table.
+50 ms with psutil (``--pss``: the proportional set size, where a page shared by n processes
+counts 1/n in each, instead of the resident set size). It prints a Markdown table.
 
 Contenders:
 
@@ -58,6 +59,8 @@ BIN = Path(sys.executable).parent
 SCHEMA = ROOT.parent / "shared" / "data" / "ocds" / "eforms-profile" / "release-schema.json"
 BASELINE = ROOT / "benchmarks" / "baselines" / "python_orjson_indicators.py"
 #: Bytes per release of the synthetic data (measured on seed 1): packages and compiled.
+#: Memory measure: RSS, or PSS with ``--pss`` (set by ``main``).
+PSS = False
 PACKAGE_BYTES_PER_RELEASE = 960
 COMPILED_BYTES_PER_RELEASE = 740
 TOOLS = (
@@ -89,7 +92,8 @@ class Run:
 
 def measure(command: list[str] | str, *, stdin: Path | None = None, stdout: Path | None = None,
             env: dict[str, str] | None = None) -> tuple[float, int, int]:  # fmt: skip
-    """Wall seconds, peak RSS of the process tree (bytes) and exit code of ``command``."""
+    """Wall seconds, peak RSS (or PSS, with ``--pss``) of the process tree (bytes) and exit
+    code of ``command``."""
     source = stdin.open("rb") if stdin else None
     sink = stdout.open("wb") if stdout else subprocess.DEVNULL
     started = time.perf_counter()
@@ -118,7 +122,7 @@ def measure(command: list[str] | str, *, stdin: Path | None = None, stdout: Path
                 break
             for member in members:
                 with contextlib.suppress(psutil.Error):
-                    total += member.memory_info().rss
+                    total += member.memory_full_info().pss if PSS else member.memory_info().rss
             peak = max(peak, total)
             stop.wait(0.05)
 
@@ -298,7 +302,8 @@ def pipeline_runs(packages: Path, scratch: Path, tools: set[str]) -> list[Run]:
 
 def table(runs: list[Run]) -> str:
     lines = [
-        "| task | tool | input MB | seconds | MB/s | x baseline | peak RSS MiB (tree) | note |",
+        f"| task | tool | input MB | seconds | MB/s | x baseline | peak {'PSS' if PSS else 'RSS'} "
+        "MiB (tree) | note |",
         "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     baselines = {}
@@ -326,10 +331,18 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
     parser.add_argument(
+        "--pss",
+        action="store_true",
+        help="sum the proportional set size (PSS: a page shared by n processes counts 1/n "
+        "in each) instead of the resident set size of the process tree",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=1, help="runs of the baseline, DuckDB and Cardinal"
     )
     args = parser.parse_args()
     tools = set(args.tools.split(","))
+    global PSS
+    PSS = args.pss
     DATA.mkdir(parents=True, exist_ok=True)
     runs: list[Run] = []
     made: list[Path] = []

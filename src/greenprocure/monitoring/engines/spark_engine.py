@@ -121,8 +121,11 @@ def spark_session() -> SparkSession:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     master = os.environ.get("GREENPROCURE_SPARK_MASTER", "local[2]")
     memory = os.environ.get("GREENPROCURE_SPARK_DRIVER_MEMORY", "512m")
-    # glibc's malloc keeps up to 8 arenas per core in a JVM's many threads: two are enough
+    # glibc's malloc keeps up to 8 arenas per core in a JVM's many threads: two are enough;
+    # Arrow's own allocator (in the Python workers that write Parquet) keeps freed memory
+    # for reuse, the system's gives it back (measured: 25 MiB less per worker)
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     builder = (
         SparkSession.builder.master(master)
         .appName("greenprocure-monitoring")
