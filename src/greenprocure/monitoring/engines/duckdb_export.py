@@ -56,6 +56,8 @@ def _write_parquet(table: IndicatorTable, path: Path) -> None:
     with scratch.open("wb") as out:
         for record in table.iter_records():
             out.write(orjson.dumps(record) + b"\n")
+    from greenprocure.monitoring.engines.duckdb_engine import quote_path
+
     columns = ", ".join(f"'{c}': '{column_type(c)}'" for c in table.columns)
     names = ", ".join(f'"{c}"' for c in table.columns)
     try:
@@ -63,17 +65,13 @@ def _write_parquet(table: IndicatorTable, path: Path) -> None:
         try:
             con.execute(
                 f"COPY (SELECT {names} FROM read_json(?, format='newline_delimited', "
-                f"columns={{{columns}}})) TO '{_quote(path)}' (FORMAT parquet)",
+                f"columns={{{columns}}})) TO '{quote_path(path)}' (FORMAT parquet)",
                 [os.fspath(scratch)],
             )
         finally:
             con.close()
     finally:
         scratch.unlink(missing_ok=True)
-
-
-def _quote(path: Path) -> str:
-    return os.fspath(path).replace("'", "''")
 
 
 def export_indicators(result: IndicatorResult, folder: Path, fmt: str) -> list[Path]:
