@@ -141,7 +141,7 @@ def spark_session() -> SparkSession:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.files.maxPartitionBytes", str(64 << 20))
         # Python workers end with their task, so they do not sit idle beside the JVM while
-        # it computes the indicators (a worker holds about 180 MiB).
+        # it computes the indicators (a worker holds 150-190 MiB).
         .config("spark.python.worker.reuse", "false")
     )
     session = builder.getOrCreate()
