@@ -140,9 +140,10 @@ def spark_session() -> SparkSession:
         .config("spark.driver.extraJavaOptions", " ".join(_JAVA_OPTIONS))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.files.maxPartitionBytes", str(64 << 20))
-        # Python workers end with their task, so they do not sit idle beside the JVM while
-        # it computes the indicators (a worker holds 150-190 MiB).
-        .config("spark.python.worker.reuse", "false")
+        # On one machine, Python workers end with their task, so they do not sit idle beside
+        # the JVM while it computes the indicators (a worker holds 150-190 MiB); a cluster's
+        # executors keep them (their memory is not the driver's machine's).
+        .config("spark.python.worker.reuse", "false" if master.startswith("local") else "true")
     )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
