@@ -58,9 +58,9 @@ DATA = ROOT / "benchmarks" / "data"
 BIN = Path(sys.executable).parent
 SCHEMA = ROOT.parent / "shared" / "data" / "ocds" / "eforms-profile" / "release-schema.json"
 BASELINE = ROOT / "benchmarks" / "baselines" / "python_orjson_indicators.py"
-#: Bytes per release of the synthetic data (measured on seed 1): packages and compiled.
 #: Memory measure: RSS, or PSS with ``--pss`` (set by ``main``).
 PSS = False
+#: Bytes per release of the synthetic data (measured on seed 1): packages and compiled.
 PACKAGE_BYTES_PER_RELEASE = 960
 COMPILED_BYTES_PER_RELEASE = 740
 TOOLS = (

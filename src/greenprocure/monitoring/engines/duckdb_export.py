@@ -48,6 +48,8 @@ def write_csv(table: IndicatorTable, handle: IO[str]) -> None:
 
 
 def _write_parquet(table: IndicatorTable, path: Path) -> None:
+    from greenprocure.monitoring.engines.duckdb_engine import quote_path
+
     if isinstance(table.rows, ParquetRows):
         # a table kept on disk by the engine is already a Parquet file of these columns
         shutil.copyfile(table.rows.path, path)
@@ -56,8 +58,6 @@ def _write_parquet(table: IndicatorTable, path: Path) -> None:
     with scratch.open("wb") as out:
         for record in table.iter_records():
             out.write(orjson.dumps(record) + b"\n")
-    from greenprocure.monitoring.engines.duckdb_engine import quote_path
-
     columns = ", ".join(f"'{c}': '{column_type(c)}'" for c in table.columns)
     names = ", ".join(f'"{c}"' for c in table.columns)
     try:
