@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from indicator_checks import assert_same
 
+from greenprocure.errors import ParseError
 from greenprocure.monitoring.engines import duckdb_releases
 from greenprocure.monitoring.synth import generate
 
@@ -29,3 +31,45 @@ def test_buckets_equal_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert assert_same(one_pass, bucketed) > 50
     assert bucketed.lot_rows == one_pass.lot_rows == made.lots
     assert bucketed.errors == one_pass.errors
+
+
+def test_out_of_memory_retries_with_more_buckets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bucket that runs out of DuckDB's memory makes the merge start again from the
+    staged releases with twice as many buckets; the result is the one-pass result."""
+    packages = tmp_path / "packages.jsonl"
+    generate(300, packages, seed=22, workers=1)
+    by = ["country", "cpv2", "year"]
+    one_pass = duckdb_releases.indicators_from_releases([packages], by)
+    merges = duckdb_releases._bucket_merges
+    tried: list[int] = []
+
+    def short_of_memory(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
+        tried.append(buckets)
+        if buckets < 4:
+            con.execute("CREATE TABLE gp_stage.base_0 AS SELECT 1 AS x")  # left half made
+            raise duckdb.OutOfMemoryException("Out of Memory Error: test")
+        return merges(con, buckets, cpv)
+
+    monkeypatch.setattr(duckdb_releases, "_bucket_merges", short_of_memory)
+    retried = duckdb_releases.indicators_from_releases([packages], by)
+    assert tried == [1, 2, 4]
+    assert assert_same(one_pass, retried) > 10
+    assert retried.lot_rows == one_pass.lot_rows
+
+
+def test_out_of_memory_at_the_most_buckets_is_a_parse_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    packages = tmp_path / "packages.jsonl"
+    generate(50, packages, seed=23, workers=1)
+    monkeypatch.setattr(duckdb_releases, "_MAX_BUCKETS", 2)
+
+    def short_of_memory(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: test")
+
+    monkeypatch.setattr(duckdb_releases, "_bucket_merges", short_of_memory)
+    with pytest.raises(ParseError, match="Out of Memory Error: test") as caught:
+        duckdb_releases.indicators_from_releases([packages], ["country"])
+    assert str(packages) in str(caught.value)

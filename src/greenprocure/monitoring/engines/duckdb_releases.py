@@ -529,8 +529,14 @@ def indicators_from_releases(
     library: ReferenceLibrary | None = None,
     threads: int | None = None,
 ) -> IndicatorResult:
-    """Every indicator over release packages ``paths``, compiled and computed in DuckDB."""
-    from greenprocure.monitoring.engines.duckdb_engine import limit_resources, temp_folder
+    """Every indicator over release packages ``paths``, compiled and computed in DuckDB.
+
+    The packages are parsed once into a staged table; the merge then runs in buckets of
+    ocids (:func:`_bucket_count`). Should a bucket still not fit in DuckDB's memory (processes
+    much larger than the input's average), the merge starts again from the staged table
+    with twice as many buckets, up to :data:`_MAX_BUCKETS`.
+    """
+    from greenprocure.monitoring.engines.duckdb_engine import temp_folder
 
     keys = parse_group_keys(by)
     currency = reporting_currency.strip().upper()
@@ -538,68 +544,98 @@ def indicators_from_releases(
     for file in files:
         if not Path(file).is_file():
             raise InputError(N_("no such file or folder"), file=file)
-    con = duckdb.connect()
-    stage: Path | None = None
+    failure = N_("cannot read the release packages: {reason}")
+    rates, known = reference_rates(currency, library)
+    listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+    # read_json_objects + json_transform: several times faster than read_json with
+    # declared columns on packages of many releases (measured with DuckDB 2.0).
+    cpv = bool({"cpv", "cpv2", "cpv3"} & set(needed_columns(keys)))
+    structure = json.dumps({"releases": [release_structure(cpv)]}).replace("'", "''")
+    packages = (
+        "(SELECT filename, "
+        f"json_transform(json, '{structure}').releases AS releases "
+        f"FROM read_json_objects({listing}, format='auto', filename=true))"
+    )
+    stage = Path(tempfile.mkdtemp(prefix="releases-", dir=temp_folder()))
+    con = _stage_connection(stage, threads)
     try:
-        limit_resources(con, threads=threads)
-        rates, known = reference_rates(currency, library)
-        listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-        columns = needed_columns(keys)
-        # read_json_objects + json_transform: several times faster than read_json with
-        # declared columns on packages of many releases (measured with DuckDB 2.0).
-        cpv = bool({"cpv", "cpv2", "cpv3"} & set(columns))
-        structure = json.dumps({"releases": [release_structure(cpv)]}).replace("'", "''")
-        packages = (
-            "(SELECT filename, "
-            f"json_transform(json, '{structure}').releases AS releases "
-            f"FROM read_json_objects({listing}, format='auto', filename=true))"
-        )
-        stage = Path(tempfile.mkdtemp(prefix="releases-", dir=temp_folder()))
         try:
-            parts = _staged_merge(con, stage, packages, cpv, sum(map(os.path.getsize, files)))
+            con.execute(f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages)}")
+            con.execute("CHECKPOINT gp_stage")  # written out, so its pages can leave memory
         except duckdb.Error as error:
-            reason = str(error).splitlines()[0]
-            raise ParseError(
-                N_("cannot read the release packages: {reason}"),
-                file=", ".join(files),
-                reason=reason,
-            ) from error
+            raise _parse_error(failure, files, error) from error
+        buckets = _bucket_count(sum(map(os.path.getsize, files)), cpv)
+        while True:
+            try:
+                parts = _bucket_merges(con, buckets, cpv)
 
-        def queries(lean: bool) -> list[str]:
-            wanted = needed_columns(keys, lean=lean)
-            return [
-                compiled_lot_rows_sql(f"({part})", currency, rates, known, COUNTRY_TABLE, wanted)
-                for part in parts
-            ]
+                def queries(lean: bool, parts: list[str] = parts) -> list[str]:
+                    wanted = needed_columns(keys, lean=lean)
+                    return [
+                        compiled_lot_rows_sql(
+                            f"({part})", currency, rates, known, COUNTRY_TABLE, wanted
+                        )
+                        for part in parts
+                    ]
 
-        return indicators_from_rows(
-            con,
-            RowQueries(lean=queries(lean=True), full=queries(lean=False)),
-            keys,
-            reporting_currency=currency,
-            files=files,
-            failure=N_("cannot read the release packages: {reason}"),
-        )
+                return indicators_from_rows(
+                    con,
+                    RowQueries(lean=queries(lean=True), full=queries(lean=False)),
+                    keys,
+                    reporting_currency=currency,
+                    files=files,
+                    failure=failure,
+                )
+            except (duckdb.Error, ParseError) as error:
+                cause = error.__cause__ if isinstance(error, ParseError) else error
+                if not isinstance(cause, duckdb.OutOfMemoryException) or buckets >= _MAX_BUCKETS:
+                    if isinstance(error, ParseError):
+                        raise
+                    raise _parse_error(failure, files, error) from error
+            # a fresh connection (the temporary tables of the failed try go with the old
+            # one) on the same staged releases, with smaller buckets
+            con.close()
+            con = _stage_connection(stage, threads)
+            for (table,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() "
+                "WHERE database_name = 'gp_stage' AND table_name LIKE 'base_%'"
+            ).fetchall():
+                con.execute(f'DROP TABLE gp_stage."{table}"')
+            buckets *= 2
     finally:
         con.close()
-        if stage is not None:
-            shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(stage, ignore_errors=True)
 
 
-def _staged_merge(
-    con: duckdb.DuckDBPyConnection, stage: Path, packages: str, cpv: bool, size: int
-) -> list[str]:
-    """Parse the packages once into a table of a temporary database in folder ``stage``
-    (the merge reads the releases several times; DuckDB pages the table in and out), make
-    the :func:`base_sql` table of each bucket of ocids, and return the queries of the
-    compiled releases, one per bucket, without the steps that no process of the bucket
-    needs."""
-    from greenprocure.monitoring.engines.duckdb_engine import quote_path
+def _stage_connection(stage: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with bounded resources and the staging database of folder
+    ``stage`` attached as ``gp_stage`` (made on first use)."""
+    from greenprocure.monitoring.engines.duckdb_engine import limit_resources, quote_path
 
-    con.execute(f"ATTACH '{quote_path(stage / 'stage.duckdb')}' AS gp_stage")
-    con.execute(f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages)}")
-    con.execute("CHECKPOINT gp_stage")  # written out, so that its pages can leave memory
-    buckets = max(1, -(-size // _BUCKET_BYTES))
+    con = duckdb.connect()
+    try:
+        limit_resources(con, threads=threads)
+        con.execute(f"ATTACH '{quote_path(stage / 'stage.duckdb')}' AS gp_stage")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _parse_error(failure: str, files: Sequence[str], error: duckdb.Error) -> ParseError:
+    return ParseError(failure, file=", ".join(files), reason=str(error).splitlines()[0])
+
+
+def _bucket_count(size: int, cpv: bool) -> int:
+    """How many buckets of ocids the merge of ``size`` bytes of packages starts with."""
+    per_bucket = _BUCKET_BYTES // 2 if cpv else _BUCKET_BYTES
+    return max(1, -(-size // per_bucket))
+
+
+def _bucket_merges(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
+    """Make the :func:`base_sql` table of each of ``buckets`` buckets of ocids of the staged
+    releases (``gp_stage.keyed``) and return the queries of the compiled releases, one per
+    bucket, without the steps that no process of the bucket needs."""
     parts = []
     for bucket in range(buckets):
         keyed = (
@@ -623,5 +659,10 @@ def _staged_merge(
 #: Input size per bucket: larger inputs are merged in buckets of ocids (by hash), one at a
 #: time from the staged table, so that DuckDB holds one bucket's aggregation at a time
 #: (measured on 2 GB: one merge of everything ran out of its 640 MB; four buckets, 71 s and
-#: 823 MiB peak, where parsing the input again for each bucket took 112 s).
+#: 823 MiB peak, where parsing the input again for each bucket took 112 s). Half of it when
+#: the items of the tender and of the awards are compiled too (CPV keys): 0.5 GB of the
+#: benchmark's packages in one bucket ran out of memory with them, in two it did not.
 _BUCKET_BYTES = 512 * 1024 * 1024
+
+#: The most buckets a merge is tried with after running out of memory.
+_MAX_BUCKETS = 64
