@@ -121,6 +121,33 @@ def test_real_data_gives_duckdb_results(spark: Any, shared_data: Path, tmp_path:
     assert mitigation[0]["lots"] >= 100
 
 
+def test_many_groups_are_handed_over_on_disk(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Grouped results above the spill threshold come back as Parquet read in batches (the
+    driver does not hold them): same rows in the same order as DuckDB, and as below it."""
+    from greenprocure.monitoring.engines import duckdb_engine, duckdb_spill, spark_engine
+
+    compiled = tmp_path / "compiled.jsonl"
+    generate(600, compiled, form="compiled", seed=24, green_share=0.4, workers=1)
+    by = ("buyer", "cpv3")
+    in_memory = spark_engine.indicators_from_compiled([compiled], by)
+    assert all(isinstance(t.rows, tuple) for t in in_memory.tables.values())
+    monkeypatch.setattr(duckdb_spill, "SPILL_ROWS", 20)
+    on_disk = spark_engine.indicators_from_compiled([compiled], by)
+    spilled = [t for t in on_disk.tables.values() if isinstance(t.rows, duckdb_spill.ParquetRows)]
+    assert len(spilled) == len(INDICATORS)
+    assert all(len(t.rows) > 20 for t in spilled)
+    assert_same(on_disk, in_memory)
+    assert_same(on_disk, duckdb_engine.indicators_from_compiled([compiled], by))
+    folders = [t.rows.path.parent for t in spilled if isinstance(t.rows, duckdb_spill.ParquetRows)]
+    del on_disk, spilled
+    import gc
+
+    gc.collect()
+    assert not any(folder.exists() for folder in folders)
+
+
 def test_half_written_file_is_not_in_the_store(spark: Any, tmp_path: Path) -> None:
     """Rows without a manifest (an ingest stopped before its end) are ignored and redone."""
     from greenprocure.monitoring.engines import spark_engine

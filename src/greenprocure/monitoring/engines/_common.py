@@ -7,7 +7,7 @@ import hashlib
 import importlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -52,9 +52,7 @@ ENGINES: dict[str, str] = {
 }
 
 #: Runs the query of indicator ``name`` grouped by ``keys``: (column names, rows).
-IndicatorQuery = Callable[
-    [str, tuple[str, ...]], tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]
-]
+IndicatorQuery = Callable[[str, tuple[str, ...]], tuple[tuple[str, ...], Sequence[tuple[Any, ...]]]]
 
 #: Called while ingesting with (bytes read since the last call, records since the last call).
 ProgressCallback = Callable[[int, int], None]

@@ -56,6 +56,7 @@ from greenprocure.monitoring.engines._common import (
     layout_mismatch,
     no_store,
 )
+from greenprocure.monitoring.engines.duckdb_spill import parquet_rows
 from greenprocure.monitoring.indicators import (
     INDICATORS,
     IndicatorResult,
@@ -356,9 +357,16 @@ def run_indicators(
 
     def query(
         name: str, group: tuple[str, ...]
-    ) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+    ) -> tuple[tuple[str, ...], Sequence[tuple[Any, ...]]]:
         result = spark.sql(indicator_sql(name, group, table=view, dialect="spark"))
-        return tuple(result.columns), tuple(tuple(row) for row in result.collect())
+        if not group:
+            return tuple(result.columns), tuple(tuple(row) for row in result.collect())
+        # Grouped by several keys a result can have a million rows: Spark writes them to
+        # Parquet (one file per partition of the sorted result, in order), read back in
+        # batches when there are many, so that the driver does not hold them as objects.
+        folder = Path(tempfile.mkdtemp(prefix="gp-indicators-"))
+        result.write.mode("overwrite").parquet(folder.as_uri())
+        return tuple(result.columns), parquet_rows(folder)
 
     try:
         return indicator_tables(keys, query)
