@@ -73,7 +73,13 @@ TOOLS = (
     "ingest",
     "duckdb-pipeline",
     "spark-pipeline",
+    "duckdb-pipeline-cpv",
+    "spark-pipeline-cpv",
 )
+
+#: The heavier grouping of the ``-cpv`` pipeline runs: the items of the tender and of the
+#: awards are compiled too, and the results have tens of thousands of groups.
+CPV_KEYS = "buyer,cpv2,year"
 
 
 @dataclass
@@ -297,6 +303,17 @@ def pipeline_runs(packages: Path, scratch: Path, tools: set[str]) -> list[Run]:
         )
         seconds, peak, code = measure(command)
         runs.append(Run(task, "Spark (local[2])", size, seconds, peak, _note(code)))
+    for tool, engine, label in (
+        ("duckdb-pipeline-cpv", "--releases", "DuckDB (compile in SQL)"),
+        ("spark-pipeline-cpv", "--engine spark --compiled", "Spark (local[2])"),
+    ):
+        if tool in tools:
+            command = (
+                f"{BIN / 'greenprocure'} monitor indicators {engine} {packages} "
+                f"--by {CPV_KEYS} --format json > /dev/null"
+            )
+            seconds, peak, code = measure(command)
+            runs.append(Run(task, label, size, seconds, peak, _note(code, f"by {CPV_KEYS}")))
     return runs
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from indicator_checks import ALL_KEYS, assert_same
 
+from greenprocure.errors import ParseError
 from greenprocure.monitoring.engines.duckdb_engine import (
     compute_indicators,
     indicators_from_releases,
@@ -118,3 +120,20 @@ def test_every_merge_branch_equals_the_python_path(tmp_path: Path) -> None:
     assert by_country["NL"]["lots"] == 2  # L1 and L2 merged over two releases
     assert by_country["BE"]["lots"] == 1  # the repeated L1 is one lot
     assert by_country["BE"]["green_lots"] == 1
+
+
+def test_objects_that_are_not_release_packages_are_an_error(tmp_path: Path) -> None:
+    """A record package or a compiled release given as release packages is refused with the
+    file and the count, not read as an empty package; a package with no releases is empty."""
+    packages = tmp_path / "mixed.jsonl"
+    release = _processes()[0]
+    with packages.open("wb") as handle:
+        handle.write(orjson.dumps({"uri": "p1", "releases": [release]}) + b"\n")
+        handle.write(orjson.dumps({"uri": "r1", "records": [{"ocid": release["ocid"]}]}) + b"\n")
+        handle.write(orjson.dumps({**release, "tag": ["compiled"]}) + b"\n")
+    with pytest.raises(ParseError, match="2 JSON object") as caught:
+        indicators_from_releases([packages], ["country"])
+    assert str(packages) in str(caught.value)
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(orjson.dumps({"uri": "p0", "releases": []}))
+    assert indicators_from_releases([empty], ["country"]).lot_rows == 0

@@ -47,7 +47,8 @@ later ``null`` does not erase an earlier value; ids ``2`` and ``"2"`` are one id
 releases without ``ocid`` or ``date`` are counted as errors, one each, as the readers report
 them (test ``test_sql_compile_counts_releases_that_cannot_be_compiled``); files
 must be UTF-8 (the Python readers also take the legacy encodings); record packages are not
-read (use ``monitor ingest``).
+read (use ``monitor ingest``): an object without a ``releases`` array is an error naming
+the file.
 """
 
 from __future__ import annotations
@@ -215,10 +216,12 @@ _TENDER_ITEMS = (
 def releases_sql(source: str) -> str:
     """The releases of the packages in relation ``source`` (``filename``, ``releases``):
     columns ``filename``, ``pkg`` (a number of the package), ``r`` (the release) and
-    ``position`` (in its package, from 1)."""
+    ``position`` (in its package, from 1). An object without a ``releases`` array (a record
+    package, a compiled release) gives one row with ``position`` 0 and no release."""
     return (
-        "(SELECT filename, pkg, unnest(releases) AS r, "
-        "unnest(range(1, len(releases) + 1)) AS position "
+        "(SELECT filename, pkg, unnest(coalesce(releases, [NULL])) AS r, "
+        "unnest(CASE WHEN releases IS NULL THEN [0] ELSE range(1, len(releases) + 1) END) "
+        "AS position "
         f"FROM (SELECT filename, gen_random_uuid() AS pkg, releases FROM {source}))"
     )
 
@@ -562,8 +565,22 @@ def indicators_from_releases(
         try:
             con.execute(f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages)}")
             con.execute("CHECKPOINT gp_stage")  # written out, so its pages can leave memory
+            not_packages = con.execute(
+                "SELECT filename, count(*) FROM gp_stage.keyed WHERE position = 0 "
+                "GROUP BY filename ORDER BY filename LIMIT 1"
+            ).fetchone()
         except duckdb.Error as error:
             raise _parse_error(failure, files, error) from error
+        if not_packages is not None:
+            raise ParseError(
+                N_(
+                    "not release packages: {count} JSON object(s) without a releases array "
+                    "(record packages and bare releases: use monitor ingest; compiled "
+                    "releases: --compiled)"
+                ),
+                file=str(not_packages[0]),
+                count=int(not_packages[1]),
+            )
         buckets = _bucket_count(sum(map(os.path.getsize, files)), cpv)
         while True:
             try:
