@@ -359,7 +359,8 @@ def run_indicators(
         name: str, group: tuple[str, ...]
     ) -> tuple[tuple[str, ...], Sequence[tuple[Any, ...]]]:
         result = spark.sql(indicator_sql(name, group, table=view, dialect="spark"))
-        if not group:
+        if not group or not (spark.sparkContext.master or "").startswith("local"):
+            # (a cluster's executors would write to their own disks, not the driver's)
             return tuple(result.columns), tuple(tuple(row) for row in result.collect())
         # Grouped by several keys a result can have a million rows: Spark writes them to
         # Parquet (one file per partition of the sorted result, in order), read back in
