@@ -603,14 +603,14 @@ def indicators_from_releases(
                     files=files,
                     failure=failure,
                 )
-            except (duckdb.Error, ParseError) as error:
-                cause = error.__cause__ if isinstance(error, ParseError) else error
-                if not isinstance(cause, duckdb.OutOfMemoryException) or buckets >= _MAX_BUCKETS:
-                    if isinstance(error, ParseError):
-                        raise
+            except ParseError as error:
+                if buckets >= _MAX_BUCKETS or not _out_of_memory(error.__cause__):
+                    raise
+            except duckdb.Error as error:
+                if buckets >= _MAX_BUCKETS or not _out_of_memory(error):
                     raise _parse_error(failure, files, error) from error
-            # a fresh connection (the temporary tables of the failed try go with the old
-            # one) on the same staged releases, with smaller buckets
+            # a fresh connection (the failed try's temporary tables go with the old one) on
+            # the same staged releases, without the failed try's bucket tables
             con.close()
             con = _stage_connection(stage, threads)
             for (table,) in con.execute(
@@ -637,6 +637,10 @@ def _stage_connection(stage: Path, threads: int | None) -> duckdb.DuckDBPyConnec
         con.close()
         raise
     return con
+
+
+def _out_of_memory(error: BaseException | None) -> bool:
+    return isinstance(error, duckdb.OutOfMemoryException)
 
 
 def _parse_error(failure: str, files: Sequence[str], error: duckdb.Error) -> ParseError:

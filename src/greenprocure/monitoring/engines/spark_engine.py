@@ -366,8 +366,12 @@ def run_indicators(
         # Parquet (one file per partition of the sorted result, in order), read back in
         # batches when there are many, so that the driver does not hold them as objects.
         folder = Path(tempfile.mkdtemp(prefix="gp-indicators-"))
-        result.write.mode("overwrite").parquet(folder.as_uri())
-        return tuple(result.columns), parquet_rows(folder)
+        try:
+            result.write.mode("overwrite").parquet(folder.as_uri())
+            return tuple(result.columns), parquet_rows(folder)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
 
     try:
         return indicator_tables(keys, query)
