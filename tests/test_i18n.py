@@ -73,6 +73,29 @@ def test_placeholders_survive_translation(lang: str) -> None:
         assert wanted == got, f"{lang}: {key!r} -> {value!r}"
 
 
+def test_english_catalogs_translate_nothing() -> None:
+    """English is the language of the message ids, so its catalogs are not read at run time
+    (``catalog("en")`` is empty); a translation written into them would be ignored."""
+    from importlib import resources
+
+    from babel.messages.pofile import read_po
+
+    from greenprocure.i18n.catalog import catalog_files
+
+    folder = resources.files("greenprocure.i18n").joinpath("locales", "en", "LC_MESSAGES")
+    names = catalog_files("en")
+    assert names, "the English catalogs list the messages"
+    for name in names:
+        with folder.joinpath(name).open("rb") as handle:
+            written = [
+                m.id
+                for m in read_po(handle)
+                if m.id and any(m.string if isinstance(m.string, (tuple, list)) else [m.string])
+            ]
+        assert written == [], f"en/{name} translates {written[:5]}: write it in the message id"
+    assert catalog("en") == {}
+
+
 def test_catalogs_do_not_disagree_between_files() -> None:
     from babel.messages.pofile import read_po
 

@@ -73,3 +73,44 @@ def test_out_of_memory_at_the_most_buckets_is_a_parse_error(
     with pytest.raises(ParseError, match="Out of Memory Error: test") as caught:
         duckdb_releases.indicators_from_releases([packages], ["country"])
     assert str(packages) in str(caught.value)
+
+
+def test_doubling_stops_at_the_most_buckets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    packages = tmp_path / "packages.jsonl"
+    generate(50, packages, seed=23, workers=1)
+    monkeypatch.setattr(duckdb_releases, "_MAX_BUCKETS", 3)
+    tried: list[int] = []
+
+    def short_of_memory(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
+        tried.append(buckets)
+        raise duckdb.OutOfMemoryException("Out of Memory Error: test")
+
+    monkeypatch.setattr(duckdb_releases, "_bucket_merges", short_of_memory)
+    with pytest.raises(ParseError, match="Out of Memory Error: test"):
+        duckdb_releases.indicators_from_releases([packages], ["country"])
+    assert tried == [1, 2, 3]
+
+
+def test_out_of_memory_in_the_indicators_is_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More buckets do not help the indicators, which read the narrow lot rows."""
+    packages = tmp_path / "packages.jsonl"
+    generate(50, packages, seed=23, workers=1)
+    merges = duckdb_releases._bucket_merges
+    tried: list[int] = []
+
+    def counted(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
+        tried.append(buckets)
+        return merges(con, buckets, cpv)
+
+    def short_of_memory(*args: object, **kwargs: object) -> None:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: indicators")
+
+    monkeypatch.setattr(duckdb_releases, "_bucket_merges", counted)
+    monkeypatch.setattr(duckdb_releases, "indicators_from_made_rows", short_of_memory)
+    with pytest.raises(ParseError, match="Out of Memory Error: indicators"):
+        duckdb_releases.indicators_from_releases([packages], ["country"])
+    assert tried == [1]

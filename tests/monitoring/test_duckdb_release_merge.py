@@ -16,6 +16,7 @@ from indicator_checks import ALL_KEYS, assert_same
 from greenprocure.errors import ParseError
 from greenprocure.monitoring.engines.duckdb_engine import (
     compute_indicators,
+    indicators_from_compiled,
     indicators_from_releases,
     ingest,
 )
@@ -137,3 +138,24 @@ def test_objects_that_are_not_release_packages_are_an_error(tmp_path: Path) -> N
     empty = tmp_path / "empty.json"
     empty.write_bytes(orjson.dumps({"uri": "p0", "releases": []}))
     assert indicators_from_releases([empty], ["country"]).lot_rows == 0
+
+
+def test_packages_given_as_compiled_releases_are_an_error(tmp_path: Path) -> None:
+    """Release or record packages given as compiled releases are refused with the file and
+    the count (each would otherwise be one record without an ocid, skipped unexplained);
+    a compiled release without an ocid is still one record error."""
+    release = _processes()[0]
+    compiled = tmp_path / "compiled.jsonl"
+    with compiled.open("wb") as handle:
+        handle.write(orjson.dumps({**release, "tag": ["compiled"]}) + b"\n")
+        handle.write(orjson.dumps({"uri": "p1", "releases": [release]}) + b"\n")
+        handle.write(orjson.dumps({"uri": "r1", "records": [{"ocid": release["ocid"]}]}) + b"\n")
+    with pytest.raises(ParseError, match="2 JSON object") as caught:
+        indicators_from_compiled([compiled], ["country"])
+    assert str(compiled) in str(caught.value)
+    assert "--releases" in str(caught.value)
+    no_ocid = tmp_path / "no-ocid.jsonl"
+    with no_ocid.open("wb") as handle:
+        handle.write(orjson.dumps({**release, "tag": ["compiled"]}) + b"\n")
+        handle.write(orjson.dumps({**release, "ocid": None, "tag": ["compiled"]}) + b"\n")
+    assert indicators_from_compiled([no_ocid], ["country"]).errors == 1

@@ -1,21 +1,29 @@
 """Translate the fixed strings of Typer's help screens (panel titles, the help option).
 
-Typer takes these strings from module constants and from ``gettext.gettext`` at import time,
-so they are set here, from our catalogs, each time the application is built.
+Typer takes these strings from module constants of ``typer.rich_utils`` and from
+``gettext.gettext``, so they are set here, from our catalogs, each time the application is
+built. ``typer.rich_utils`` loads rich's Markdown and traceback machinery (about a tenth of
+a second), and Typer imports it only to show help or an error; so it is not imported here:
+when it is not loaded yet, its strings are set right after Typer loads it.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import sys
+from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 import typer.core
-import typer.rich_utils
 from typer._click import core as click_core
 
 from greenprocure.i18n import N_, gettext
 
 __all__ = ["install"]
 
+_RICH_UTILS = "typer.rich_utils"
 _CONSTANTS: dict[str, str] = {
     "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
     "OPTIONS_PANEL_TITLE": N_("Options"),
@@ -38,10 +46,50 @@ def _get_help_option(self: Any, ctx: Any) -> Any:
     return option
 
 
-def install() -> None:
-    """Set Typer's fixed help strings to the current language."""
+def _translate_rich_utils(module: ModuleType) -> None:
     for name, message in _CONSTANTS.items():
-        setattr(typer.rich_utils, name, gettext(message))
+        setattr(module, name, gettext(message))
+    module._ = gettext  # type: ignore[attr-defined]
+
+
+class _AfterLoad(importlib.abc.Loader):
+    """Runs the real loader of ``typer.rich_utils``, then translates its strings."""
+
+    def __init__(self, loader: importlib.abc.Loader) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        _translate_rich_utils(module)
+
+
+class _WatchRichUtils(importlib.abc.MetaPathFinder):
+    """Finds ``typer.rich_utils`` as the other finders do and wraps its loader."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != _RICH_UTILS:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _AfterLoad(spec.loader)
+        return spec
+
+
+_WATCHER = _WatchRichUtils()
+
+
+def install() -> None:
+    """Set Typer's fixed help strings to the current language (those of
+    ``typer.rich_utils`` when Typer loads it, if it has not yet)."""
     typer.core._ = gettext  # type: ignore[attr-defined]
-    typer.rich_utils._ = gettext  # type: ignore[attr-defined]
     click_core.Command.get_help_option = _get_help_option  # type: ignore[method-assign]
+    loaded = sys.modules.get(_RICH_UTILS)
+    if loaded is not None:
+        _translate_rich_utils(loaded)
+    elif _WATCHER not in sys.meta_path:
+        sys.meta_path.insert(0, _WATCHER)

@@ -11,7 +11,6 @@ import typer
 from greenprocure.cli.io import error_console, handles_errors, print_json
 from greenprocure.i18n import format_number
 from greenprocure.i18n import gettext as _
-from greenprocure.monitoring.synth import generate
 
 __all__ = ["SynthForm", "register"]
 
@@ -61,6 +60,9 @@ def register(group: typer.Typer) -> None:
             bool, typer.Option("--json", help=_("Print the summary as JSON."))
         ] = False,
     ) -> None:
+        # imported here: the other monitor commands do not pay for the generator
+        from greenprocure.monitoring.synth import generate
+
         result = generate(
             releases,
             output,

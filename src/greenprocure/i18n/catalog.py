@@ -4,7 +4,9 @@ The catalogs are gettext ``.po`` files under ``locales/<lang>/LC_MESSAGES/``; th
 file per area (``core.po``, ``reference.po``, ``evaluation.po`` ...) so that the areas can be
 edited independently, and all files of a language are merged into one catalog at load time.
 They are read with Babel's ``.po`` reader rather than compiled to ``.mo``: a fresh clone needs
-no build step, and the catalogs are small enough to parse in a few milliseconds.
+no build step. The message ids are the English text, so the English catalogs hold no
+translation (a test keeps it so) and are not read: parsing them cost every English command
+a tenth of a second.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import functools
 from collections.abc import Mapping
 from importlib import resources
 
-from babel.messages.pofile import read_po
-
 from greenprocure.i18n.languages import LANGUAGES, get_language
 
-__all__ = ["N_", "catalog", "catalog_files", "gettext", "ngettext"]
+__all__ = ["N_", "SOURCE_LANGUAGE", "catalog", "catalog_files", "gettext", "ngettext"]
+
+#: The language of the message ids: its catalogs list the messages without translating them.
+SOURCE_LANGUAGE = "en"
 
 
 def catalog_files(lang: str) -> list[str]:
@@ -32,8 +35,10 @@ def catalog_files(lang: str) -> list[str]:
 def catalog(lang: str) -> Mapping[str | tuple[str, str], str | tuple[str, ...]]:
     """All translated messages of a language: msgid (or (singular, plural)) -> msgstr."""
     merged: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
-    if lang not in LANGUAGES:
+    if lang not in LANGUAGES or lang == SOURCE_LANGUAGE:
         return merged
+    from babel.messages.pofile import read_po  # only the translated languages need it
+
     folder = resources.files("greenprocure.i18n").joinpath("locales", lang, "LC_MESSAGES")
     for name in catalog_files(lang):
         with folder.joinpath(name).open("rb") as handle:

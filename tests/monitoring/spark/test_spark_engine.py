@@ -134,10 +134,31 @@ def test_many_groups_are_handed_over_on_disk(
     in_memory = spark_engine.indicators_from_compiled([compiled], by)
     assert all(isinstance(t.rows, tuple) for t in in_memory.tables.values())
     monkeypatch.setattr(duckdb_spill, "SPILL_ROWS", 20)
-    on_disk = spark_engine.indicators_from_compiled([compiled], by)
+    # several partitions of the sorted result, so several part files to read back in order
+    settings = {
+        "spark.sql.adaptive.enabled": "false",
+        "spark.sql.shuffle.partitions": "4",
+    }
+    before = {key: spark.conf.get(key, None) for key in settings}
+    for key, value in settings.items():
+        spark.conf.set(key, value)
+    try:
+        on_disk = spark_engine.indicators_from_compiled([compiled], by)
+    finally:
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
     spilled = [t for t in on_disk.tables.values() if isinstance(t.rows, duckdb_spill.ParquetRows)]
     assert len(spilled) == len(INDICATORS)
     assert all(len(t.rows) > 20 for t in spilled)
+    parts = [
+        len(list(t.rows.path.parent.glob("*.parquet")))
+        for t in spilled
+        if isinstance(t.rows, duckdb_spill.ParquetRows)
+    ]
+    assert min(parts) > 1, parts
     assert_same(on_disk, in_memory)
     assert_same(on_disk, duckdb_engine.indicators_from_compiled([compiled], by))
     folders = [t.rows.path.parent for t in spilled if isinstance(t.rows, duckdb_spill.ParquetRows)]

@@ -60,13 +60,16 @@ __all__ = [
     "COMPILED_COLUMNS",
     "COUNTRY_TABLE",
     "ROW_COLUMNS",
+    "RowCounts",
     "RowQueries",
     "compiled_columns",
     "compiled_lot_rows_sql",
     "create_country_table",
     "duckdb_indicator_tables",
     "indicators_from_compiled",
+    "indicators_from_made_rows",
     "indicators_from_rows",
+    "make_rows",
     "needed_columns",
     "read_compiled_sql",
     "reference_rates",
@@ -213,24 +216,26 @@ class RowQueries:
     numbered: Queries | None = None
 
 
-def indicators_from_rows(
-    con: duckdb.DuckDBPyConnection,
-    queries: RowQueries,
-    keys: tuple[str, ...],
-    *,
-    reporting_currency: str,
-    files: Sequence[str],
-    failure: str,
-) -> IndicatorResult:
-    """Materialise the narrow lot rows of ``queries`` once, then every indicator.
+@dataclass(frozen=True)
+class RowCounts:
+    """What :func:`make_rows` counted: lot rows kept, records skipped, and distinct lots
+    (``distinct < rows``: some lot repeats and the rows hold the columns to deduplicate)."""
 
-    Rows with a ``skip_reason`` are counted (once per record) and left out. Each lot counts
-    once: when some (``ocid``, ``lot_id``) repeats, the row with the latest date is kept
-    (:func:`~greenprocure.monitoring.indicators.deduplicated_sql`); otherwise the rows are
-    used as they are. Between copies of a lot with the same date in the same file, the
-    store path keeps the one with the largest location (``line N``), which the numbered
-    query gives (rare: a file of compiled releases normally has each ``ocid`` once).
-    ``failure`` is the message of the error raised if DuckDB cannot read the input.
+    rows: int
+    skipped: int
+    distinct: int
+
+
+def make_rows(
+    con: duckdb.DuckDBPyConnection, queries: RowQueries, files: Sequence[str], failure: str
+) -> RowCounts:
+    """Materialise the narrow lot rows of ``queries`` once, as table ``gp_rows``.
+
+    ``lean`` first; when some (``ocid``, ``lot_id``) repeats, the rows are made again with
+    the lots' key columns (``full``), and, if two copies of a lot share their date and
+    file, with each record's line (``numbered``, in one thread: rare, as a file of compiled
+    releases normally has each ``ocid`` once). ``failure`` is the message of the error
+    raised if DuckDB cannot read the input.
     """
     _create_rows(con, queries.lean, files, failure)
     rows, skipped, distinct = _counts(con, "lot_key")
@@ -242,6 +247,42 @@ def indicators_from_rows(
             con.execute("SET threads = 1")
             con.execute("SET preserve_insertion_order = true")
             _create_rows(con, queries.numbered, files, failure)
+    return RowCounts(rows, skipped, distinct)
+
+
+def indicators_from_rows(
+    con: duckdb.DuckDBPyConnection,
+    queries: RowQueries,
+    keys: tuple[str, ...],
+    *,
+    reporting_currency: str,
+    files: Sequence[str],
+    failure: str,
+) -> IndicatorResult:
+    """Make the lot rows of ``queries`` (:func:`make_rows`), then every indicator over them
+    (:func:`indicators_from_made_rows`)."""
+    counts = make_rows(con, queries, files, failure)
+    return indicators_from_made_rows(
+        con, counts, keys, reporting_currency=reporting_currency, files=files
+    )
+
+
+def indicators_from_made_rows(
+    con: duckdb.DuckDBPyConnection,
+    counts: RowCounts,
+    keys: tuple[str, ...],
+    *,
+    reporting_currency: str,
+    files: Sequence[str],
+) -> IndicatorResult:
+    """Every indicator over the lot rows of table ``gp_rows`` (:func:`make_rows`).
+
+    Rows with a ``skip_reason`` are counted (once per record) and left out. Each lot counts
+    once: when some (``ocid``, ``lot_id``) repeats, the row with the latest date is kept
+    (:func:`~greenprocure.monitoring.indicators.deduplicated_sql`); otherwise the rows are
+    used as they are. Between copies of a lot with the same date in the same file, the
+    store path keeps the one with the largest location (``line N``).
+    """
     resolve_country_names(con, "gp_rows")
     present = {d[0] for d in con.execute("SELECT * FROM gp_rows LIMIT 0").description or ()}
     # columns no indicator of this run reads are NULL (the shared SQL names them all)
@@ -256,7 +297,7 @@ def indicators_from_rows(
     con.execute(
         f"CREATE TEMP VIEW gp_kept AS SELECT {filled} FROM gp_rows WHERE skip_reason IS NULL"
     )
-    if distinct == rows:
+    if counts.distinct == counts.rows:
         # every (ocid, lot_id) once (their hashes differ): nothing to deduplicate, and
         # goals and strategies hold no duplicates
         source = "gp_kept"
@@ -271,8 +312,8 @@ def indicators_from_rows(
         tables=tables,
         totals=totals,
         files=len(files),
-        lot_rows=int(rows),
-        errors=int(skipped),
+        lot_rows=counts.rows,
+        errors=counts.skipped,
         sources=tuple(files),
         computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
     )
@@ -406,13 +447,43 @@ def indicators_from_compiled(
             source = read_compiled_sql(files, columns, numbered=numbered)
             return compiled_lot_rows_sql(source, currency, rates, known, COUNTRY_TABLE, columns)
 
-        return indicators_from_rows(
+        counts = make_rows(
             con,
             RowQueries(lean=query(lean=True), full=query(), numbered=query(numbered=True)),
-            keys,
-            reporting_currency=currency,
-            files=files,
-            failure=N_("cannot read the compiled releases: {reason}"),
+            files,
+            N_("cannot read the compiled releases: {reason}"),
+        )
+        if counts.skipped:
+            _refuse_packages(con, files)
+        return indicators_from_made_rows(
+            con, counts, keys, reporting_currency=currency, files=files
         )
     finally:
         con.close()
+
+
+def _refuse_packages(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> None:
+    """Raise an error naming the first file that holds release or record packages (read
+    as compiled releases, each would be one record without an ocid, skipped without saying
+    why). Looked for only when some record has no ocid, so that the usual run does not
+    read its input twice."""
+    if (
+        con.execute("SELECT 1 FROM gp_rows WHERE skip_reason = 'no ocid' LIMIT 1").fetchone()
+        is None
+    ):
+        return
+    found = con.execute(
+        "SELECT filename, count(*) FROM read_json_objects(?, format='auto', filename=true) "
+        "WHERE json_type(json, '$.releases') = 'ARRAY' OR json_type(json, '$.records') = 'ARRAY' "
+        "GROUP BY filename ORDER BY filename LIMIT 1",
+        [list(files)],
+    ).fetchone()
+    if found is not None:
+        raise ParseError(
+            N_(
+                "not compiled releases: {count} JSON object(s) with a releases or records "
+                "array (release packages: --releases; record packages: use monitor ingest)"
+            ),
+            file=str(found[0]),
+            count=int(found[1]),
+        )

@@ -67,9 +67,11 @@ from greenprocure.errors import InputError, ParseError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.engines.duckdb_compiled import (
     COUNTRY_TABLE,
+    RowCounts,
     RowQueries,
     compiled_lot_rows_sql,
-    indicators_from_rows,
+    indicators_from_made_rows,
+    make_rows,
     needed_columns,
     reference_rates,
 )
@@ -547,7 +549,6 @@ def indicators_from_releases(
     for file in files:
         if not Path(file).is_file():
             raise InputError(N_("no such file or folder"), file=file)
-    failure = N_("cannot read the release packages: {reason}")
     rates, known = reference_rates(currency, library)
     listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
     # read_json_objects + json_transform: several times faster than read_json with
@@ -570,7 +571,7 @@ def indicators_from_releases(
                 "GROUP BY filename ORDER BY filename LIMIT 1"
             ).fetchone()
         except duckdb.Error as error:
-            raise _parse_error(failure, files, error) from error
+            raise _parse_error(_FAILURE, files, error) from error
         if not_packages is not None:
             raise ParseError(
                 N_(
@@ -584,31 +585,14 @@ def indicators_from_releases(
         buckets = _bucket_count(sum(map(os.path.getsize, files)), cpv)
         while True:
             try:
-                parts = _bucket_merges(con, buckets, cpv)
-
-                def queries(lean: bool, parts: list[str] = parts) -> list[str]:
-                    wanted = needed_columns(keys, lean=lean)
-                    return [
-                        compiled_lot_rows_sql(
-                            f"({part})", currency, rates, known, COUNTRY_TABLE, wanted
-                        )
-                        for part in parts
-                    ]
-
-                return indicators_from_rows(
-                    con,
-                    RowQueries(lean=queries(lean=True), full=queries(lean=False)),
-                    keys,
-                    reporting_currency=currency,
-                    files=files,
-                    failure=failure,
-                )
+                counts = _merged_rows(con, buckets, cpv, keys, currency, rates, known, files)
+                break
             except ParseError as error:
                 if buckets >= _MAX_BUCKETS or not _out_of_memory(error.__cause__):
                     raise
             except duckdb.Error as error:
                 if buckets >= _MAX_BUCKETS or not _out_of_memory(error):
-                    raise _parse_error(failure, files, error) from error
+                    raise _parse_error(_FAILURE, files, error) from error
             # a fresh connection (the failed try's temporary tables go with the old one) on
             # the same staged releases, without the failed try's bucket tables
             con.close()
@@ -618,10 +602,44 @@ def indicators_from_releases(
                 "WHERE database_name = 'gp_stage' AND table_name LIKE 'base_%'"
             ).fetchall():
                 con.execute(f'DROP TABLE gp_stage."{table}"')
-            buckets *= 2
+            buckets = min(buckets * 2, _MAX_BUCKETS)
+        # the indicators read the narrow lot rows only: running out of memory there is not
+        # helped by more buckets
+        try:
+            return indicators_from_made_rows(
+                con, counts, keys, reporting_currency=currency, files=files
+            )
+        except duckdb.Error as error:
+            raise _parse_error(_FAILURE, files, error) from error
     finally:
         con.close()
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _merged_rows(
+    con: duckdb.DuckDBPyConnection,
+    buckets: int,
+    cpv: bool,
+    keys: tuple[str, ...],
+    currency: str,
+    rates: list[tuple[str, int, float]],
+    known: list[str],
+    files: Sequence[str],
+) -> RowCounts:
+    """Merge the staged releases in ``buckets`` buckets of ocids and make the lot rows of
+    the compiled releases (table ``gp_rows``)."""
+    parts = _bucket_merges(con, buckets, cpv)
+
+    def queries(lean: bool) -> list[str]:
+        wanted = needed_columns(keys, lean=lean)
+        return [
+            compiled_lot_rows_sql(f"({part})", currency, rates, known, COUNTRY_TABLE, wanted)
+            for part in parts
+        ]
+
+    return make_rows(
+        con, RowQueries(lean=queries(lean=True), full=queries(lean=False)), files, _FAILURE
+    )
 
 
 def _stage_connection(stage: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
@@ -684,6 +702,9 @@ def _bucket_merges(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> l
 #: the items of the tender and of the awards are compiled too (CPV keys): 0.5 GB of the
 #: benchmark's packages in one bucket ran out of memory with them, in two it did not.
 _BUCKET_BYTES = 512 * 1024 * 1024
+
+#: The message of the error raised when DuckDB cannot read or merge the packages.
+_FAILURE = N_("cannot read the release packages: {reason}")
 
 #: The most buckets a merge is tried with after running out of memory.
 _MAX_BUCKETS = 64
