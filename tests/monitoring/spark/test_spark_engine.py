@@ -200,3 +200,17 @@ def test_missing_store_is_a_clear_error(spark: Any, tmp_path: Path) -> None:
         spark_engine.compute_indicators(tmp_path / "nothing")
     assert "monitor ingest" in str(caught.value)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_spark_driver_does_not_load_duckdb_until_results_come_back() -> None:
+    """DuckDB adds about 20 MiB to the driver, whose memory counts beside the JVM's and the
+    workers' while they compute: the Spark engine imports it only to read results back."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, greenprocure.cli.monitor, greenprocure.monitoring.engines.spark_engine; "
+        "print('duckdb' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

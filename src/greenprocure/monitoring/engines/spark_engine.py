@@ -56,7 +56,6 @@ from greenprocure.monitoring.engines._common import (
     layout_mismatch,
     no_store,
 )
-from greenprocure.monitoring.engines.duckdb_spill import parquet_rows
 from greenprocure.monitoring.indicators import (
     INDICATORS,
     IndicatorResult,
@@ -365,6 +364,10 @@ def run_indicators(
         # Grouped by several keys a result can have a million rows: Spark writes them to
         # Parquet (one file per partition of the sorted result, in order), read back in
         # batches when there are many, so that the driver does not hold them as objects.
+        # (DuckDB reads them back: imported only now, as it adds 20 MiB to the driver,
+        # whose memory counts beside the JVM's and the workers' while they compute)
+        from greenprocure.monitoring.engines.duckdb_spill import parquet_rows
+
         folder = Path(tempfile.mkdtemp(prefix="gp-indicators-"))
         try:
             result.write.mode("overwrite").parquet(folder.as_uri())
