@@ -65,6 +65,10 @@ class _AfterLoad(importlib.abc.Loader):
         self._loader.exec_module(module)
         _translate_rich_utils(module)
 
+    def __getattr__(self, name: str) -> Any:
+        # get_source, get_filename, get_resource_reader ... of the real loader
+        return getattr(self._loader, name)
+
 
 class _WatchRichUtils(importlib.abc.MetaPathFinder):
     """Finds ``typer.rich_utils`` as the other finders do and wraps its loader."""

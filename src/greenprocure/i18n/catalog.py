@@ -42,7 +42,7 @@ def catalog(lang: str) -> Mapping[str | tuple[str, str], str | tuple[str, ...]]:
     folder = resources.files("greenprocure.i18n").joinpath("locales", lang, "LC_MESSAGES")
     for name in catalog_files(lang):
         with folder.joinpath(name).open("rb") as handle:
-            parsed = read_po(handle, locale=None if lang == "en" else lang)
+            parsed = read_po(handle, locale=lang)
         for message in parsed:
             if not message.id:
                 continue

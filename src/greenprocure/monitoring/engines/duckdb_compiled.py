@@ -68,7 +68,6 @@ __all__ = [
     "duckdb_indicator_tables",
     "indicators_from_compiled",
     "indicators_from_made_rows",
-    "indicators_from_rows",
     "make_rows",
     "needed_columns",
     "read_compiled_sql",
@@ -248,23 +247,6 @@ def make_rows(
             con.execute("SET preserve_insertion_order = true")
             _create_rows(con, queries.numbered, files, failure)
     return RowCounts(rows, skipped, distinct)
-
-
-def indicators_from_rows(
-    con: duckdb.DuckDBPyConnection,
-    queries: RowQueries,
-    keys: tuple[str, ...],
-    *,
-    reporting_currency: str,
-    files: Sequence[str],
-    failure: str,
-) -> IndicatorResult:
-    """Make the lot rows of ``queries`` (:func:`make_rows`), then every indicator over them
-    (:func:`indicators_from_made_rows`)."""
-    counts = make_rows(con, queries, files, failure)
-    return indicators_from_made_rows(
-        con, counts, keys, reporting_currency=reporting_currency, files=files
-    )
 
 
 def indicators_from_made_rows(
@@ -472,12 +454,20 @@ def _refuse_packages(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> No
         is None
     ):
         return
-    found = con.execute(
-        "SELECT filename, count(*) FROM read_json_objects(?, format='auto', filename=true) "
-        "WHERE json_type(json, '$.releases') = 'ARRAY' OR json_type(json, '$.records') = 'ARRAY' "
-        "GROUP BY filename ORDER BY filename LIMIT 1",
-        [list(files)],
-    ).fetchone()
+    try:
+        found = con.execute(
+            "SELECT filename, count(*) FROM read_json_objects(?, format='auto', filename=true) "
+            "WHERE json_type(json, '$.releases') = 'ARRAY' "
+            "OR json_type(json, '$.records') = 'ARRAY' "
+            "GROUP BY filename ORDER BY filename LIMIT 1",
+            [list(files)],
+        ).fetchone()
+    except duckdb.Error as error:
+        raise ParseError(
+            N_("cannot read the compiled releases: {reason}"),
+            file=", ".join(files),
+            reason=str(error).splitlines()[0],
+        ) from error
     if found is not None:
         raise ParseError(
             N_(
