@@ -62,14 +62,9 @@ def test_out_of_memory_retries_with_more_buckets(
 def test_out_of_memory_at_the_most_buckets_is_a_parse_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    packages = tmp_path / "packages.jsonl"
-    generate(50, packages, seed=23, workers=1)
+    packages = _small_packages(tmp_path)
     monkeypatch.setattr(duckdb_releases, "_MAX_BUCKETS", 2)
-
-    def short_of_memory(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
-        raise duckdb.OutOfMemoryException("Out of Memory Error: test")
-
-    monkeypatch.setattr(duckdb_releases, "_bucket_merges", short_of_memory)
+    _always_short_of_memory(monkeypatch, [])
     with pytest.raises(ParseError, match="Out of Memory Error: test") as caught:
         duckdb_releases.indicators_from_releases([packages], ["country"])
     assert str(packages) in str(caught.value)
@@ -78,16 +73,10 @@ def test_out_of_memory_at_the_most_buckets_is_a_parse_error(
 def test_doubling_stops_at_the_most_buckets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    packages = tmp_path / "packages.jsonl"
-    generate(50, packages, seed=23, workers=1)
+    packages = _small_packages(tmp_path)
     monkeypatch.setattr(duckdb_releases, "_MAX_BUCKETS", 3)
     tried: list[int] = []
-
-    def short_of_memory(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
-        tried.append(buckets)
-        raise duckdb.OutOfMemoryException("Out of Memory Error: test")
-
-    monkeypatch.setattr(duckdb_releases, "_bucket_merges", short_of_memory)
+    _always_short_of_memory(monkeypatch, tried)
     with pytest.raises(ParseError, match="Out of Memory Error: test"):
         duckdb_releases.indicators_from_releases([packages], ["country"])
     assert tried == [1, 2, 3]
@@ -97,8 +86,7 @@ def test_out_of_memory_in_the_indicators_is_not_retried(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """More buckets do not help the indicators, which read the narrow lot rows."""
-    packages = tmp_path / "packages.jsonl"
-    generate(50, packages, seed=23, workers=1)
+    packages = _small_packages(tmp_path)
     merges = duckdb_releases._bucket_merges
     tried: list[int] = []
 
@@ -114,3 +102,19 @@ def test_out_of_memory_in_the_indicators_is_not_retried(
     with pytest.raises(ParseError, match="Out of Memory Error: indicators"):
         duckdb_releases.indicators_from_releases([packages], ["country"])
     assert tried == [1]
+
+
+def _small_packages(tmp_path: Path) -> Path:
+    packages = tmp_path / "packages.jsonl"
+    generate(50, packages, seed=23, workers=1)
+    return packages
+
+
+def _always_short_of_memory(monkeypatch: pytest.MonkeyPatch, tried: list[int]) -> None:
+    """Every merge runs out of memory; the bucket counts tried are noted in ``tried``."""
+
+    def short_of_memory(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
+        tried.append(buckets)
+        raise duckdb.OutOfMemoryException("Out of Memory Error: test")
+
+    monkeypatch.setattr(duckdb_releases, "_bucket_merges", short_of_memory)

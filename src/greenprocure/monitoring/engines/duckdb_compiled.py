@@ -71,6 +71,7 @@ __all__ = [
     "make_rows",
     "needed_columns",
     "read_compiled_sql",
+    "read_error",
     "reference_rates",
     "resolve_country_names",
 ]
@@ -79,6 +80,9 @@ __all__ = [
 COUNTRY_TABLE = "gp_country"
 
 _DEDUPLICATION_COLUMNS = ("ocid", "lot_id", "date", "source_file", "record_ref")
+
+#: The message of the error raised when DuckDB cannot read the compiled releases.
+_FAILURE = N_("cannot read the compiled releases: {reason}")
 
 
 def _fx_rates(
@@ -312,8 +316,13 @@ def _create_rows(
             else:
                 con.execute(f"INSERT INTO gp_rows {part}")
     except duckdb.Error as error:
-        reason = str(error).splitlines()[0]
-        raise ParseError(failure, file=", ".join(files), reason=reason) from error
+        raise read_error(failure, files, error) from error
+
+
+def read_error(failure: str, files: Sequence[str], error: duckdb.Error) -> ParseError:
+    """The error to raise when DuckDB fails on ``files``: message ``failure`` with the
+    first line of DuckDB's message as ``reason``."""
+    return ParseError(failure, file=", ".join(files), reason=str(error).splitlines()[0])
 
 
 def resolve_country_names(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -433,7 +442,7 @@ def indicators_from_compiled(
             con,
             RowQueries(lean=query(lean=True), full=query(), numbered=query(numbered=True)),
             files,
-            N_("cannot read the compiled releases: {reason}"),
+            _FAILURE,
         )
         if counts.skipped:
             _refuse_packages(con, files)
@@ -463,11 +472,7 @@ def _refuse_packages(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> No
             [list(files)],
         ).fetchone()
     except duckdb.Error as error:
-        raise ParseError(
-            N_("cannot read the compiled releases: {reason}"),
-            file=", ".join(files),
-            reason=str(error).splitlines()[0],
-        ) from error
+        raise read_error(_FAILURE, files, error) from error
     if found is not None:
         raise ParseError(
             N_(

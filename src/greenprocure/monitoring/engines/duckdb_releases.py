@@ -73,6 +73,7 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
     indicators_from_made_rows,
     make_rows,
     needed_columns,
+    read_error,
     reference_rates,
 )
 from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
@@ -571,7 +572,7 @@ def indicators_from_releases(
                 "GROUP BY filename ORDER BY filename LIMIT 1"
             ).fetchone()
         except duckdb.Error as error:
-            raise _parse_error(_FAILURE, files, error) from error
+            raise read_error(_FAILURE, files, error) from error
         if not_packages is not None:
             raise ParseError(
                 N_(
@@ -592,7 +593,7 @@ def indicators_from_releases(
                     raise
             except duckdb.Error as error:
                 if buckets >= _MAX_BUCKETS or not _out_of_memory(error):
-                    raise _parse_error(_FAILURE, files, error) from error
+                    raise read_error(_FAILURE, files, error) from error
             # a fresh connection (the failed try's temporary tables go with the old one) on
             # the same staged releases, without the failed try's bucket tables
             con.close()
@@ -610,7 +611,7 @@ def indicators_from_releases(
                 con, counts, keys, reporting_currency=currency, files=files
             )
         except duckdb.Error as error:
-            raise _parse_error(_FAILURE, files, error) from error
+            raise read_error(_FAILURE, files, error) from error
     finally:
         con.close()
         shutil.rmtree(stage, ignore_errors=True)
@@ -659,10 +660,6 @@ def _stage_connection(stage: Path, threads: int | None) -> duckdb.DuckDBPyConnec
 
 def _out_of_memory(error: BaseException | None) -> bool:
     return isinstance(error, duckdb.OutOfMemoryException)
-
-
-def _parse_error(failure: str, files: Sequence[str], error: duckdb.Error) -> ParseError:
-    return ParseError(failure, file=", ".join(files), reason=str(error).splitlines()[0])
 
 
 def _bucket_count(size: int, cpv: bool) -> int:
