@@ -159,3 +159,41 @@ def test_packages_given_as_compiled_releases_are_an_error(tmp_path: Path) -> Non
         handle.write(orjson.dumps({**release, "tag": ["compiled"]}) + b"\n")
         handle.write(orjson.dumps({**release, "ocid": None, "tag": ["compiled"]}) + b"\n")
     assert indicators_from_compiled([no_ocid], ["country"]).errors == 1
+
+
+def test_merge_order_is_date_then_place_in_the_package(tmp_path: Path) -> None:
+    """The SQL merge orders releases by a text key (date, then the place in the package,
+    zero-padded): the 10th release of a date comes after the 9th, and a date that begins a
+    longer one (``2023-10-01`` before ``2023-10-01T12:00:00Z``) comes first, as in the
+    Python path."""
+    same_date = [
+        {
+            "ocid": "ocds-o-1",
+            "id": f"r{n}",
+            "date": "2023-10-01T00:00:00Z",
+            "tender": {
+                "id": "T",
+                "procurementMethod": "limited" if n < 11 else "open",
+                "lots": [_lot("L1", float(n))],
+            },
+        }
+        for n in range(1, 12)
+    ]
+    prefix = [
+        {"ocid": "ocds-o-2", "id": "late", "date": "2023-10-01T12:00:00Z",
+         "tender": {"id": "T", "procurementMethod": "selective", "lots": [_lot("L1", 1.0)]}},
+        {"ocid": "ocds-o-2", "id": "early", "date": "2023-10-01",
+         "tender": {"id": "T", "procurementMethod": "direct", "lots": [_lot("L1", 2.0)]}},
+    ]  # fmt: skip
+    packages = tmp_path / "packages.jsonl"
+    packages.write_bytes(orjson.dumps({"uri": "p", "releases": same_date + prefix}) + b"\n")
+    store = tmp_path / "m.duckdb"
+    ingest([packages], store)
+    by = ["procurement_method"]
+    assert_same(compute_indicators(store, by), indicators_from_releases([packages], by))
+    methods = {
+        row["procurement_method"]: row
+        for row in indicators_from_releases([packages], by).tables["green_share"].records()
+    }
+    assert set(methods) == {"open", "selective"}
+    assert methods["open"]["lots"] == 1
