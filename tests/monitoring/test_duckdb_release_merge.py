@@ -161,6 +161,26 @@ def test_packages_given_as_compiled_releases_are_an_error(tmp_path: Path) -> Non
     assert indicators_from_compiled([no_ocid], ["country"]).errors == 1
 
 
+def test_a_package_over_several_lines_given_as_compiled_releases_is_named(
+    tmp_path: Path,
+) -> None:
+    """A pretty-printed release package cannot be read as JSON Lines: the error says it is
+    a package (not only that the file cannot be read); a file that is not JSON at all keeps
+    the read error."""
+    package = tmp_path / "package.json"
+    package.write_bytes(
+        orjson.dumps({"uri": "p1", "releases": _processes()[:2]}, option=orjson.OPT_INDENT_2)
+    )
+    with pytest.raises(ParseError, match="1 JSON object") as caught:
+        indicators_from_compiled([package], ["country"])
+    assert str(package) in str(caught.value)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"ocid": "ocds-x-1",\n  "date": \n', encoding="utf-8")
+    with pytest.raises(ParseError, match="cannot read the compiled releases") as caught:
+        indicators_from_compiled([broken], ["country"])
+    assert str(broken) in str(caught.value)
+
+
 def test_merge_order_is_date_then_place_in_the_package(tmp_path: Path) -> None:
     """The SQL merge orders releases by a text key (date, then the place in the package,
     zero-padded): the 10th release of a date comes after the 9th, and a date that begins a

@@ -438,12 +438,17 @@ def indicators_from_compiled(
             source = read_compiled_sql(files, columns, numbered=numbered)
             return compiled_lot_rows_sql(source, currency, rates, known, COUNTRY_TABLE, columns)
 
-        counts = make_rows(
-            con,
-            RowQueries(lean=query(lean=True), full=query(), numbered=query(numbered=True)),
-            files,
-            _FAILURE,
-        )
+        try:
+            counts = make_rows(
+                con,
+                RowQueries(lean=query(lean=True), full=query(), numbered=query(numbered=True)),
+                files,
+                _FAILURE,
+            )
+        except ParseError:
+            # a package spread over several lines is not JSON Lines either: say what it is
+            _refuse_packages(con, files, given=True)
+            raise
         if counts.skipped:
             _refuse_packages(con, files)
         return indicators_from_made_rows(
@@ -453,13 +458,19 @@ def indicators_from_compiled(
         con.close()
 
 
-def _refuse_packages(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> None:
+def _refuse_packages(
+    con: duckdb.DuckDBPyConnection, files: Sequence[str], *, given: bool = False
+) -> None:
     """Raise an error naming the first file that holds release or record packages (read
     as compiled releases, each would be one record without an ocid, skipped without saying
-    why). Looked for only when some record has no ocid, so that the usual run does not
-    read its input twice."""
+    why; a package written over several lines cannot be read as JSON Lines at all).
+
+    Looked for only when some record has no ocid, or (``given``) when the files could not
+    be read, so that the usual run does not read its input twice. When the files cannot
+    be read as JSON objects either, nothing is raised here (the caller's error stands)."""
     if (
-        con.execute("SELECT 1 FROM gp_rows WHERE skip_reason = 'no ocid' LIMIT 1").fetchone()
+        not given
+        and con.execute("SELECT 1 FROM gp_rows WHERE skip_reason = 'no ocid' LIMIT 1").fetchone()
         is None
     ):
         return
@@ -472,6 +483,8 @@ def _refuse_packages(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> No
             [list(files)],
         ).fetchone()
     except duckdb.Error as error:
+        if given:
+            return
         raise read_error(_FAILURE, files, error) from error
     if found is not None:
         raise ParseError(
