@@ -117,3 +117,43 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary left
     write_output(tmp_path / "sub" / "ok.html", "<p>ok</p>")
     assert (tmp_path / "sub" / "ok.html").read_text(encoding="utf-8") == "<p>ok</p>"
+
+
+_RICH_UTILS_SCRIPT = """
+import importlib, importlib.machinery, sys
+seen = []
+class Recorder:
+    def find_spec(self, name, path, target=None):
+        if name == "typer.rich_utils":
+            seen.append(name)
+            return importlib.machinery.PathFinder.find_spec(name, path, target)
+        return None
+if sys.argv[1] == "hook":
+    sys.meta_path.insert(0, Recorder())
+else:
+    import typer.rich_utils  # loaded before install(): English
+from greenprocure.cli import help_i18n
+from greenprocure.i18n import set_language
+set_language("ja")
+help_i18n.install()
+import typer.rich_utils
+if sys.argv[1] == "reload":
+    importlib.reload(typer.rich_utils)
+print(typer.rich_utils.OPTIONS_PANEL_TITLE, len(seen))
+"""
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"), [("hook", "オプション 1"), ("reload", "オプション 0")]
+)
+def test_typer_panel_titles_through_import_hooks_and_reloads(case: str, expected: str) -> None:
+    """Typer's panel titles are translated when another import hook finds its module (the
+    hook is asked, not bypassed) and when the module, loaded before, is reloaded."""
+    result = subprocess.run(
+        [sys.executable, "-c", _RICH_UTILS_SCRIPT, case],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert result.stdout.strip() == expected

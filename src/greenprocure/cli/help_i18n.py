@@ -71,17 +71,24 @@ class _AfterLoad(importlib.abc.Loader):
 
 
 class _WatchRichUtils(importlib.abc.MetaPathFinder):
-    """Finds ``typer.rich_utils`` as the other finders do and wraps its loader."""
+    """Finds ``typer.rich_utils`` with the other finders of ``sys.meta_path`` (import hooks
+    installed after this one included) and wraps the loader they give."""
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname != _RICH_UTILS:
             return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _AfterLoad(spec.loader)
-        return spec
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            spec: importlib.machinery.ModuleSpec | None = find(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and not isinstance(spec.loader, _AfterLoad):
+                    spec.loader = _AfterLoad(spec.loader)
+                return spec
+        return None
 
 
 _WATCHER = _WatchRichUtils()
@@ -95,5 +102,6 @@ def install() -> None:
     loaded = sys.modules.get(_RICH_UTILS)
     if loaded is not None:
         _translate_rich_utils(loaded)
-    elif _WATCHER not in sys.meta_path:
+    # also when loaded: importlib.reload finds the module again through sys.meta_path
+    if _WATCHER not in sys.meta_path:
         sys.meta_path.insert(0, _WATCHER)
