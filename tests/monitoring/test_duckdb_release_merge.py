@@ -123,6 +123,35 @@ def test_every_merge_branch_equals_the_python_path(tmp_path: Path) -> None:
     assert by_country["BE"]["green_lots"] == 1
 
 
+def test_processes_merged_entry_by_entry_in_parts_equal_the_python_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bucket with many releases to merge entry by entry is compiled in several queries
+    (parts of its ocids): the result is the same as in one."""
+    from greenprocure.monitoring.engines import duckdb_releases
+
+    releases = _processes()
+    packages = tmp_path / "packages.jsonl"
+    packages.write_bytes(orjson.dumps({"uri": "p1", "releases": releases}) + b"\n")
+    store = tmp_path / "m.duckdb"
+    ingest([packages], store)
+    made: list[int] = []
+    real = duckdb_releases._bucket_merges
+
+    def counted(con: Any, buckets: int, cpv: bool) -> list[str]:
+        parts = real(con, buckets, cpv)
+        made.append(len(parts))
+        return parts
+
+    monkeypatch.setattr(duckdb_releases, "_bucket_merges", counted)
+    monkeypatch.setattr(duckdb_releases, "_SLOW_RELEASES", 2)  # 1 with CPV keys
+    for by in ([], ALL_KEYS):
+        assert_same(compute_indicators(store, by), indicators_from_releases([packages], by))
+    # ocds-m-4 and ocds-m-7 have two releases each to merge entry by entry, ocds-m-5 one
+    assert made[0] == 3  # five releases, two per part
+    assert made[1] == 5  # CPV keys: one per part
+
+
 def test_objects_that_are_not_release_packages_are_an_error(tmp_path: Path) -> None:
     """A record package or a compiled release given as release packages is refused with the
     file and the count, not read as an empty package; a package with no releases is empty."""
