@@ -450,10 +450,12 @@ def compiled_sql(
   FROM (SELECT ocid, k, unnest(lots) AS l, unnest(range(1, len(lots) + 1)) AS i
     FROM rel WHERE len(lots) > 0)
 ), lots AS (
-  SELECT ocid, list(struct_pack(id := id,
+  -- in the order of first appearance: sorted as (first, entry) pairs, which is faster than
+  -- an ordered aggregate
+  SELECT ocid, list_transform(list_sort(list(struct_pack(o := first, e := struct_pack(id := id,
       value := struct_pack(amount := amount, currency := currency),
       mainProcurementCategory := category, sustainability := sustainability,
-      coveredBy := covered_by) ORDER BY first) AS lots
+      coveredBy := covered_by)))), lambda x: x.e) AS lots
   FROM (
     SELECT ocid, {_merged("l", "lk")} AS merge_id, min(lk) AS first,
       {_last("l.id", "lk")} AS id, {_last("l.value.amount", "lk")} AS amount,
@@ -475,10 +477,11 @@ def compiled_sql(
     {_last("a.relatedLots", "ak")} AS related_lots
   FROM award_rows GROUP BY ocid, merge_id
 {award_items_block}), awards AS (
-  SELECT m.ocid, list(struct_pack(id := m.id, status := m.status,
+  SELECT m.ocid, list_transform(list_sort(list(struct_pack(o := m.first, e := struct_pack(
+      id := m.id, status := m.status,
       date := m.date, value := struct_pack(amount := m.amount, currency := m.currency),
-      relatedLots := m.related_lots{", items := " + award_items if cpv else ""})
-    ORDER BY m.first) AS awards
+      relatedLots := m.related_lots{", items := " + award_items if cpv else ""})))),
+    lambda x: x.e) AS awards
   FROM award_merged m
   {award_items_join}
   GROUP BY m.ocid
@@ -487,9 +490,10 @@ def compiled_sql(
   FROM (SELECT ocid, k, unnest(contracts) AS c, unnest(range(1, len(contracts) + 1)) AS i
     FROM rel WHERE len(contracts) > 0)
 ), contracts AS (
-  SELECT ocid, list(struct_pack(id := id, awardID := award_id,
-      awardIDs := award_ids, status := status,
-      value := struct_pack(amount := amount, currency := currency)) ORDER BY first) AS contracts
+  SELECT ocid, list_transform(list_sort(list(struct_pack(o := first, e := struct_pack(
+      id := id, awardID := award_id, awardIDs := award_ids, status := status,
+      value := struct_pack(amount := amount, currency := currency))))), lambda x: x.e)
+    AS contracts
   FROM (
     SELECT ocid, {_merged("c", "ck")} AS merge_id, min(ck) AS first,
       {_last("c.id", "ck")} AS id, {_last("c.awardID", "ck")} AS award_id,
