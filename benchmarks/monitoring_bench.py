@@ -31,7 +31,8 @@ The DuckDB results and the baseline's are compared value by value (relative 1e-9
 table says whether they agree. ``--repeat N`` runs the baseline, DuckDB and Cardinal N times
 each, alternating, and reports the median (the machine is a shared virtual machine whose
 speed varies by about 10 % from run to run). ``--keep`` keeps the generated data (else it
-is deleted).
+is deleted). ``--releases-per-ocid N`` (default 3) adds contract amendments to every process
+(N - 3 of them), which the pipeline must merge entry by entry.
 """
 
 from __future__ import annotations
@@ -147,12 +148,26 @@ def measure(command: list[str] | str, *, stdin: Path | None = None, stdout: Path
     return seconds, peak, process.returncode
 
 
-def synth(path: Path, releases: int, form: str) -> None:
+def synth(path: Path, releases: int, form: str, per_ocid: int = 3) -> None:
     if path.exists():
         return
     command = [str(BIN / "greenprocure"), "monitor", "synth", "--releases", str(releases),
-               "--output", str(path), "--form", form, "--seed", "1"]  # fmt: skip
-    subprocess.run(command, check=True)
+               "--output", str(path), "--form", form, "--seed", "1",
+               "--releases-per-ocid", str(per_ocid)]  # fmt: skip
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+
+def bytes_per_release(form: str, per_ocid: int) -> float:
+    """Bytes per release of the synthetic data (measured on 20,000 releases): contract
+    amendments are smaller releases than tenders, so more releases per process need more
+    releases for the same size."""
+    if per_ocid == 3:
+        compiled = form == "compiled"
+        return COMPILED_BYTES_PER_RELEASE if compiled else PACKAGE_BYTES_PER_RELEASE
+    with tempfile.TemporaryDirectory() as folder:
+        sample = Path(folder) / "sample.jsonl"
+        synth(sample, 20_000, form, per_ocid)
+        return sample.stat().st_size / 20_000
 
 
 def same(a: object, b: object) -> bool:
@@ -348,6 +363,13 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
     parser.add_argument(
+        "--releases-per-ocid",
+        type=int,
+        default=3,
+        help="releases per process in the synthetic data (3: tender, award, contract; more "
+        "adds contract amendments, which the pipeline merges entry by entry)",
+    )
+    parser.add_argument(
         "--pss",
         action="store_true",
         help="sum the proportional set size (PSS: a page shared by n processes counts 1/n "
@@ -367,14 +389,19 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.2f} at start")  # fmt: skip
     try:
         for gb in sorted({args.small_gb, args.gb}):
-            label = f"{gb:g}gb"
+            per_ocid = args.releases_per_ocid
+            label = f"{gb:g}gb" + ("" if per_ocid == 3 else f"-{per_ocid}-per-ocid")
             compiled = DATA / f"compiled-{label}.jsonl"
             packages = DATA / f"packages-{label}.jsonl"
             made += [compiled, packages]
-            synth(compiled, int(gb * 1e9 / COMPILED_BYTES_PER_RELEASE), "compiled")
-            synth(packages, int(gb * 1e9 / PACKAGE_BYTES_PER_RELEASE), "release-package")
+            for path, form in ((compiled, "compiled"), (packages, "release-package")):
+                if form == "compiled" and not tools & set(TOOLS[:5]):
+                    continue  # only pipeline contenders: no compiled releases needed
+                per_release = bytes_per_release(form, per_ocid)
+                synth(path, int(gb * 1e9 / per_release), form, per_ocid)
             with tempfile.TemporaryDirectory(dir=DATA) as scratch:
-                runs += indicators_runs(compiled, Path(scratch), tools, args.repeat)
+                if compiled.exists():
+                    runs += indicators_runs(compiled, Path(scratch), tools, args.repeat)
                 runs += pipeline_runs(packages, Path(scratch), tools)
             print(table(runs), flush=True)
     finally:
