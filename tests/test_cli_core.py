@@ -128,14 +128,27 @@ class Recorder:
             seen.append(name)
             return importlib.machinery.PathFinder.find_spec(name, path, target)
         return None
+class Delegating:
+    # an import hook that asks the other finders in turn, skipping only itself
+    def find_spec(self, name, path, target=None):
+        for finder in sys.meta_path:
+            if finder is not self and hasattr(finder, "find_spec"):
+                spec = finder.find_spec(name, path, target)
+                if spec is not None:
+                    return spec
+        return None
 if sys.argv[1] == "hook":
     sys.meta_path.insert(0, Recorder())
-else:
+elif sys.argv[1] == "reload":
     import typer.rich_utils  # loaded before install(): English
 from greenprocure.cli import help_i18n
 from greenprocure.i18n import set_language
 set_language("ja")
 help_i18n.install()
+if sys.argv[1] == "twice":
+    help_i18n = importlib.reload(help_i18n)  # a second watcher
+    help_i18n.install()
+    sys.meta_path.insert(1, Delegating())
 import typer.rich_utils
 if sys.argv[1] == "reload":
     importlib.reload(typer.rich_utils)
@@ -144,11 +157,13 @@ print(typer.rich_utils.OPTIONS_PANEL_TITLE, len(seen))
 
 
 @pytest.mark.parametrize(
-    ("case", "expected"), [("hook", "オプション 1"), ("reload", "オプション 0")]
+    ("case", "expected"),
+    [("hook", "オプション 1"), ("reload", "オプション 0"), ("twice", "オプション 0")],
 )
 def test_typer_panel_titles_through_import_hooks_and_reloads(case: str, expected: str) -> None:
     """Typer's panel titles are translated when another import hook finds its module (the
-    hook is asked, not bypassed) and when the module, loaded before, is reloaded."""
+    hook is asked, not bypassed), when the module, loaded before, is reloaded, and when this
+    module was loaded twice and a hook asks the other finders in turn (no endless search)."""
     result = subprocess.run(
         [sys.executable, "-c", _RICH_UTILS_SCRIPT, case],
         capture_output=True,

@@ -146,7 +146,10 @@ def test_processes_merged_entry_by_entry_in_parts_equal_the_python_path(
     monkeypatch.setattr(duckdb_releases, "_bucket_merges", counted)
     monkeypatch.setattr(duckdb_releases, "_SLOW_RELEASES", 2)  # 1 with CPV keys
     for by in ([], ALL_KEYS):
-        assert_same(compute_indicators(store, by), indicators_from_releases([packages], by))
+        python_path = compute_indicators(store, by)
+        sql_path = indicators_from_releases([packages], by)
+        assert_same(python_path, sql_path)
+        assert (sql_path.lot_rows, sql_path.errors) == (python_path.lot_rows, python_path.errors)
     # ocds-m-4 and ocds-m-7 have two releases each to merge entry by entry, ocds-m-5 one
     assert made[0] == 3  # five releases, two per part
     assert made[1] == 5  # CPV keys: one per part
@@ -246,3 +249,54 @@ def test_merge_order_is_date_then_place_in_the_package(tmp_path: Path) -> None:
     }
     assert set(methods) == {"open", "selective"}
     assert methods["open"]["lots"] == 1
+
+
+def test_releases_of_one_date_in_different_packages_stay_apart(tmp_path: Path) -> None:
+    """Two releases of one process with the same date, each first in its own package: their
+    contracts without ids are two entries (appended), not one, as in the Python path."""
+
+    def package(n: int, amount: float) -> dict[str, Any]:
+        release = {
+            "ocid": "ocds-t-1", "id": f"r{n}", "date": "2023-05-01T00:00:00Z",
+            "buyer": {"id": "B"}, "parties": [_party("B", "FR", ["buyer"])],
+            "tender": {"id": "T", "lots": [_lot("L1", 20.0)]},
+            "awards": [{"id": "A1", "status": "active", "relatedLots": ["L1"],
+                        "value": {"amount": 12.0, "currency": "EUR"}}],
+            "contracts": [{"awardID": "A1", "value": {"amount": amount, "currency": "EUR"}}],
+        }  # fmt: skip
+        return {"uri": f"p{n}", "releases": [release]}
+
+    packages = tmp_path / "packages.jsonl"
+    packages.write_bytes(
+        b"".join(orjson.dumps(package(n, a)) + b"\n" for n, a in ((1, 5.0), (2, 7.0)))
+    )
+    store = tmp_path / "m.duckdb"
+    ingest([packages], store)
+    sql_path = indicators_from_releases([packages])
+    assert_same(compute_indicators(store, []), sql_path)
+    (total,) = sql_path.tables["green_share"].records()
+    assert total["contracted_value"] == pytest.approx(12.0)
+
+
+def test_a_release_without_date_is_skipped_for_its_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release without a date is counted as an error for that reason (its merge key is
+    not NULL, so the merge still reads its ocid: it was once counted as "no ocid")."""
+    from greenprocure.monitoring.engines import duckdb_releases
+
+    release = {"ocid": "ocds-d-1", "id": "r1", "tender": {"id": "T", "lots": [_lot("L1", 5.0)]}}
+    packages = tmp_path / "packages.jsonl"
+    packages.write_bytes(orjson.dumps({"uri": "p", "releases": [release]}) + b"\n")
+    skipped: list[dict[str, Any]] = []
+    real = duckdb_releases.indicators_from_made_rows
+
+    def spy(con: Any, *args: Any, **kwargs: Any) -> Any:
+        rows = con.execute("SELECT * FROM gp_rows WHERE skip_reason IS NOT NULL")
+        names = [d[0] for d in rows.description]
+        skipped.extend(dict(zip(names, row, strict=True)) for row in rows.fetchall())
+        return real(con, *args, **kwargs)
+
+    monkeypatch.setattr(duckdb_releases, "indicators_from_made_rows", spy)
+    assert indicators_from_releases([packages]).errors == 1
+    assert [row["skip_reason"] for row in skipped] == ["no release date"]

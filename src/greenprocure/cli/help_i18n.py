@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import sys
+import threading
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
@@ -72,23 +73,36 @@ class _AfterLoad(importlib.abc.Loader):
 
 class _WatchRichUtils(importlib.abc.MetaPathFinder):
     """Finds ``typer.rich_utils`` with the other finders of ``sys.meta_path`` (import hooks
-    installed after this one included) and wraps the loader they give."""
+    placed after this one included) and wraps the loader they give.
+
+    Other watchers (this module loaded again makes a new one) are skipped, and a finder
+    that asks ``sys.meta_path`` in turn finds nothing here while this one is asking, so
+    that the search cannot go round in circles."""
+
+    _WATCHER_MARK = True
+
+    def __init__(self) -> None:
+        self._asking = threading.local()
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != _RICH_UTILS:
+        if fullname != _RICH_UTILS or getattr(self._asking, "on", False):
             return None
-        for finder in sys.meta_path:
-            find = getattr(finder, "find_spec", None)
-            if finder is self or find is None:
-                continue
-            spec: importlib.machinery.ModuleSpec | None = find(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None and not isinstance(spec.loader, _AfterLoad):
-                    spec.loader = _AfterLoad(spec.loader)
-                return spec
-        return None
+        self._asking.on = True
+        try:
+            for finder in sys.meta_path:
+                find = getattr(finder, "find_spec", None)
+                if find is None or getattr(finder, "_WATCHER_MARK", False):
+                    continue
+                spec: importlib.machinery.ModuleSpec | None = find(fullname, path, target)
+                if spec is not None:
+                    if spec.loader is not None and not isinstance(spec.loader, _AfterLoad):
+                        spec.loader = _AfterLoad(spec.loader)
+                    return spec
+            return None
+        finally:
+            self._asking.on = False
 
 
 _WATCHER = _WatchRichUtils()
@@ -102,6 +116,12 @@ def install() -> None:
     loaded = sys.modules.get(_RICH_UTILS)
     if loaded is not None:
         _translate_rich_utils(loaded)
-    # also when loaded: importlib.reload finds the module again through sys.meta_path
+    # also when loaded: importlib.reload finds the module again through sys.meta_path;
+    # watchers of an earlier load of this module go (their strings would be stale)
+    sys.meta_path[:] = [
+        finder
+        for finder in sys.meta_path
+        if finder is _WATCHER or not getattr(finder, "_WATCHER_MARK", False)
+    ]
     if _WATCHER not in sys.meta_path:
         sys.meta_path.insert(0, _WATCHER)

@@ -5,7 +5,10 @@ Release packages (one JSON document per file, or one package per line) are read 
 read (:data:`~greenprocure.monitoring.compile.INDICATOR_FIELDS`), following the OCDS merge
 rules as :func:`greenprocure.monitoring.compile.compile_releases` applies them:
 
-- releases in ``date`` order (ties: their order in the package);
+- releases in ``date`` order (ties: their order in the package; releases of one date at the
+  same place in two packages: in an arbitrary but fixed order of the packages for the
+  entries of their arrays, where the Python path, which compiles file by file, keeps their
+  order in the file);
 - a field keeps the last value given (a scalar), objects are merged field by field;
 - ``wholeListMerge`` arrays (``tender/sustainability``, ``tender/coveredBy``, lots'
   ``sustainability`` and ``coveredBy``, ``awards/relatedLots``, ``parties/roles``) take the
@@ -181,6 +184,22 @@ def _order_key(first: str, position: str) -> str:
     return f"({first} || chr(1) || lpad(({position})::VARCHAR, 10, '0'))"
 
 
+def _unique_key(alias: str = "") -> str:
+    """The merge order of a staged release made unique: ``gk``, then a 64-bit hash of its
+    package's random id (16 hex digits).
+
+    Releases of one process with the same date at the same place in two packages tie on
+    ``gk``: the entries of their arrays are told apart by this key (entries without an id
+    are appended, one each; an entry's fields come from one release). Two packages would
+    tie again only if their hashes were equal too (1 in 2**64 for such a pair). The scalar
+    fields keep ``gk``, a shorter key (each ``arg_max`` holds its own copy: the package's
+    whole id made the merge twice as slow, as it spilled); on a tie they may be taken from
+    either release.
+    """
+    prefix = f"{alias}." if alias else ""
+    return f"({prefix}gk || chr(1) || lpad(to_hex(hash({prefix}pkg)), 16, '0'))"
+
+
 def _merged(alias: str, key: str) -> str:
     """Merge identity of an array entry: its id, else its own position (appended)."""
     return f"coalesce('=' || {alias}.id, '#' || {key})"
@@ -226,7 +245,8 @@ _TENDER_ITEMS = (
 
 def releases_sql(source: str) -> str:
     """The releases of the packages in relation ``source`` (``filename``, ``releases``):
-    columns ``filename``, ``pkg`` (a number of the package), ``r`` (the release) and
+    columns ``filename``, ``pkg`` (a random UUID of the package: a sequence numbering the
+    packages as read would make DuckDB read them on one thread), ``r`` (the release) and
     ``position`` (in its package, from 1). An object without a ``releases`` array (a record
     package, a compiled release) gives one row with ``position`` 0 and no release."""
     return (
@@ -265,7 +285,8 @@ _BPS = "list_filter(r.parties, lambda p: trim(p.id) = trim(r.buyer.id))"
 def stage_sql(source: str) -> str:
     """The releases of the packages in relation ``source`` (``filename``, ``releases``) as
     :func:`base_sql` and :func:`compiled_sql` read them: ``filename``, ``pkg``, ``r``,
-    ``position``, ``gk`` (the merge order: date, then position in the package),
+    ``position``, ``gk`` (the merge order: date, then the position in the package; no
+    date sorts first; see :func:`_unique_key` for releases that tie),
     ``unreadable``, ``ocid``, ``bp`` (the release's party entry of its buyer's id) and
     ``bp_count`` (how many entries have that id).
 
@@ -273,7 +294,8 @@ def stage_sql(source: str) -> str:
     random ocid), whose lot row is then skipped and counted (no ocid, no release date) as
     the readers report it.
     """
-    return f"""SELECT filename, pkg, r, position, {_order_key("r.date", "position")} AS gk,
+    gk = _order_key("coalesce(r.date, '')", "position")
+    return f"""SELECT filename, pkg, r, position, {gk} AS gk,
     coalesce(r.ocid, '') = '' OR r.date IS NULL AS unreadable,
     CASE WHEN coalesce(r.ocid, '') = '' OR r.date IS NULL
       THEN 'gp-unreadable-' || gen_random_uuid()::VARCHAR ELSE r.ocid END AS ocid,
@@ -409,8 +431,8 @@ def compiled_sql(
         ctes.append(f"""party_rows AS (
   -- the buyer's party is the first merged party whose id is the buyer's (trimmed), or
   -- without a buyer id the first with the role buyer: entries of other ids are not needed
-  SELECT k.ocid, {_order_key("k.gk", "k.i")} AS pk, k.p
-  FROM (SELECT ocid, gk, unnest(r.parties) AS p,
+  SELECT k.ocid, {_order_key("k.uk", "k.i")} AS pk, k.p
+  FROM (SELECT ocid, {_unique_key()} AS uk, unnest(r.parties) AS p,
       unnest(range(1, len(r.parties) + 1)) AS i
     FROM {keyed} WHERE len(r.parties) > 0) k
   JOIN (SELECT ocid, buyer_id FROM {base} WHERE NOT party_fast) b ON b.ocid = k.ocid
@@ -445,7 +467,7 @@ def compiled_sql(
         ctes.append(f"""rel AS (
   -- the arrays of the releases of the processes whose arrays must be merged entry by
   -- entry, with their merge order (k)
-  SELECT k.ocid, k.gk AS k, k.r.tender.lots AS lots, k.r.awards AS awards,
+  SELECT k.ocid, {_unique_key("k")} AS k, k.r.tender.lots AS lots, k.r.awards AS awards,
     k.r.contracts AS contracts{", k.r.tender.items AS items" if cpv else ""}
   FROM (SELECT ocid FROM {base} WHERE NOT fast) s JOIN {keyed} k ON k.ocid = s.ocid
 {items_block}), lot_rows_ AS (
