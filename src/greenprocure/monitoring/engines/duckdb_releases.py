@@ -716,6 +716,7 @@ def _bucket_merges(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> l
     entry-by-entry merge of a whole bucket of such processes would not fit in DuckDB's
     memory and would spill to disk (half again as slow)."""
     parts = []
+    per_part = _SLOW_RELEASES // 2 if cpv else _SLOW_RELEASES
     for bucket in range(buckets):
         base = f"gp_stage.base_{bucket}"
         con.execute(f"CREATE TABLE {base} AS {base_sql(_bucket(buckets, bucket), cpv=cpv)}")
@@ -723,7 +724,6 @@ def _bucket_merges(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> l
             f"SELECT bool_or(NOT fast), bool_or(NOT party_fast), "
             f"coalesce(sum(n_releases) FILTER (WHERE NOT fast), 0) FROM {base}"
         ).fetchone() or (True, True, 0)
-        per_part = _SLOW_RELEASES // 2 if cpv else _SLOW_RELEASES
         pieces = max(1, -(-int(slow[2]) // per_part))
         for piece in range(pieces):
             keyed, part_base = _bucket(buckets, bucket, pieces, piece), base
