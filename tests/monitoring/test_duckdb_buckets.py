@@ -16,6 +16,8 @@ from indicator_checks import assert_same
 
 from greenprocure.errors import ParseError
 from greenprocure.monitoring.engines import duckdb_releases
+from greenprocure.monitoring.engines.duckdb_compiled import needed_columns
+from greenprocure.monitoring.indicators import parse_group_keys
 from greenprocure.monitoring.synth import generate
 
 
@@ -26,8 +28,21 @@ def test_buckets_equal_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     by = ["country", "cpv2", "year"]
     one_pass = duckdb_releases.indicators_from_releases([packages], by)
     size = packages.stat().st_size
-    monkeypatch.setattr(duckdb_releases, "_BUCKET_BYTES", size // 3)  # 4 buckets
+    monkeypatch.setattr(duckdb_releases, "_BUCKET_BYTES", size // 3)
+    # six buckets: half the bytes per bucket with the items (a CPV key)
+    monkeypatch.setattr(duckdb_releases, "_LEAN_BUCKET_BYTES", size // 3)
+    merges = duckdb_releases._bucket_merges
+    tried: list[int] = []
+
+    def counted(
+        con: duckdb.DuckDBPyConnection, buckets: int, fields: duckdb_releases.ReleaseFields
+    ) -> list[str]:
+        tried.append(buckets)
+        return merges(con, buckets, fields)
+
+    monkeypatch.setattr(duckdb_releases, "_bucket_merges", counted)
     bucketed = duckdb_releases.indicators_from_releases([packages], by)
+    assert tried == [6]
     assert assert_same(one_pass, bucketed) > 50
     assert bucketed.lot_rows == one_pass.lot_rows == made.lots
     assert bucketed.errors == one_pass.errors
@@ -45,12 +60,14 @@ def test_out_of_memory_retries_with_more_buckets(
     merges = duckdb_releases._bucket_merges
     tried: list[int] = []
 
-    def short_of_memory(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
+    def short_of_memory(
+        con: duckdb.DuckDBPyConnection, buckets: int, fields: duckdb_releases.ReleaseFields
+    ) -> list[str]:
         tried.append(buckets)
         if buckets < 4:
             con.execute("CREATE TABLE gp_stage.base_0 AS SELECT 1 AS x")  # left half made
             raise duckdb.OutOfMemoryException("Out of Memory Error: test")
-        return merges(con, buckets, cpv)
+        return merges(con, buckets, fields)
 
     monkeypatch.setattr(duckdb_releases, "_bucket_merges", short_of_memory)
     retried = duckdb_releases.indicators_from_releases([packages], by)
@@ -90,9 +107,11 @@ def test_out_of_memory_in_the_indicators_is_not_retried(
     merges = duckdb_releases._bucket_merges
     tried: list[int] = []
 
-    def counted(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
+    def counted(
+        con: duckdb.DuckDBPyConnection, buckets: int, fields: duckdb_releases.ReleaseFields
+    ) -> list[str]:
         tried.append(buckets)
-        return merges(con, buckets, cpv)
+        return merges(con, buckets, fields)
 
     def short_of_memory(*args: object, **kwargs: object) -> None:
         raise duckdb.OutOfMemoryException("Out of Memory Error: indicators")
@@ -113,8 +132,41 @@ def _small_packages(tmp_path: Path) -> Path:
 def _always_short_of_memory(monkeypatch: pytest.MonkeyPatch, tried: list[int]) -> None:
     """Every merge runs out of memory; the bucket counts tried are noted in ``tried``."""
 
-    def short_of_memory(con: duckdb.DuckDBPyConnection, buckets: int, cpv: bool) -> list[str]:
+    def short_of_memory(
+        con: duckdb.DuckDBPyConnection, buckets: int, fields: duckdb_releases.ReleaseFields
+    ) -> list[str]:
         tried.append(buckets)
         raise duckdb.OutOfMemoryException("Out of Memory Error: test")
 
     monkeypatch.setattr(duckdb_releases, "_bucket_merges", short_of_memory)
+
+
+def test_only_the_fields_the_keys_read_are_parsed_and_sized_for() -> None:
+    """Keys that read no names, procurement method or category leave those fields out of
+    the parsed structure, and such a merge is sized for larger buckets."""
+    fields = duckdb_releases.ReleaseFields.for_columns(
+        needed_columns(parse_group_keys(["country", "year"]))
+    )
+    assert fields == duckdb_releases.ReleaseFields(
+        cpv=False, names=False, method=False, category=False
+    )
+    lean = duckdb_releases.release_structure(fields)
+    assert set(lean["buyer"]) == {"id", "address"}
+    assert set(lean["parties"][0]) == {"id", "roles", "address"}
+    assert "procurementMethod" not in lean["tender"]
+    assert "mainProcurementCategory" not in lean["tender"]
+    assert "mainProcurementCategory" in lean["tender"]["lots"][0]  # always read
+    assert "items" not in lean["tender"]
+    assert "items" not in lean["awards"][0]
+    full = duckdb_releases.ReleaseFields.for_columns(
+        needed_columns(parse_group_keys(["buyer", "cpv2", "procurement_method"]))
+    )
+    assert full == duckdb_releases.ReleaseFields(cpv=True, names=True, method=True, category=False)
+    assert duckdb_releases.release_structure(duckdb_releases.ALL_FIELDS) == (
+        duckdb_releases.RELEASE_STRUCTURE
+    )
+    two_gb = 2_000_000_000
+    assert duckdb_releases._bucket_count(two_gb, fields) == 3
+    assert duckdb_releases._bucket_count(two_gb, duckdb_releases.ALL_FIELDS) == 8
+    with_names = duckdb_releases.ReleaseFields(cpv=False, names=True, method=False, category=False)
+    assert duckdb_releases._bucket_count(two_gb, with_names) == 4

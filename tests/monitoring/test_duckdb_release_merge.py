@@ -138,8 +138,8 @@ def test_processes_merged_entry_by_entry_in_parts_equal_the_python_path(
     made: list[int] = []
     real = duckdb_releases._bucket_merges
 
-    def counted(con: Any, buckets: int, cpv: bool) -> list[str]:
-        parts = real(con, buckets, cpv)
+    def counted(con: Any, buckets: int, fields: Any) -> list[str]:
+        parts = real(con, buckets, fields)
         made.append(len(parts))
         return parts
 
