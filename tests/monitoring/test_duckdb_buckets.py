@@ -65,7 +65,7 @@ def test_out_of_memory_retries_with_more_buckets(
     ) -> list[str]:
         tried.append(buckets)
         if buckets < 4:
-            con.execute("CREATE TABLE gp_stage.base_0 AS SELECT 1 AS x")  # left half made
+            con.execute("CREATE TEMP TABLE gp_base_0 AS SELECT 1 AS x")  # left half made
             raise duckdb.OutOfMemoryException("Out of Memory Error: test")
         return merges(con, buckets, fields)
 

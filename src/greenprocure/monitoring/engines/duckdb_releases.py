@@ -474,15 +474,14 @@ def compiled_sql(
     # the arrays of the fast processes, each from the one release that gives it
     fetched = [("lots", "r.tender.lots"), ("awards", "r.awards"), ("contracts", "r.contracts")]
     fetched += [("items", "r.tender.items")] if cpv else []
-    ctes = [
-        f"""fetched_{name} AS (
-  SELECT b.ocid, k.{path} AS {name} FROM {base} b
-  JOIN {keyed} k ON k.pkg = b.ref_{name}.u AND k.position = b.ref_{name}.p WHERE b.fast
-)"""
-        for name, path in fetched
-    ]
+    # fetched by joins on the release's place (the merged table the build side): a join
+    # per array, without joining its result again on the ocid
+    ctes: list[str] = []
     fetch_joins = "\n".join(
-        f"LEFT JOIN fetched_{name} f{name[0]} USING (ocid)" for name, _ in fetched
+        f"LEFT JOIN (SELECT pkg, position, {path} AS {name} FROM {keyed}) f{name[0]}\n"
+        f"  ON f{name[0]}.pkg = CASE WHEN b.fast THEN b.ref_{name}.u END"
+        f" AND f{name[0]}.position = b.ref_{name}.p"
+        for name, path in fetched
     )
     if slow_parties:
         ctes.append(f"""party_rows AS (
@@ -690,15 +689,10 @@ def indicators_from_releases(
             except duckdb.Error as error:
                 if buckets >= _MAX_BUCKETS or not _out_of_memory(error):
                     raise read_error(_FAILURE, files, error) from error
-            # a fresh connection (the failed try's temporary tables go with the old one) on
-            # the same staged releases, without the failed try's bucket tables
+            # a fresh connection on the same staged releases: the failed try's bucket tables
+            # (temporary) go with the old one
             con.close()
             con = _stage_connection(stage, threads)
-            for (table,) in con.execute(
-                "SELECT table_name FROM duckdb_tables() "
-                "WHERE database_name = 'gp_stage' AND table_name LIKE 'base_%'"
-            ).fetchall():
-                con.execute(f'DROP TABLE gp_stage."{table}"')
             buckets = min(buckets * 2, _MAX_BUCKETS)
         # the indicators read the narrow lot rows only: running out of memory there is not
         # helped by more buckets
@@ -787,8 +781,12 @@ def _bucket_merges(
     parts = []
     per_part = _SLOW_RELEASES // 2 if fields.cpv else _SLOW_RELEASES
     for bucket in range(buckets):
-        base = f"gp_stage.base_{bucket}"
-        con.execute(f"CREATE TABLE {base} AS {base_sql(_bucket(buckets, bucket), fields=fields)}")
+        # a temporary table (in memory, spilled if need be): a bucket's merged table is small
+        # (no arrays), and written to the staging database it took a fifth of the merge
+        base = f"gp_base_{bucket}"
+        con.execute(
+            f"CREATE TEMP TABLE {base} AS {base_sql(_bucket(buckets, bucket), fields=fields)}"
+        )
         slow = con.execute(
             f"SELECT bool_or(NOT fast), bool_or(NOT party_fast), "
             f"coalesce(sum(n_releases) FILTER (WHERE NOT fast), 0) FROM {base}"
