@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import orjson
 import pytest
 from indicator_checks import ALL_KEYS, assert_same
@@ -300,3 +301,14 @@ def test_a_release_without_date_is_skipped_for_its_date(
     monkeypatch.setattr(duckdb_releases, "indicators_from_made_rows", spy)
     assert indicators_from_releases([packages]).errors == 1
     assert [row["skip_reason"] for row in skipped] == ["no release date"]
+
+
+def test_arg_max_skips_null_values() -> None:
+    """The merge takes a field's last value with ``arg_max`` and no ``FILTER``: DuckDB must
+    skip the releases that do not give it (NULL), whatever its type."""
+    con = duckdb.connect()
+    row = con.execute(
+        "SELECT arg_max(x, k), arg_max(l, k), arg_max(s, k), arg_max(e, k) FROM (VALUES "
+        "('a', 1, ['x'], {'f': 1}, []), (NULL, 2, NULL, NULL, NULL)) t(x, k, l, s, e)"
+    ).fetchone()
+    assert row == ("a", ["x"], {"f": 1}, [])
