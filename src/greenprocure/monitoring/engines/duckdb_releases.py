@@ -22,11 +22,13 @@ a set-based merge in SQL on the few fields needed lets DuckDB do it in parallel.
 rules themselves come from the project's compile module, which is differential-tested
 against ``ocdsmerge``.
 
-For speed: the input is parsed once, into a table of a temporary database on disk (removed
-at the end), which the merge then reads as often as it needs; inputs over 512 MiB are merged
-in buckets of ocids (by hash), one bucket at a time, so that memory stays bounded whatever
-the input size. The merge has a quick case for what bulk data mostly holds, and applies the
-rules entry by entry only where they could change something:
+For speed: the input is parsed once, only the fields the asked-for keys read
+(:class:`ReleaseFields`), into a table of a temporary database on disk (removed at the end),
+which the merge then reads as often as it needs; inputs over 512 MiB (640 MiB when no
+names, procurement method or category are read) are merged in buckets of ocids (by hash),
+one bucket at a time, so that memory stays bounded whatever the input size. The merge has
+a quick case for what bulk data mostly holds, and applies the rules entry by entry only
+where they could change something:
 
 - merge order is a text key (the release's date, then its place in its package): DuckDB's
   ``arg_max`` is several times faster with it than with a struct of the two;
@@ -35,8 +37,8 @@ rules entry by entry only where they could change something:
   whose ids are distinct, is already its own merge: the aggregation notes which release
   gives it and the array is fetched from there by a join when the lot rows are made
   (aggregating nested values would hold them all in memory; the merged table keeps no
-  array, so writing it is quick); whether a release's ids are distinct is noted when it is
-  staged; processes where two releases give the same array, or one gives
+  array, so it is a temporary table in memory); whether a release's ids are distinct is
+  noted when it is staged; processes where two releases give the same array, or one gives
   repeated ids, are merged entry by entry (entries in merge order, merged by id), in parts
   of a bucket small enough not to spill (:data:`_SLOW_RELEASES` releases each);
 - ``parties`` keeps only the buyer's party (the one party the lot rows read): merged in an
