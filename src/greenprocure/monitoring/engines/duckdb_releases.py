@@ -314,14 +314,14 @@ def releases_sql(source: str) -> str:
 
 
 def _given(array: str) -> str:
-    """How many releases give a non-empty ``array``, and which one (``pkg``, ``position``)
-    gives it (used when one release alone does: the array is then fetched by a join, as
-    aggregating nested values holds them all in memory)."""
+    """How many releases give a non-empty ``array``, and which one (its ``rid``, the row id
+    of the staged release) gives it (used when one release alone does: the array is then
+    fetched by a join, as aggregating nested values holds them all in memory; a join on
+    the row id, one integer, is quicker than on the package and place)."""
     name = array.rsplit(".", 1)[-1]
     return (
         f"count(*) FILTER (WHERE len({array}) > 0) AS n_{name}, "
-        f"first(struct_pack(u := pkg, p := position)) FILTER (WHERE len({array}) > 0) "
-        f"AS ref_{name}"
+        f"first(rid) FILTER (WHERE len({array}) > 0) AS ref_{name}"
     )
 
 
@@ -371,13 +371,13 @@ def stage_sql(source: str, *, cpv: bool = True) -> str:
 
 
 def keyed_sql(staged: str) -> str:
-    """The staged releases of relation ``staged`` (:func:`stage_sql`) as :func:`base_sql`
-    and :func:`compiled_sql` read them, with ``gk`` (the merge order: date, then the
-    position in the package; no date sorts first; see :func:`_unique_key` for releases
-    that tie), ``bp`` (the release's party entry of its buyer's id) and ``bp_count`` (how
-    many entries have that id). Computed as read (DuckDB leaves out what a query does not
-    use): staged, they made staging 2 GB of the benchmark's packages 0.9 s longer, and
-    the merges were 0.5 s quicker in all."""
+    """The staged releases of relation ``staged`` (:func:`stage_sql` with ``rid``, their row
+    ids in the staged table) as :func:`base_sql` and :func:`compiled_sql` read them, with
+    ``gk`` (the merge order: date, then the position in the package; no date sorts first;
+    see :func:`_unique_key` for releases that tie), ``bp`` (the release's party entry of
+    its buyer's id) and ``bp_count`` (how many entries have that id). Computed as read
+    (DuckDB leaves out what a query does not use): staged, they made staging 2 GB of the
+    benchmark's packages 0.9 s longer, and the merges were 0.5 s quicker in all."""
     gk = _order_key("coalesce(r.date, '')", "position")
     return (
         f"(SELECT * EXCLUDE (bps), {gk} AS gk, bps[1] AS bp, len(bps) AS bp_count "
@@ -495,9 +495,8 @@ def compiled_sql(
     # per array, without joining its result again on the ocid
     ctes: list[str] = []
     fetch_joins = "\n".join(
-        f"LEFT JOIN (SELECT pkg, position, {path} AS {name} FROM {keyed}) f{name[0]}\n"
-        f"  ON f{name[0]}.pkg = CASE WHEN b.fast THEN b.ref_{name}.u END"
-        f" AND f{name[0]}.position = b.ref_{name}.p"
+        f"LEFT JOIN (SELECT rid, {path} AS {name} FROM {keyed}) f{name[0]}\n"
+        f"  ON f{name[0]}.rid = CASE WHEN b.fast THEN b.ref_{name} END"
         for name, path in fetched
     )
     if slow_parties:
@@ -832,7 +831,8 @@ def _bucket(buckets: int, bucket: int, pieces: int = 1, piece: int = 0) -> str:
     if pieces > 1:
         where.append(_piece(buckets, pieces, piece))
     condition = f" WHERE {' AND '.join(where)}" if where else ""
-    return keyed_sql(f"(SELECT * FROM gp_stage.keyed{condition})")
+    # rid: the row id of the staged release (the table is written once, never changed)
+    return keyed_sql(f"(SELECT *, rowid AS rid FROM gp_stage.keyed{condition})")
 
 
 def _piece(buckets: int, pieces: int, piece: int) -> str:
