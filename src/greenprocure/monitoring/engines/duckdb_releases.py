@@ -517,11 +517,13 @@ def compiled_sql(
     {_last("p.address.countryName", "pk")} AS country_name
   FROM party_rows GROUP BY ocid, merge_id
 )""")
-    fast_party = f"""SELECT ocid, CASE WHEN bp_id IS NULL THEN [] ELSE [struct_pack(id := bp_id,
-      name := bp_name, roles := bp_roles, address := struct_pack(country := bp_country,
-      countryName := bp_country_name))] END AS parties
-  FROM {base} WHERE party_fast"""
-    slow_party = f"""
+    # the party the lot rows read: the first (in merge order) whose id is the buyer's, or
+    # without a buyer id the first with the role buyer; merged in the aggregation where
+    # party_fast (taken from the merged row: no join)
+    fast_party = """CASE WHEN b.bp_id IS NULL THEN [] ELSE [struct_pack(id := b.bp_id,
+      name := b.bp_name, roles := b.bp_roles, address := struct_pack(country := b.bp_country,
+      countryName := b.bp_country_name))] END"""
+    slow_party = f"""parties AS (
   SELECT m.ocid, list_filter([arg_min(struct_pack(id := m.id, name := m.name,
       roles := m.roles, address := struct_pack(country := m.country,
       countryName := m.country_name)), m.first) FILTER (WHERE
@@ -530,11 +532,13 @@ def compiled_sql(
       lambda p: p IS NOT NULL) AS parties
   FROM party_merged m JOIN {base} b ON b.ocid = m.ocid
   GROUP BY m.ocid
-  UNION ALL
-"""
-    # the party the lot rows read: the first (in merge order) whose id is the buyer's, or
-    # without a buyer id the first with the role buyer
-    ctes.append(f"parties AS ({slow_party if slow_parties else ''}\n  {fast_party}\n)")
+)"""
+    if slow_parties:
+        ctes.append(slow_party)
+        parties = f"CASE WHEN b.party_fast THEN {fast_party} ELSE p.parties END"
+        parties_join = "LEFT JOIN parties p USING (ocid)"
+    else:
+        parties, parties_join = fast_party, ""
     if slow_arrays:
         ctes.append(f"""rel AS (
   -- the arrays of the releases of the processes whose arrays must be merged entry by
@@ -612,8 +616,7 @@ def compiled_sql(
         tender_items, lots = fast_items, "fl.lots"
         awards, contracts, slow_joins = "fa.awards", "fc.contracts", ""
     return (
-        "WITH "
-        + ",\n".join(ctes)
+        ("WITH " + ",\n".join(ctes) if ctes else "")
         + f"""
 SELECT b.filename, NULL::BIGINT AS file_row_number,
   CASE WHEN b.unreadable THEN b.given_ocid ELSE b.ocid END AS ocid, b.date,
@@ -622,7 +625,7 @@ SELECT b.filename, NULL::BIGINT AS file_row_number,
     identifier := struct_pack(scheme := b.buyer_scheme, id := b.buyer_identifier),
     address := struct_pack(country := b.buyer_country, countryName := b.buyer_country_name))
     AS buyer,
-  p.parties,
+  {parties} AS parties,
   struct_pack(procurementMethod := b.method, mainProcurementCategory := b.category,
     value := struct_pack(amount := b.value_amount, currency := b.value_currency),
     tenderPeriod := struct_pack(startDate := b.start_date), datePublished := b.date_published,
@@ -631,7 +634,7 @@ SELECT b.filename, NULL::BIGINT AS file_row_number,
   {awards} AS awards,
   {contracts} AS contracts
 FROM {base} b
-LEFT JOIN parties p USING (ocid)
+{parties_join}
 {fetch_joins}
 {slow_joins}
 """
