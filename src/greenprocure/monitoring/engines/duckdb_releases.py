@@ -457,6 +457,7 @@ def compiled_sql(
     fields: ReleaseFields = ALL_FIELDS,
     slow_arrays: bool = True,
     slow_parties: bool = True,
+    fast_arrays: bool = True,
 ) -> str:
     """The compiled releases (columns of ``COMPILED_COLUMNS`` + ``filename``) from table
     ``base`` (:func:`base_sql`) and the releases in ``keyed`` (:func:`keyed_sql`).
@@ -466,8 +467,10 @@ def compiled_sql(
     ``slow_arrays``: some rows of ``base`` are not ``fast`` (their arrays are merged entry
     by entry here, in the order the ids first appear); ``slow_parties``: some are not
     ``party_fast`` (the buyer's party is merged from the party entries whose id is the
-    compiled buyer's, all entries when the buyer has no id). Without them those steps are
-    left out of the query.
+    compiled buyer's, all entries when the buyer has no id); ``fast_arrays``: some are
+    ``fast`` (their arrays are fetched from the releases that give them). Without them
+    those steps are left out of the query (a fetch join builds its table from the releases
+    even when no row of ``base`` is fast).
     """
     cpv = fields.cpv
     items_block = _ITEMS_SQL if cpv else ""
@@ -498,6 +501,7 @@ def compiled_sql(
         f"LEFT JOIN (SELECT rid, {path} AS {name} FROM {keyed}) f{name[0]}\n"
         f"  ON f{name[0]}.rid = CASE WHEN b.fast THEN b.ref_{name} END"
         for name, path in fetched
+        if fast_arrays or not slow_arrays
     )
     if slow_parties:
         ctes.append(f"""party_rows AS (
@@ -603,10 +607,13 @@ def compiled_sql(
     FROM contract_rows GROUP BY ocid, merge_id
   ) GROUP BY ocid
 )""")
-        tender_items = f"CASE WHEN b.fast THEN {fast_items} ELSE {slow_items} END"
-        lots = "CASE WHEN b.fast THEN fl.lots ELSE l.lots END"
-        awards = "CASE WHEN b.fast THEN fa.awards ELSE a.awards END"
-        contracts = "CASE WHEN b.fast THEN fc.contracts ELSE c.contracts END"
+        if fast_arrays:
+            tender_items = f"CASE WHEN b.fast THEN {fast_items} ELSE {slow_items} END"
+            lots = "CASE WHEN b.fast THEN fl.lots ELSE l.lots END"
+            awards = "CASE WHEN b.fast THEN fa.awards ELSE a.awards END"
+            contracts = "CASE WHEN b.fast THEN fc.contracts ELSE c.contracts END"
+        else:
+            tender_items, lots, awards, contracts = slow_items, "l.lots", "a.awards", "c.contracts"
         slow_joins = (
             ("LEFT JOIN items i USING (ocid)\n" if cpv else "")
             + "LEFT JOIN lots l USING (ocid)\nLEFT JOIN awards a USING (ocid)\n"
@@ -808,20 +815,40 @@ def _bucket_merges(
         )
         slow = con.execute(
             f"SELECT bool_or(NOT fast), bool_or(NOT party_fast), "
-            f"coalesce(sum(n_releases) FILTER (WHERE NOT fast), 0) FROM {base}"
-        ).fetchone() or (True, True, 0)
+            f"coalesce(sum(n_releases) FILTER (WHERE NOT fast), 0), bool_or(fast) FROM {base}"
+        ).fetchone() or (True, True, 0, True)
         pieces = max(1, -(-int(slow[2]) // per_part))
-        for piece in range(pieces):
-            keyed, part_base = _bucket(buckets, bucket, pieces, piece), base
-            if pieces > 1:
-                part_base = f"(SELECT * FROM {base} WHERE {_piece(buckets, pieces, piece)})"
+        if pieces == 1:
             parts.append(
                 compiled_sql(
-                    keyed,
-                    part_base,
+                    _bucket(buckets, bucket),
+                    base,
                     fields=fields,
                     slow_arrays=bool(slow[0]),
                     slow_parties=bool(slow[1]),
+                    fast_arrays=bool(slow[3]),
+                )
+            )
+            continue
+        # the fast processes in one query (their arrays fetched once), the others in parts
+        if slow[3]:
+            parts.append(
+                compiled_sql(
+                    _bucket(buckets, bucket),
+                    f"(SELECT * FROM {base} WHERE fast)",
+                    fields=fields,
+                    slow_arrays=False,
+                    slow_parties=bool(slow[1]),
+                )
+            )
+        for piece in range(pieces):
+            parts.append(
+                compiled_sql(
+                    _bucket(buckets, bucket, pieces, piece),
+                    f"(SELECT * FROM {base} WHERE NOT fast AND {_piece(buckets, pieces, piece)})",
+                    fields=fields,
+                    slow_parties=bool(slow[1]),
+                    fast_arrays=False,
                 )
             )
     return parts
