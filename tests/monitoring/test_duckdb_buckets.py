@@ -29,7 +29,6 @@ def test_buckets_equal_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     one_pass = duckdb_releases.indicators_from_releases([packages], by)
     size = packages.stat().st_size
     monkeypatch.setattr(duckdb_releases, "_BUCKET_BYTES", size // 3)
-    # six buckets: half the bytes per bucket with the items (a CPV key)
     monkeypatch.setattr(duckdb_releases, "_LEAN_BUCKET_BYTES", size // 3)
     merges = duckdb_releases._bucket_merges
     tried: list[int] = []
@@ -42,7 +41,8 @@ def test_buckets_equal_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(duckdb_releases, "_bucket_merges", counted)
     bucketed = duckdb_releases.indicators_from_releases([packages], by)
-    assert tried == [6]
+    assert tried == [-(-size // (size // 3))]  # three or four buckets
+    assert tried[0] >= 3
     assert assert_same(one_pass, bucketed) > 50
     assert bucketed.lot_rows == one_pass.lot_rows == made.lots
     assert bucketed.errors == one_pass.errors
@@ -167,6 +167,6 @@ def test_only_the_fields_the_keys_read_are_parsed_and_sized_for() -> None:
     )
     two_gb = 2_000_000_000
     assert duckdb_releases._bucket_count(two_gb, fields) == 3
-    assert duckdb_releases._bucket_count(two_gb, duckdb_releases.ALL_FIELDS) == 8
+    assert duckdb_releases._bucket_count(two_gb, duckdb_releases.ALL_FIELDS) == 4
     with_names = duckdb_releases.ReleaseFields(cpv=False, names=True, method=False, category=False)
     assert duckdb_releases._bucket_count(two_gb, with_names) == 4
