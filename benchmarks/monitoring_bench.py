@@ -231,13 +231,11 @@ def indicators_runs(compiled: Path, scratch: Path, tools: set[str], repeat: int 
         if "duckdb" in tools:
             duck_results.append(measure(command, stdout=duck_out))
     if base_results:
-        seconds = statistics.median(r[0] for r in base_results)
-        peak, code = max(r[1] for r in base_results), max(r[2] for r in base_results)
+        seconds, peak, code = _median(base_results)
         note = _note(code, f"median of {repeat}" if repeat > 1 else "")
         runs.append(Run(task, "baseline Python+orjson", size, seconds, peak, note))
     if duck_results:
-        seconds = statistics.median(r[0] for r in duck_results)
-        peak, code = max(r[1] for r in duck_results), max(r[2] for r in duck_results)
+        seconds, peak, code = _median(duck_results)
         note = compare(duck_out, base_out) if "baseline" in tools else ""
         if repeat > 1:
             note = f"{note}, median of {repeat}".strip(", ")

@@ -30,16 +30,7 @@ def test_buckets_equal_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     size = packages.stat().st_size
     monkeypatch.setattr(duckdb_releases, "_BUCKET_BYTES", size // 3)
     monkeypatch.setattr(duckdb_releases, "_LEAN_BUCKET_BYTES", size // 3)
-    merges = duckdb_releases._bucket_merges
-    tried: list[int] = []
-
-    def counted(
-        con: duckdb.DuckDBPyConnection, buckets: int, fields: duckdb_releases.ReleaseFields
-    ) -> list[str]:
-        tried.append(buckets)
-        return merges(con, buckets, fields)
-
-    monkeypatch.setattr(duckdb_releases, "_bucket_merges", counted)
+    tried = _counted_buckets(monkeypatch)
     bucketed = duckdb_releases.indicators_from_releases([packages], by)
     assert tried == [-(-size // (size // 3))]  # three or four buckets
     assert tried[0] >= 3
@@ -104,19 +95,11 @@ def test_out_of_memory_in_the_indicators_is_not_retried(
 ) -> None:
     """More buckets do not help the indicators, which read the narrow lot rows."""
     packages = _small_packages(tmp_path)
-    merges = duckdb_releases._bucket_merges
-    tried: list[int] = []
-
-    def counted(
-        con: duckdb.DuckDBPyConnection, buckets: int, fields: duckdb_releases.ReleaseFields
-    ) -> list[str]:
-        tried.append(buckets)
-        return merges(con, buckets, fields)
+    tried = _counted_buckets(monkeypatch)
 
     def short_of_memory(*args: object, **kwargs: object) -> None:
         raise duckdb.OutOfMemoryException("Out of Memory Error: indicators")
 
-    monkeypatch.setattr(duckdb_releases, "_bucket_merges", counted)
     monkeypatch.setattr(duckdb_releases, "indicators_from_made_rows", short_of_memory)
     with pytest.raises(ParseError, match="Out of Memory Error: indicators"):
         duckdb_releases.indicators_from_releases([packages], ["country"])
@@ -127,6 +110,21 @@ def _small_packages(tmp_path: Path) -> Path:
     packages = tmp_path / "packages.jsonl"
     generate(50, packages, seed=23, workers=1)
     return packages
+
+
+def _counted_buckets(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The bucket counts the merges are made with, noted as they are tried."""
+    merges = duckdb_releases._bucket_merges
+    tried: list[int] = []
+
+    def counted(
+        con: duckdb.DuckDBPyConnection, buckets: int, fields: duckdb_releases.ReleaseFields
+    ) -> list[str]:
+        tried.append(buckets)
+        return merges(con, buckets, fields)
+
+    monkeypatch.setattr(duckdb_releases, "_bucket_merges", counted)
+    return tried
 
 
 def _always_short_of_memory(monkeypatch: pytest.MonkeyPatch, tried: list[int]) -> None:

@@ -491,18 +491,17 @@ def compiled_sql(
         if cpv
         else f"NULL::{_TENDER_ITEMS}"
     )
-    # the arrays of the fast processes, each from the one release that gives it
+    # the arrays of the fast processes, each from the one release that gives it, by a left
+    # join per array on the release's row id (without joining its result again on the ocid)
     fetched = [("lots", "r.tender.lots"), ("awards", "r.awards"), ("contracts", "r.contracts")]
     fetched += [("items", "r.tender.items")] if cpv else []
-    # fetched by joins on the release's place (the merged table the build side): a join
-    # per array, without joining its result again on the ocid
-    ctes: list[str] = []
+    fetch = fast_arrays or not slow_arrays
     fetch_joins = "\n".join(
         f"LEFT JOIN (SELECT rid, {path} AS {name} FROM {keyed}) f{name[0]}\n"
         f"  ON f{name[0]}.rid = CASE WHEN b.fast THEN b.ref_{name} END"
-        for name, path in fetched
-        if fast_arrays or not slow_arrays
+        for name, path in (fetched if fetch else [])
     )
+    ctes: list[str] = []
     if slow_parties:
         ctes.append(f"""party_rows AS (
   -- the buyer's party is the first merged party whose id is the buyer's (trimmed), or
@@ -812,32 +811,33 @@ def _bucket_merges(
         con.execute(
             f"CREATE TEMP TABLE {base} AS {base_sql(_bucket(buckets, bucket), fields=fields)}"
         )
-        slow = con.execute(
+        any_slow, any_slow_party, slow_releases, any_fast = con.execute(
             f"SELECT bool_or(NOT fast), bool_or(NOT party_fast), "
             f"coalesce(sum(n_releases) FILTER (WHERE NOT fast), 0), bool_or(fast) FROM {base}"
         ).fetchone() or (True, True, 0, True)
-        pieces = max(1, -(-int(slow[2]) // per_part))
+        slow_parties = bool(any_slow_party)
+        pieces = max(1, -(-int(slow_releases) // per_part))
         if pieces == 1:
             parts.append(
                 compiled_sql(
                     _bucket(buckets, bucket),
                     base,
                     fields=fields,
-                    slow_arrays=bool(slow[0]),
-                    slow_parties=bool(slow[1]),
-                    fast_arrays=bool(slow[3]),
+                    slow_arrays=bool(any_slow),
+                    slow_parties=slow_parties,
+                    fast_arrays=bool(any_fast),
                 )
             )
             continue
         # the fast processes in one query (their arrays fetched once), the others in parts
-        if slow[3]:
+        if any_fast:
             parts.append(
                 compiled_sql(
                     _bucket(buckets, bucket),
                     f"(SELECT * FROM {base} WHERE fast)",
                     fields=fields,
                     slow_arrays=False,
-                    slow_parties=bool(slow[1]),
+                    slow_parties=slow_parties,
                 )
             )
         for piece in range(pieces):
@@ -846,7 +846,7 @@ def _bucket_merges(
                     _bucket(buckets, bucket, pieces, piece),
                     f"(SELECT * FROM {base} WHERE NOT fast AND {_piece(buckets, pieces, piece)})",
                     fields=fields,
-                    slow_parties=bool(slow[1]),
+                    slow_parties=slow_parties,
                     fast_arrays=False,
                 )
             )
