@@ -241,8 +241,8 @@ def _order_key(first: str, position: str) -> str:
 
 
 def _unique_key(alias: str = "") -> str:
-    """The merge order of a staged release made unique: ``gk``, then a 64-bit hash of its
-    package's random id (16 hex digits).
+    """The merge order of a staged release made unique: ``gk``, then ``pk`` (a 64-bit hash
+    of its package's random id, as 16 hex digits).
 
     Releases of one process with the same date at the same place in two packages tie on
     ``gk``: the entries of their arrays are told apart by this key (entries without an id
@@ -253,7 +253,7 @@ def _unique_key(alias: str = "") -> str:
     either release.
     """
     prefix = f"{alias}." if alias else ""
-    return f"({prefix}gk || chr(1) || lpad(to_hex(hash({prefix}pkg)), 16, '0'))"
+    return f"({prefix}gk || chr(1) || lpad(to_hex({prefix}pk), 16, '0'))"
 
 
 def _merged(alias: str, key: str) -> str:
@@ -300,16 +300,17 @@ _TENDER_ITEMS = (
 
 
 def releases_sql(source: str) -> str:
-    """The releases of the packages in relation ``source`` (``filename``, ``releases``):
-    columns ``filename``, ``pkg`` (a random UUID of the package: a sequence numbering the
-    packages as read would make DuckDB read them on one thread), ``r`` (the release) and
-    ``position`` (in its package, from 1). An object without a ``releases`` array (a record
-    package, a compiled release) gives one row with ``position`` 0 and no release."""
+    """The releases of the packages in relation ``source`` (``fh``: a hash of the file's
+    name, ``releases``): columns ``fh``, ``pk`` (a hash of a random UUID of the package: a
+    sequence numbering the packages as read would make DuckDB read them on one thread),
+    ``r`` (the release) and ``position`` (in its package, from 1). An object without a
+    ``releases`` array (a record package, a compiled release) gives one row with
+    ``position`` 0 and no release."""
     return (
-        "(SELECT filename, pkg, unnest(coalesce(releases, [NULL])) AS r, "
+        "(SELECT fh, pk, unnest(coalesce(releases, [NULL])) AS r, "
         "unnest(CASE WHEN releases IS NULL THEN [0] ELSE range(1, len(releases) + 1) END) "
         "AS position "
-        f"FROM (SELECT filename, gen_random_uuid() AS pkg, releases FROM {source}))"
+        f"FROM (SELECT fh, hash(gen_random_uuid()) AS pk, releases FROM {source}))"
     )
 
 
@@ -352,36 +353,39 @@ def _ids_unique(cpv: bool) -> str:
 
 
 def stage_sql(source: str, *, cpv: bool = True) -> str:
-    """The releases of the packages in relation ``source`` (``filename``, ``releases``) as
-    they are staged: ``filename``, ``pkg``, ``r``, ``position``, ``unreadable``, ``ocid``
-    and ``ids_unique`` (the entries of each of its arrays of objects have distinct ids;
-    items only with ``cpv``). :func:`keyed_sql` adds what is quicker computed when read
-    than written and read back.
+    """The releases of the packages in relation ``source`` (``fh``, ``releases``) as they
+    are staged: ``fh``, ``pk``, ``r``, ``position``, ``oh`` (a hash of the release's ocid:
+    the buckets and parts of the merge are taken by it) and ``ids_unique`` (the entries of
+    each of its arrays of objects have distinct ids; items only with ``cpv``).
+    :func:`keyed_sql` adds what is quicker computed when read than written and read back.
 
-    A release without ocid or date cannot be compiled: it becomes a group of its own (a
-    random ocid), whose lot row is then skipped and counted (no ocid, no release date) as
-    the readers report it.
+    The file's name, the merge key (``ocid``) and whether the release can be compiled are
+    not staged: staging 2 GB of the benchmark's packages took 12.7 s without them against
+    14.6 s with them (the name and the ocid were written out uncompressed, 130 MB).
     """
-    return f"""SELECT filename, pkg, r, position,
-    coalesce(r.ocid, '') = '' OR r.date IS NULL AS unreadable,
-    CASE WHEN coalesce(r.ocid, '') = '' OR r.date IS NULL
-      THEN 'gp-unreadable-' || gen_random_uuid()::VARCHAR ELSE r.ocid END AS ocid,
-    {_ids_unique(cpv)} AS ids_unique
+    return f"""SELECT fh, pk, r, position, hash(r.ocid) AS oh, {_ids_unique(cpv)} AS ids_unique
   FROM {releases_sql(source)}"""
 
 
 def keyed_sql(staged: str) -> str:
     """The staged releases of relation ``staged`` (:func:`stage_sql` with ``rid``, their row
     ids in the staged table) as :func:`base_sql` and :func:`compiled_sql` read them, with
-    ``gk`` (the merge order: date, then the position in the package; no date sorts first;
-    see :func:`_unique_key` for releases that tie), ``bp`` (the release's party entry of
-    its buyer's id) and ``bp_count`` (how many entries have that id). Computed as read
-    (DuckDB leaves out what a query does not use): staged, they made staging 2 GB of the
-    benchmark's packages 0.9 s longer, and the merges were 0.5 s quicker in all."""
+    ``unreadable`` (no ocid or no date: such a release cannot be compiled and becomes a
+    group of its own, whose lot row is then skipped and counted as the readers report it),
+    ``ocid`` (the merge group: the release's ocid, or for an unreadable release a name of
+    its own made of its row id), ``gk`` (the merge order: date, then the position in the
+    package; no date sorts first; see :func:`_unique_key` for releases that tie), ``bp``
+    (the release's party entry of its buyer's id) and ``bp_count`` (how many entries have
+    that id). Computed as read (DuckDB leaves out what a query does not use): staged, the
+    keys made staging 2 GB of the benchmark's packages 0.9 s longer, and the merges were
+    0.5 s quicker in all."""
     gk = _order_key("coalesce(r.date, '')", "position")
+    unreadable = "coalesce(r.ocid, '') = '' OR r.date IS NULL"
     return (
         f"(SELECT * EXCLUDE (bps), {gk} AS gk, bps[1] AS bp, len(bps) AS bp_count "
-        f"FROM (SELECT *, {_BPS} AS bps FROM {staged}))"
+        f"FROM (SELECT *, {_BPS} AS bps, {unreadable} AS unreadable, "
+        f"CASE WHEN {unreadable} THEN 'gp-unreadable-' || rid::VARCHAR ELSE r.ocid END "
+        f"AS ocid FROM {staged}))"
     )
 
 
@@ -410,8 +414,8 @@ def base_sql(keyed: str, *, fields: ReleaseFields = ALL_FIELDS) -> str:
     return f"""
 WITH merged AS (
   SELECT ocid, count(*) AS n_releases, bool_or(unreadable) AS unreadable,
-    arg_max(r.ocid, gk) AS given_ocid,
-    max(r.date) AS date, arg_max(filename, gk) AS filename,
+    arg_max(r.ocid, gk) AS given_ocid, min(oh) AS oh,
+    max(r.date) AS date, arg_max(fh, gk) AS fh,
     {_last("r.buyer.id", "gk")} AS buyer_id, {_last_of("r.buyer.name", names)} AS buyer_name,
     {_last_of("r.buyer.identifier.scheme", names)} AS buyer_scheme,
     {_last_of("r.buyer.identifier.id", names)} AS buyer_identifier,
@@ -624,7 +628,7 @@ def compiled_sql(
     return (
         ("WITH " + ",\n".join(ctes) if ctes else "")
         + f"""
-SELECT b.filename, NULL::BIGINT AS file_row_number,
+SELECT gf.filename, NULL::BIGINT AS file_row_number,
   CASE WHEN b.unreadable THEN b.given_ocid ELSE b.ocid END AS ocid, b.date,
   CASE WHEN b.unreadable THEN NULL ELSE ['compiled'] END AS tag,
   struct_pack(id := b.buyer_id, name := b.buyer_name,
@@ -640,6 +644,7 @@ SELECT b.filename, NULL::BIGINT AS file_row_number,
   {awards} AS awards,
   {contracts} AS contracts
 FROM {base} b
+LEFT JOIN {_FILES} gf ON gf.fh = b.fh
 {parties_join}
 {fetch_joins}
 {slow_joins}
@@ -676,20 +681,22 @@ def indicators_from_releases(
     # declared columns on packages of many releases (measured with DuckDB 2.0).
     fields = ReleaseFields.for_columns(needed_columns(keys))
     structure = json.dumps({"releases": [release_structure(fields)]}).replace("'", "''")
-    packages = (
-        "(SELECT filename, "
-        f"json_transform(json, '{structure}').releases AS releases "
-        f"FROM read_json_objects({listing}, format='auto', filename=true))"
-    )
     stage = Path(tempfile.mkdtemp(prefix="releases-", dir=temp_folder()))
     con = _stage_connection(stage, threads)
     try:
         try:
+            file_hash = _file_table(con, files)
+            packages = (
+                f"(SELECT {file_hash} AS fh, "
+                f"json_transform(json, '{structure}').releases AS releases "
+                f"FROM read_json_objects({listing}, format='auto', filename=true))"
+            )
             con.execute(f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages, cpv=fields.cpv)}")
             con.execute("CHECKPOINT gp_stage")  # written out, so its pages can leave memory
             not_packages = con.execute(
-                "SELECT filename, count(*) FROM gp_stage.keyed WHERE position = 0 "
-                "GROUP BY filename ORDER BY filename LIMIT 1"
+                "SELECT f.filename, count(*) FROM gp_stage.keyed k "
+                f"LEFT JOIN {_FILES} f USING (fh) WHERE k.position = 0 "
+                "GROUP BY f.filename ORDER BY f.filename LIMIT 1"
             ).fetchone()
         except duckdb.Error as error:
             raise read_error(_FAILURE, files, error) from error
@@ -779,6 +786,28 @@ def _stage_connection(stage: Path, threads: int | None) -> duckdb.DuckDBPyConnec
     return con
 
 
+def _file_table(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> str:
+    """Make table :data:`_FILES` (``filename``, ``fh``) of ``files`` and return the SQL of
+    ``fh`` from a row's ``filename``: a 64-bit hash of the name (the releases carry it
+    instead of the name, which DuckDB would write out in full for each of them), salted
+    until the names' hashes differ."""
+    names = [(f,) for f in dict.fromkeys(files)]
+    con.execute(f"CREATE TABLE {_FILES} (filename VARCHAR)")
+    con.executemany(f"INSERT INTO {_FILES} VALUES (?)", names)
+    salt = 0
+    while True:
+        distinct = con.execute(
+            f"SELECT count(DISTINCT hash(filename, {salt})) = count(DISTINCT filename) "
+            f"FROM {_FILES}"
+        ).fetchone()
+        if distinct is None or distinct[0]:
+            break
+        salt += 1
+    con.execute(f"ALTER TABLE {_FILES} ADD COLUMN fh UBIGINT")
+    con.execute(f"UPDATE {_FILES} SET fh = hash(filename, {salt})")
+    return f"hash(filename, {salt})"
+
+
 def _out_of_memory(error: BaseException | None) -> bool:
     return isinstance(error, duckdb.OutOfMemoryException)
 
@@ -856,7 +885,7 @@ def _bucket_merges(
 def _bucket(buckets: int, bucket: int, pieces: int = 1, piece: int = 0) -> str:
     """The staged releases of bucket ``bucket`` of ``buckets`` (and of its part ``piece``
     of ``pieces``), with their merge order ``gk``."""
-    where = [] if buckets == 1 else [f"hash(ocid) % {buckets} = {bucket}"]
+    where = [] if buckets == 1 else [f"oh % {buckets} = {bucket}"]
     if pieces > 1:
         where.append(_piece(buckets, pieces, piece))
     condition = f" WHERE {' AND '.join(where)}" if where else ""
@@ -865,8 +894,9 @@ def _bucket(buckets: int, bucket: int, pieces: int = 1, piece: int = 0) -> str:
 
 
 def _piece(buckets: int, pieces: int, piece: int) -> str:
-    """The condition on ``ocid`` of part ``piece`` of ``pieces`` of a bucket."""
-    return f"hash(ocid) // {buckets} % {pieces} = {piece}"
+    """The condition on ``oh`` (the hash of the ocid) of part ``piece`` of ``pieces`` of a
+    bucket."""
+    return f"oh // {buckets} % {pieces} = {piece}"
 
 
 #: Input size per bucket: larger inputs are merged in buckets of ocids (by hash), one at a
@@ -884,6 +914,9 @@ _BUCKET_BYTES = 512 * 1024 * 1024
 #: merged without spilling (DuckDB allocated 554 MB of its 640 MB per bucket), 16.1 s in
 #: all instead of 18.1 s with four.
 _LEAN_BUCKET_BYTES = 640 * 1024 * 1024
+
+#: The files read (``filename``) and the hash their releases carry (``fh``).
+_FILES = "gp_stage.files"
 
 #: The message of the error raised when DuckDB cannot read or merge the packages.
 _FAILURE = N_("cannot read the release packages: {reason}")
