@@ -88,6 +88,7 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
     reference_rates,
 )
 from greenprocure.monitoring.engines.duckdb_lot_sql import CPV_COLUMNS, NAME_COLUMNS
+from greenprocure.monitoring.engines.duckdb_packages import file_table, package_sources
 from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
 from greenprocure.reference.library import ReferenceLibrary
 
@@ -676,22 +677,25 @@ def indicators_from_releases(
         if not Path(file).is_file():
             raise InputError(N_("no such file or folder"), file=file)
     rates, known = reference_rates(currency, library)
-    listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-    # read_json_objects + json_transform: several times faster than read_json with
-    # declared columns on packages of many releases (measured with DuckDB 2.0).
     fields = ReleaseFields.for_columns(needed_columns(keys))
     structure = json.dumps({"releases": [release_structure(fields)]}).replace("'", "''")
     stage = Path(tempfile.mkdtemp(prefix="releases-", dir=temp_folder()))
     con = _stage_connection(stage, threads)
     try:
         try:
-            file_hash = _file_table(con, files)
-            packages = (
-                f"(SELECT {file_hash} AS fh, "
-                f"json_transform(json, '{structure}').releases AS releases "
-                f"FROM read_json_objects({listing}, format='auto', filename=true))"
-            )
-            con.execute(f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages, cpv=fields.cpv)}")
+            sources = package_sources(files, structure, file_table(con, files, _FILES))
+            for number, packages in enumerate(sources, start=1):
+                try:
+                    con.execute(
+                        f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages, cpv=fields.cpv)}"
+                    )
+                    break
+                except duckdb.Error:
+                    # what the JSON Lines reader cannot read, read_json_objects reads or
+                    # reports
+                    if number == len(sources):
+                        raise
+                    con.execute("DROP TABLE IF EXISTS gp_stage.keyed")
             con.execute("CHECKPOINT gp_stage")  # written out, so its pages can leave memory
             not_packages = con.execute(
                 "SELECT f.filename, count(*) FROM gp_stage.keyed k "
@@ -784,28 +788,6 @@ def _stage_connection(stage: Path, threads: int | None) -> duckdb.DuckDBPyConnec
         con.close()
         raise
     return con
-
-
-def _file_table(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> str:
-    """Make table :data:`_FILES` (``filename``, ``fh``) of ``files`` and return the SQL of
-    ``fh`` from a row's ``filename``: a 64-bit hash of the name (the releases carry it
-    instead of the name, which DuckDB would write out in full for each of them), salted
-    until the names' hashes differ."""
-    names = [(f,) for f in dict.fromkeys(files)]
-    con.execute(f"CREATE TABLE {_FILES} (filename VARCHAR)")
-    con.executemany(f"INSERT INTO {_FILES} VALUES (?)", names)
-    salt = 0
-    while True:
-        distinct = con.execute(
-            f"SELECT count(DISTINCT hash(filename, {salt})) = count(DISTINCT filename) "
-            f"FROM {_FILES}"
-        ).fetchone()
-        if distinct is None or distinct[0]:
-            break
-        salt += 1
-    con.execute(f"ALTER TABLE {_FILES} ADD COLUMN fh UBIGINT")
-    con.execute(f"UPDATE {_FILES} SET fh = hash(filename, {salt})")
-    return f"hash(filename, {salt})"
 
 
 def _out_of_memory(error: BaseException | None) -> bool:

@@ -1,0 +1,134 @@
+"""How ``monitor indicators --releases`` reads packages: JSON Lines through the line reader
+(each package parsed once), anything else, and what the line reader cannot read, through
+``read_json_objects``; the same packages give the same indicators either way."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+import pytest
+from indicator_checks import ALL_KEYS, assert_same
+
+from greenprocure.errors import ParseError
+from greenprocure.monitoring.engines import duckdb_releases
+from greenprocure.monitoring.engines.duckdb_engine import indicators_from_releases
+from greenprocure.monitoring.engines.duckdb_packages import (
+    file_table,
+    json_lines,
+    package_sources,
+)
+
+GREEN = [{"goal": "environmental.climateChangeMitigation", "strategies": ["awardCriteria"]}]
+
+
+def _packages() -> list[dict[str, Any]]:
+    def release(n: int, month: int, **sections: Any) -> dict[str, Any]:
+        ocid = f"ocds-p-{n}"
+        return {
+            "ocid": ocid,
+            "id": f"{ocid}-{month}",
+            "date": f"2023-{month:02d}-01T00:00:00Z",
+            "buyer": {"id": f"B{n}"},
+            **sections,
+        }
+
+    def tender(n: int) -> dict[str, Any]:
+        lot = {"id": "L1", "value": {"amount": 100.0 * n, "currency": "EUR"}}
+        if n % 2:
+            lot["sustainability"] = GREEN
+        return {"id": "T", "lots": [lot]}
+
+    parties = [{"id": "B1", "roles": ["buyer"], "address": {"country": "FR"}}]
+    award = {"id": "A1", "status": "active", "value": {"amount": 90.0, "currency": "EUR"}}
+    return [
+        {"uri": "p1", "releases": [release(1, 1, parties=parties, tender=tender(1)),
+                                   release(2, 1, tender=tender(2))]},
+        {"uri": "p2", "releases": [release(1, 3, awards=[award]), release(3, 2, tender=tender(3))]},
+    ]  # fmt: skip
+
+
+def _lines(path: Path, packages: list[dict[str, Any]], blank: bool = False) -> Path:
+    separator = b"\n\n" if blank else b"\n"
+    path.write_bytes(separator.join(orjson.dumps(p) for p in packages) + b"\n")
+    return path
+
+
+def _only_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read with the line reader alone (no fallback), to show that it did the reading."""
+
+    def first(files: list[str], structure: str, file_hash: str) -> list[str]:
+        sources = package_sources(files, structure, file_hash)
+        assert len(sources) == 2
+        return sources[:1]
+
+    monkeypatch.setattr(duckdb_releases, "package_sources", first)
+
+
+def test_json_lines_is_told_from_other_json(tmp_path: Path) -> None:
+    plain = _lines(tmp_path / "a.jsonl", _packages())
+    assert json_lines(str(plain))
+    zipped = tmp_path / "a.jsonl.gz"
+    zipped.write_bytes(gzip.compress(plain.read_bytes()))
+    assert json_lines(str(zipped))
+    spaced = tmp_path / "spaced.json"
+    spaced.write_bytes(b"\n  " + plain.read_bytes())
+    assert json_lines(str(spaced))
+    array = tmp_path / "array.json"
+    array.write_bytes(orjson.dumps(_packages()))
+    assert not json_lines(str(array))
+    assert not json_lines(str(tmp_path / "missing.jsonl"))
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(b"not gzip")
+    assert not json_lines(str(broken))
+    assert len(package_sources([str(plain), str(array)], "{}", "0")) == 1
+
+
+def test_the_line_reader_gives_what_read_json_objects_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JSON Lines (with blank lines, and gzip) read by the line reader alone equal the same
+    packages read by ``read_json_objects`` (a JSON array of packages, which the line reader
+    is not tried on)."""
+    array = tmp_path / "packages.json"
+    array.write_bytes(orjson.dumps(_packages()))
+    expected = {tuple(by): indicators_from_releases([array], by) for by in ([], ALL_KEYS)}
+    assert expected[()].lot_rows == 3
+    assert expected[()].totals["green_share"].records()[0]["green_lots"] == 2
+    plain = _lines(tmp_path / "blank.jsonl", _packages(), blank=True)
+    zipped = tmp_path / "packages.jsonl.gz"
+    zipped.write_bytes(gzip.compress(_lines(tmp_path / "p.jsonl", _packages()).read_bytes()))
+    _only_lines(monkeypatch)
+    for path in (plain, zipped):
+        for by, result in expected.items():
+            got = indicators_from_releases([path], list(by))
+            assert assert_same(result, got) > 0
+            assert got.lot_rows == result.lot_rows
+
+
+def test_what_the_line_reader_cannot_read_falls_back(tmp_path: Path) -> None:
+    """A pretty-printed package starts like JSON Lines: the line reader fails on it and
+    ``read_json_objects`` reads it; a malformed line is still reported with its file."""
+    pretty = tmp_path / "pretty.json"
+    pretty.write_bytes(b"\n".join(orjson.dumps(p, option=orjson.OPT_INDENT_2) for p in _packages()))
+    assert json_lines(str(pretty))
+    result = indicators_from_releases([pretty], ["country"])
+    assert result.lot_rows == 3
+    assert result.totals["green_share"].records()[0]["green_lots"] == 2
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(orjson.dumps(_packages()[0]) + b'\n{"uri": "p2", "releases": [\n')
+    with pytest.raises(ParseError, match="cannot read the release packages") as caught:
+        indicators_from_releases([broken], ["country"])
+    assert str(broken) in str(caught.value)
+
+
+def test_the_file_table_holds_each_file_once_with_distinct_hashes() -> None:
+    con = duckdb.connect()
+    expression = file_table(con, ["a.jsonl", "b.jsonl", "a.jsonl"], "files")
+    rows = con.execute(f"SELECT filename, fh, {expression} FROM files ORDER BY 1").fetchall()
+    assert [r[0] for r in rows] == ["a.jsonl", "b.jsonl"]
+    assert rows[0][1] != rows[1][1]
+    assert all(r[1] == r[2] for r in rows)
