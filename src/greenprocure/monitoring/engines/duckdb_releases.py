@@ -502,7 +502,8 @@ def compiled_sql(
     fetched += [("items", "r.tender.items")] if cpv else []
     fetch = fast_arrays or not slow_arrays
     fetch_joins = "\n".join(
-        f"LEFT JOIN (SELECT rid, {path} AS {name} FROM {keyed}) f{name[0]}\n"
+        f"LEFT JOIN (SELECT rid, {path} AS {name} FROM {keyed} WHERE len({path}) > 0) "
+        f"f{name[0]}\n"
         f"  ON f{name[0]}.rid = CASE WHEN b.fast THEN b.ref_{name} END"
         for name, path in (fetched if fetch else [])
     )
