@@ -176,7 +176,7 @@ class ReleaseFields:
     names: bool = True
     #: ``tender/procurementMethod`` (procurement method key)
     method: bool = True
-    #: ``tender/mainProcurementCategory`` (main category key; the lots' is always read)
+    #: ``tender/mainProcurementCategory`` and the lots' (main category key)
     category: bool = True
 
     @classmethod
@@ -208,7 +208,9 @@ def release_structure(fields: ReleaseFields = ALL_FIELDS) -> dict[str, Any]:
     if not fields.method:
         del tender["procurementMethod"]
     if not fields.category:
-        del tender["mainProcurementCategory"]
+        lot = dict(tender["lots"][0])
+        del tender["mainProcurementCategory"], lot["mainProcurementCategory"]
+        tender["lots"] = [lot]
     return {
         **RELEASE_STRUCTURE,
         "buyer": buyer,
@@ -479,6 +481,13 @@ def compiled_sql(
     """
     cpv = fields.cpv
     items_block = _ITEMS_SQL if cpv else ""
+    # the lots' category is parsed with the tender's (fetched lots lack it otherwise)
+    lot_category = " mainProcurementCategory := category," if fields.category else ""
+    lot_category_last = (
+        f'      {_last("l.mainProcurementCategory", "lk")} AS category,\n'
+        if fields.category
+        else ""
+    )
     award_items_block = _AWARD_ITEMS_SQL if cpv else ""
     award_items_join = (
         "LEFT JOIN award_items ai ON ai.ocid = m.ocid AND ai.merge_id = m.merge_id" if cpv else ""
@@ -563,15 +572,13 @@ def compiled_sql(
   -- in the order of first appearance: sorted as (first, entry) pairs, which is faster than
   -- an ordered aggregate
   SELECT ocid, list_transform(list_sort(list(struct_pack(o := first, e := struct_pack(id := id,
-      value := struct_pack(amount := amount, currency := currency),
-      mainProcurementCategory := category, sustainability := sustainability,
-      coveredBy := covered_by)))), lambda x: x.e) AS lots
+      value := struct_pack(amount := amount, currency := currency),{lot_category}
+      sustainability := sustainability, coveredBy := covered_by)))), lambda x: x.e) AS lots
   FROM (
     SELECT ocid, {_merged("l", "lk")} AS merge_id, min(lk) AS first,
       {_last("l.id", "lk")} AS id, {_last("l.value.amount", "lk")} AS amount,
       {_last("l.value.currency", "lk")} AS currency,
-      {_last("l.mainProcurementCategory", "lk")} AS category,
-      {_last("l.sustainability", "lk")} AS sustainability,
+{lot_category_last}      {_last("l.sustainability", "lk")} AS sustainability,
       {_last("l.coveredBy", "lk")} AS covered_by
     FROM lot_rows_ GROUP BY ocid, merge_id
   ) GROUP BY ocid
