@@ -484,7 +484,7 @@ def compiled_sql(
     # the lots' category is parsed with the tender's (fetched lots lack it otherwise)
     lot_category = " mainProcurementCategory := category," if fields.category else ""
     lot_category_last = (
-        f'      {_last("l.mainProcurementCategory", "lk")} AS category,\n'
+        f"      {_last('l.mainProcurementCategory', 'lk')} AS category,\n"
         if fields.category
         else ""
     )
