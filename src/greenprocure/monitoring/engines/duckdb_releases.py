@@ -437,7 +437,7 @@ WITH merged AS (
     -- the buyer's party when every release giving parties names the same buyer and gives
     -- one entry of that id (then merging these entries is the general merge's result);
     -- bp is NULL in a release without parties
-    {_last_of("bp.name", names)} AS bp_name, {_last("bp.roles", "gk")} AS bp_roles,
+    {_last_of("bp.name", names)} AS bp_name,
     {_last("bp.address.country", "gk")} AS bp_country,
     {_last("bp.address.countryName", "gk")} AS bp_country_name,
     min(bp.id) AS bp_id, max(bp.id) AS bp_id_max,
@@ -538,8 +538,11 @@ def compiled_sql(
     # the party the lot rows read: the first (in merge order) whose id is the buyer's, or
     # without a buyer id the first with the role buyer; merged in the aggregation where
     # party_fast (taken from the merged row: no join)
+    # (its roles are left out: the lot rows read them only when the buyer has no id, and
+    # party_fast holds only for a buyer with an id, or when no release gives parties)
     fast_party = """CASE WHEN b.bp_id IS NULL THEN [] ELSE [struct_pack(id := b.bp_id,
-      name := b.bp_name, roles := b.bp_roles, address := struct_pack(country := b.bp_country,
+      name := b.bp_name, roles := NULL::VARCHAR[],
+      address := struct_pack(country := b.bp_country,
       countryName := b.bp_country_name))] END"""
     slow_party = f"""parties AS (
   SELECT m.ocid, list_filter([arg_min(struct_pack(id := m.id, name := m.name,
