@@ -308,9 +308,11 @@ def releases_sql(source: str) -> str:
     sequence numbering the packages as read would make DuckDB read them on one thread),
     ``r`` (the release) and ``position`` (in its package, from 1). An object without a
     ``releases`` array (a record package, a compiled release) gives one row with
-    ``position`` 0 and no release."""
+    ``position`` 0 and no release (DuckDB pads the shorter of two unnested lists with
+    NULLs: coalescing ``releases`` with ``[NULL]`` instead copied every parsed package, and
+    staging 2 GB of the benchmark's packages took 0.3-1.9 s longer)."""
     return (
-        "(SELECT fh, pk, unnest(coalesce(releases, [NULL])) AS r, "
+        "(SELECT fh, pk, unnest(releases) AS r, "
         "unnest(CASE WHEN releases IS NULL THEN [0] ELSE range(1, len(releases) + 1) END) "
         "AS position "
         f"FROM (SELECT fh, hash(gen_random_uuid()) AS pk, releases FROM {source}))"
