@@ -1,9 +1,11 @@
 """The whole pipeline in DuckDB: release packages in, compiled in SQL, indicators out.
 
-Release packages (one JSON document per file, or one package per line) are read with
-``read_json``; their releases are compiled per ``ocid`` in SQL on the fields the indicators
-read (:data:`~greenprocure.monitoring.compile.INDICATOR_FIELDS`), following the OCDS merge
-rules as :func:`greenprocure.monitoring.compile.compile_releases` applies them:
+Release packages (one JSON document per file, or one package per line) are read as
+:mod:`.duckdb_packages` says (JSON Lines split by DuckDB's CSV reader and parsed once,
+anything else with ``read_json_objects``); their releases are compiled per ``ocid`` in
+SQL on the fields the indicators read
+(:data:`~greenprocure.monitoring.compile.INDICATOR_FIELDS`), following the OCDS merge rules
+as :func:`greenprocure.monitoring.compile.compile_releases` applies them:
 
 - releases in ``date`` order (ties: their order in the package; releases of one date at the
   same place in two packages: in an arbitrary but fixed order of the packages for the
