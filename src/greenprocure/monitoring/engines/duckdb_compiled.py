@@ -74,6 +74,7 @@ __all__ = [
     "read_error",
     "reference_rates",
     "resolve_country_names",
+    "sql_file_list",
 ]
 
 #: The temporary table of country names (casefolded) and their ISO codes.
@@ -159,7 +160,7 @@ def read_compiled_sql(
         return f"read_json({listing}, format='newline_delimited', filename=true, columns={schema})"
 
     if not numbered:
-        return f"(SELECT *, NULL::BIGINT AS file_row_number FROM {scan(_file_list(files))})"
+        return f"(SELECT *, NULL::BIGINT AS file_row_number FROM {scan(sql_file_list(files))})"
     parts = [
         f"SELECT *, row_number() OVER () - 1 AS file_row_number FROM {scan(sql_string(f))}"
         for f in files
@@ -175,7 +176,8 @@ def _existing(paths: Sequence[str | Path]) -> list[str]:
     return files
 
 
-def _file_list(files: Sequence[str]) -> str:
+def sql_file_list(files: Sequence[str]) -> str:
+    """``files`` as an SQL list of string literals (for DuckDB's readers)."""
     return "[" + ", ".join(sql_string(f) for f in files) + "]"
 
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 
 import duckdb
 
+from greenprocure.monitoring.engines.duckdb_compiled import sql_file_list
+
 __all__ = ["file_table", "json_lines", "package_sources"]
 
 #: The longest line the JSON Lines reader takes (``read_json_objects``'s default largest
@@ -55,7 +57,7 @@ def package_sources(files: Sequence[str], structure: str, file_hash: str) -> lis
 
     ``structure`` is the ``json_transform`` structure of a package (quoted for SQL) and
     ``file_hash`` the SQL of ``fh`` from ``filename``."""
-    listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+    listing = sql_file_list(files)
     transform = f"json_transform(json, '{structure}').releases AS releases"
     objects = (
         f"(SELECT {file_hash} AS fh, {transform} "
