@@ -153,7 +153,9 @@ def read_compiled_sql(
 
     wanted = set(columns) if columns is not None else set(ROW_COLUMNS)
     schema = struct_columns(
-        compiled_columns(bool(CPV_COLUMNS & wanted), bool(NAME_COLUMNS & wanted))
+        compiled_columns(
+            bool(CPV_COLUMNS & wanted), bool(NAME_COLUMNS & wanted), "main_category" in wanted
+        )
     )
 
     def scan(listing: str) -> str:

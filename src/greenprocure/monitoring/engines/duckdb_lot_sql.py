@@ -32,6 +32,7 @@ through Python objects per record is what this path exists to avoid.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from greenprocure.monitoring.green import GOAL_ALIASES, GPP_STRATEGIES
@@ -45,6 +46,9 @@ __all__ = [
     "compiled_lot_rows_sql",
     "sql_string",
 ]
+
+#: Whether a text is written as three capitals (what :func:`_currency` takes as it is).
+_THREE_CAPITALS = re.compile("[A-Z]{3}").fullmatch
 
 _MONEY = "STRUCT(amount DOUBLE, currency VARCHAR)"
 _ADDRESS = "STRUCT(country VARCHAR, countryName VARCHAR)"
@@ -129,15 +133,19 @@ _BUYER_COLUMNS = frozenset(("buyer_id", "buyer_name", "country", "country_lookup
 NAME_COLUMNS = frozenset(("buyer_id", "buyer_name"))
 
 
-def compiled_columns(cpv: bool = True, names: bool = True) -> tuple[tuple[str, str], ...]:
+def compiled_columns(
+    cpv: bool = True, names: bool = True, category: bool = True
+) -> tuple[tuple[str, str], ...]:
     """:data:`COMPILED_COLUMNS` without what the asked-for columns do not read: the items
-    of the tender and of the awards without ``cpv``, the parties' names without ``names``
-    (DuckDB prunes unused fields of structs itself, but not those of structs inside
-    lists)."""
+    of the tender and of the awards without ``cpv``, the parties' names without ``names``,
+    the lots' main procurement category without ``category`` (DuckDB prunes unused fields
+    of structs itself, but not those of structs inside lists)."""
     out = []
     for name, kind in COMPILED_COLUMNS:
         if name == "awards" and not cpv:
             kind = kind.replace(f", items {_AWARD_ITEMS})[]", ")[]")
+        if name == "tender" and not category:
+            kind = kind.replace(f"value {_MONEY}, mainProcurementCategory VARCHAR, ", f"value {_MONEY}, ")
         if name == "parties" and not names:
             kind = f"STRUCT(id VARCHAR, roles VARCHAR[], address {_ADDRESS})[]"
         out.append((name, kind))
@@ -199,11 +207,13 @@ def _date_sql(expression: str) -> str:
     return f"TRY_CAST(left({expression}, 10) AS DATE)"
 
 
-def _currency(expression: str) -> str:
-    """A currency code normalised (upper case, trimmed, NULL when empty); codes already
-    written as three capitals are taken as they are."""
+def _currency(expression: str, known: str) -> str:
+    """A currency code normalised (upper case, trimmed, NULL when empty); a code written
+    as one of the ``known`` codes (an SQL list of literals, all three capitals, which the
+    normalisation leaves as they are) is taken as it is, without a copy (an ``IN`` test
+    costs a third of a regular expression)."""
     return (
-        f"(CASE WHEN regexp_full_match({expression}, '[A-Z]{{3}}') THEN {expression} "
+        f"(CASE WHEN {expression} IN {known} THEN {expression} "
         f"ELSE nullif(upper(trim({expression})), '') END)"
     )
 
@@ -263,11 +273,24 @@ def _strategies_of(sus: str, mask: str) -> str:
 
 def _dedupe(column: str) -> str:
     """The list ``column`` without repeats and NULLs, in the order of first appearance
-    (a position test per value: cheaper than hashing on these short lists)."""
+    (a position test per value: cheaper than hashing on these short lists); lists of one
+    or two values, most of them, are decided without a lambda."""
+    first, second = f"{column}[1]", f"{column}[2]"
     return (
-        f"CASE WHEN len({column}) = 0 OR (len({column}) = 1 AND {column}[1] IS NOT NULL) "
-        f"THEN {column} ELSE list_filter({column}, "
+        f"CASE WHEN len({column}) = 0 OR (len({column}) = 1 AND {first} IS NOT NULL) "
+        f"THEN {column} "
+        f"WHEN len({column}) = 2 AND {first} IS NOT NULL AND {second} IS NOT NULL "
+        f"THEN CASE WHEN {first} = {second} THEN [{first}] ELSE {column} END "
+        f"ELSE list_filter({column}, "
         f"lambda v, i: v IS NOT NULL AND list_position({column}, v) = i) END"
+    )
+
+
+def _concat(first: str, second: str) -> str:
+    """Two lists (never NULL) one after the other, copied only when both have values."""
+    return (
+        f"CASE WHEN len({first}) = 0 THEN {second} WHEN len({second}) = 0 THEN {first} "
+        f"ELSE list_concat({first}, {second}) END"
     )
 
 
@@ -404,6 +427,8 @@ def compiled_lot_rows_sql(
     fx = _Rates(reporting_currency, rates)
     known = sorted({*known_currencies, reporting_currency})
     known_list = "[" + ", ".join(sql_string(c) for c in known) + "]"
+    # the codes taken as they are by _currency: those known written as three capitals
+    codes = "(" + (", ".join(sql_string(c) for c in known if _THREE_CAPITALS(c)) or "NULL") + ")"
     award_ok = _counted("a.status", _AWARD_SKIP)
 
     def unknown_currency(codes: str) -> str:
@@ -540,7 +565,7 @@ WITH src AS (
     list_transform(list_filter(coalesce(contracts, []), lambda c:
         c.value.amount IS NOT NULL AND {_counted("c.status", _CONTRACT_SKIP)}),
       lambda c: struct_pack(amount := c.value.amount,
-        currency := {_currency("c.value.currency")},
+        currency := {_currency("c.value.currency", codes)},
         ids := CASE WHEN c.awardID IS NOT NULL THEN [c.awardID]
           ELSE coalesce(c.awardIDs, []) END)) AS cts
   FROM {source}
@@ -551,9 +576,9 @@ WITH src AS (
     -- the currency of each lot's value (NULL without an amount); without lots, of the
     -- tender's value
     CASE WHEN len(lots) > 0 THEN list_transform(lots, lambda l:
-        CASE WHEN l.value.amount IS NOT NULL THEN {_currency("l.value.currency")} END)
+        CASE WHEN l.value.amount IS NOT NULL THEN {_currency("l.value.currency", codes)} END)
       ELSE [CASE WHEN tender_value.amount IS NOT NULL
-        THEN {_currency("tender_value.currency")} END] END AS lot_curs,
+        THEN {_currency("tender_value.currency", codes)} END] END AS lot_curs,
     -- the awards as parallel lists
     list_transform(awards, lambda a: {award_ok}) AS a_ok,
     list_transform(awards, lambda a: {award_ok} AND a.value.amount IS NOT NULL) AS a_oka,
@@ -561,7 +586,7 @@ WITH src AS (
     list_transform(awards, lambda a: CASE WHEN a.date IS NOT NULL
       THEN coalesce({_date_sql("a.date")}, {_BAD_DATE}) END) AS a_d,
     list_transform(awards, lambda a: a.value.amount) AS a_amt,
-    list_transform(awards, lambda a: {_currency("a.value.currency")}) AS a_cur,
+    list_transform(awards, lambda a: {_currency("a.value.currency", codes)}) AS a_cur,
     list_transform(cts, lambda c: c.amount) AS c_amt,
     list_transform(cts, lambda c: c.currency) AS c_cur,
     {party} AS party,
@@ -660,8 +685,8 @@ WITH src AS (
       ELSE list_transform(lc, lambda e: e.amount) END AS contracted_amounts,
     CASE WHEN n_lots <= 1 THEN c_cur WHEN len(lc) = 1 THEN [lc[1].currency]
       ELSE list_transform(lc, lambda e: e.currency) END AS contracted_currencies,
-    list_concat(tender_goals, lot_goals) AS all_goals,
-    list_concat(tender_strategies, lot_strategies) AS all_strategies,
+    {_concat("tender_goals", "lot_goals")} AS all_goals,
+    {_concat("tender_strategies", "lot_strategies")} AS all_strategies,
     tender_cvd OR coalesce({_cvd("lot.coveredBy")}, false) AS cvd_,
     CASE WHEN n_lots > 0 THEN lot.value.amount ELSE tender_value.amount END
       AS estimated_amount
