@@ -447,13 +447,13 @@ def compiled_lot_rows_sql(
         return f"CASE WHEN {key} IS NOT NULL THEN award_lots[len(awards) + 1 - {position}] END"
 
     found = (
-        f"list_filter(list_transform(c.ids, lambda k: {last_award_lots('k')}), "
+        f"list_filter(list_transform(ids, lambda k: {last_award_lots('k')}), "
         "lambda ls: ls IS NOT NULL)"
     )
     # each contract with the lot lists of the awards it names (found once), then its
     # (lot, share) entries; one award of one lot (the usual case) needs no inner lambda
-    contract_entries = f"""flatten(list_transform(list_transform(cts, lambda c: struct_pack(
-        amount := c.amount, currency := c.currency, f := {found})), lambda g:
+    contract_entries = f"""flatten(list_transform(list_transform(c_ids, lambda ids, i:
+        struct_pack(amount := c_amt[i], currency := c_cur[i], f := {found})), lambda g:
       CASE WHEN len(g.f) = 1 AND len(g.f[1]) = 1
         THEN [struct_pack(lot := g.f[1][1], amount := g.amount, currency := g.currency)]
       WHEN len(g.f) = 0
@@ -562,12 +562,10 @@ WITH src AS (
     tender.datePublished AS published_text, tender.items AS items,
     tender.sustainability AS tender_sus, tender.coveredBy AS tender_covered,
     coalesce(tender.lots, []) AS lots, coalesce(awards, []) AS awards,
-    list_transform(list_filter(coalesce(contracts, []), lambda c:
-        c.value.amount IS NOT NULL AND {_counted("c.status", _CONTRACT_SKIP)}),
-      lambda c: struct_pack(amount := c.value.amount,
-        currency := {_currency("c.value.currency", codes)},
-        ids := CASE WHEN c.awardID IS NOT NULL THEN [c.awardID]
-          ELSE coalesce(c.awardIDs, []) END)) AS cts
+    coalesce(contracts, []) AS contracts,
+    -- the contracts that count, with an amount
+    list_transform(coalesce(contracts, []), lambda c:
+      c.value.amount IS NOT NULL AND {_counted("c.status", _CONTRACT_SKIP)}) AS c_ok
   FROM {source}
 ), r1 AS (
   SELECT *,
@@ -587,8 +585,13 @@ WITH src AS (
       THEN coalesce({_date_sql("a.date")}, {_BAD_DATE}) END) AS a_d,
     list_transform(awards, lambda a: a.value.amount) AS a_amt,
     list_transform(awards, lambda a: {_currency("a.value.currency", codes)}) AS a_cur,
-    list_transform(cts, lambda c: c.amount) AS c_amt,
-    list_transform(cts, lambda c: c.currency) AS c_cur,
+    -- the contracts as parallel lists (the ids of the awards they name: several lots only)
+    list_where(list_transform(contracts, lambda c: c.value.amount), c_ok) AS c_amt,
+    list_where(list_transform(contracts, lambda c: {_currency("c.value.currency", codes)}),
+      c_ok) AS c_cur,
+    CASE WHEN len(lots) > 1 THEN list_where(list_transform(contracts, lambda c:
+      CASE WHEN c.awardID IS NOT NULL THEN [c.awardID] ELSE coalesce(c.awardIDs, []) END),
+      c_ok) END AS c_ids,
     {party} AS party,
     {_environmental_mask("tender_sus")} AS tender_env,
     {_date_sql("start_text")} AS start_date,
@@ -640,11 +643,12 @@ WITH src AS (
     -- one lot or none: every counted award and contract is the lot's
     CASE WHEN n_lots <= 1 THEN list_min(list_where(a_d, a_ok)) END AS single_date,
     CASE WHEN n_lots <= 1 THEN list_where(a_amt, a_oka) END AS single_amounts,
-    CASE WHEN n_lots <= 1 THEN a_cur_counted END AS single_currencies,
+    a_cur_counted AS single_currencies,
     c_amt, c_cur,
-    -- several lots: (lot, share) entries of the awards and the contracts
-    CASE WHEN n_lots > 1 THEN {award_entries} END AS aentries,
-    CASE WHEN n_lots > 1 THEN {contract_entries} END AS centries
+    -- several lots: (lot, share) entries of the awards and the contracts (else NULL, as
+    -- award_lots and c_ids are; a CASE would copy the lists and their strings)
+    {award_entries} AS aentries,
+    {contract_entries} AS centries
   FROM r2
 ), lots AS (
   SELECT * EXCLUDE (lots, lot_ids, lot_curs),
@@ -655,8 +659,8 @@ WITH src AS (
   FROM r3
 ), lot_lists AS (
   SELECT *,
-    CASE WHEN n_lots > 1 THEN list_filter(aentries, lambda e: e.lot = lot_id) END AS la,
-    CASE WHEN n_lots > 1 THEN list_filter(centries, lambda e: e.lot = lot_id) END AS lc,
+    list_filter(aentries, lambda e: e.lot = lot_id) AS la,
+    list_filter(centries, lambda e: e.lot = lot_id) AS lc,
     lot.sustainability AS lot_sus,
     {_environmental_mask("lot.sustainability")} AS lot_env
   FROM lots
