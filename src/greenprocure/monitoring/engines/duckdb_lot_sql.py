@@ -145,7 +145,9 @@ def compiled_columns(
         if name == "awards" and not cpv:
             kind = kind.replace(f", items {_AWARD_ITEMS})[]", ")[]")
         if name == "tender" and not category:
-            kind = kind.replace(f"value {_MONEY}, mainProcurementCategory VARCHAR, ", f"value {_MONEY}, ")
+            kind = kind.replace(
+                f"value {_MONEY}, mainProcurementCategory VARCHAR, ", f"value {_MONEY}, "
+            )
         if name == "parties" and not names:
             kind = f"STRUCT(id VARCHAR, roles VARCHAR[], address {_ADDRESS})[]"
         out.append((name, kind))
