@@ -288,14 +288,6 @@ def _dedupe(column: str) -> str:
     )
 
 
-def _concat(first: str, second: str) -> str:
-    """Two lists (never NULL) one after the other, copied only when both have values."""
-    return (
-        f"CASE WHEN len({first}) = 0 THEN {second} WHEN len({second}) = 0 THEN {first} "
-        f"ELSE list_concat({first}, {second}) END"
-    )
-
-
 def _cvd(expression: str) -> str:
     return (
         f"(len({expression}) > 0 AND coalesce(list_contains(list_transform({expression}, "
@@ -430,7 +422,7 @@ def compiled_lot_rows_sql(
     known = sorted({*known_currencies, reporting_currency})
     known_list = "[" + ", ".join(sql_string(c) for c in known) + "]"
     # the codes taken as they are by _currency: those known written as three capitals
-    codes = "(" + (", ".join(sql_string(c) for c in known if _THREE_CAPITALS(c)) or "NULL") + ")"
+    capitals = "(" + (", ".join(sql_string(c) for c in known if _THREE_CAPITALS(c)) or "NULL") + ")"
     award_ok = _counted("a.status", _AWARD_SKIP)
 
     def unknown_currency(codes: str) -> str:
@@ -576,9 +568,9 @@ WITH src AS (
     -- the currency of each lot's value (NULL without an amount); without lots, of the
     -- tender's value
     CASE WHEN len(lots) > 0 THEN list_transform(lots, lambda l:
-        CASE WHEN l.value.amount IS NOT NULL THEN {_currency("l.value.currency", codes)} END)
+        CASE WHEN l.value.amount IS NOT NULL THEN {_currency("l.value.currency", capitals)} END)
       ELSE [CASE WHEN tender_value.amount IS NOT NULL
-        THEN {_currency("tender_value.currency", codes)} END] END AS lot_curs,
+        THEN {_currency("tender_value.currency", capitals)} END] END AS lot_curs,
     -- the awards as parallel lists
     list_transform(awards, lambda a: {award_ok}) AS a_ok,
     list_transform(awards, lambda a: {award_ok} AND a.value.amount IS NOT NULL) AS a_oka,
@@ -586,10 +578,10 @@ WITH src AS (
     list_transform(awards, lambda a: CASE WHEN a.date IS NOT NULL
       THEN coalesce({_date_sql("a.date")}, {_BAD_DATE}) END) AS a_d,
     list_transform(awards, lambda a: a.value.amount) AS a_amt,
-    list_transform(awards, lambda a: {_currency("a.value.currency", codes)}) AS a_cur,
+    list_transform(awards, lambda a: {_currency("a.value.currency", capitals)}) AS a_cur,
     -- the contracts as parallel lists (the ids of the awards they name: several lots only)
     list_where(list_transform(contracts, lambda c: c.value.amount), c_ok) AS c_amt,
-    list_where(list_transform(contracts, lambda c: {_currency("c.value.currency", codes)}),
+    list_where(list_transform(contracts, lambda c: {_currency("c.value.currency", capitals)}),
       c_ok) AS c_cur,
     CASE WHEN len(lots) > 1 THEN list_where(list_transform(contracts, lambda c:
       CASE WHEN c.awardID IS NOT NULL THEN [c.awardID] ELSE coalesce(c.awardIDs, []) END),
@@ -691,8 +683,8 @@ WITH src AS (
       ELSE list_transform(lc, lambda e: e.amount) END AS contracted_amounts,
     CASE WHEN n_lots <= 1 THEN c_cur WHEN len(lc) = 1 THEN [lc[1].currency]
       ELSE list_transform(lc, lambda e: e.currency) END AS contracted_currencies,
-    {_concat("tender_goals", "lot_goals")} AS all_goals,
-    {_concat("tender_strategies", "lot_strategies")} AS all_strategies,
+    list_concat(tender_goals, lot_goals) AS all_goals,
+    list_concat(tender_strategies, lot_strategies) AS all_strategies,
     tender_cvd OR coalesce({_cvd("lot.coveredBy")}, false) AS cvd_,
     CASE WHEN n_lots > 0 THEN lot.value.amount ELSE tender_value.amount END
       AS estimated_amount
