@@ -17,12 +17,13 @@ Why written by hand: DuckDB offers both readers; choosing between them per input
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Sequence
+from pathlib import Path
 
 import duckdb
 
 from greenprocure.monitoring.engines.duckdb_compiled import sql_file_list
+from greenprocure.monitoring.readers._source import plain_opener
 
 __all__ = ["file_table", "json_lines", "package_sources"]
 
@@ -40,12 +41,8 @@ def json_lines(path: str) -> bool:
     first non-blank character opens an object. The reader of JSON Lines is then tried
     first; what it cannot read falls back to ``read_json_objects``."""
     try:
-        if path.endswith(".gz"):
-            with gzip.open(path, "rb") as compressed:
-                head = compressed.read(_SNIFF_BYTES)
-        else:
-            with open(path, "rb") as plain:
-                head = plain.read(_SNIFF_BYTES)
+        with plain_opener(Path(path))() as stream:
+            head = stream.read(_SNIFF_BYTES)
     except (OSError, EOFError):
         return False
     return head.lstrip(b" \t\r\n").startswith(b"{")

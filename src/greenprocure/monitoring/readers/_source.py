@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
 
-__all__ = ["Source", "iter_sources"]
+__all__ = ["Source", "iter_sources", "plain_opener"]
 
 _SNIFF = 4 * 1024 * 1024
 _BOMS = (
@@ -157,7 +157,8 @@ def _detect(opener: Callable[[], IO[bytes]]) -> str:
     return "utf-8"
 
 
-def _plain_opener(path: Path) -> Callable[[], IO[bytes]]:
+def plain_opener(path: Path) -> Callable[[], IO[bytes]]:
+    """How to open file ``path`` as bytes: through gzip when it ends in ``.gz``."""
     if path.suffix.lower() == ".gz":
         return lambda: cast(IO[bytes], gzip.open(path, "rb"))
     return lambda: open(path, "rb")
@@ -245,7 +246,7 @@ def iter_sources(
                 tally=_Tally(sizes[member], progress),
             )
         return
-    opener = _plain_opener(path)
+    opener = plain_opener(path)
     tally = _Tally(path.stat().st_size, progress)
     yield Source(
         str(path),
