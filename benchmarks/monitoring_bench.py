@@ -206,11 +206,20 @@ def _median(results: list[tuple[float, int, int]]) -> tuple[float, int, int]:
     return seconds, max(r[1] for r in results), next((r[2] for r in results if r[2]), 0)
 
 
-def median_run(
-    repeat: int, command: list[str] | str, stdout: Path | None = None
-) -> tuple[float, int, int]:
-    """Median wall seconds, largest peak and first failing exit code of ``repeat`` runs."""
-    return _median([measure(command, stdout=stdout) for _ in range(repeat)])
+def _runs_note(results: list[tuple[float, int, int]]) -> str:
+    """The note "median of N (each run's seconds, in order)" for several runs, else empty."""
+    if len(results) < 2:
+        return ""
+    each = ", ".join(f"{r[0]:.1f}" for r in results)
+    return f"median of {len(results)} ({each} s)"
+
+
+def _pair_note(base: list[tuple[float, int, int]], other: list[tuple[float, int, int]]) -> str:
+    """The speed-up of each alternating pair (reference run / contender run, in order)."""
+    if len(base) < 2 or len(base) != len(other):
+        return ""
+    ratios = ", ".join(f"{b[0] / o[0]:.1f}" for b, o in zip(base, other, strict=True))
+    return f"pairs {ratios}x"
 
 
 def indicators_runs(compiled: Path, scratch: Path, tools: set[str], repeat: int = 1) -> list[Run]:
@@ -232,13 +241,13 @@ def indicators_runs(compiled: Path, scratch: Path, tools: set[str], repeat: int 
             duck_results.append(measure(command, stdout=duck_out))
     if base_results:
         seconds, peak, code = _median(base_results)
-        note = _note(code, f"median of {repeat}" if repeat > 1 else "")
+        note = _note(code, _runs_note(base_results))
         runs.append(Run(task, "baseline Python+orjson", size, seconds, peak, note))
     if duck_results:
         seconds, peak, code = _median(duck_results)
         note = compare(duck_out, base_out) if "baseline" in tools else ""
-        if repeat > 1:
-            note = f"{note}, median of {repeat}".strip(", ")
+        extra = [_runs_note(duck_results), _pair_note(base_results, duck_results)]
+        note = ", ".join(n for n in (note, *extra) if n)
         runs.append(Run(task, "DuckDB fast path", size, seconds, peak, _note(code, note)))
     if "duckdb-groups" in tools:
         groups_out = scratch / "groups.json"
@@ -258,8 +267,9 @@ def indicators_runs(compiled: Path, scratch: Path, tools: set[str], repeat: int 
         runs.append(Run(task, "Spark (local[2])", size, seconds, peak, note))
     if "cardinal" in tools:
         code_text = f"import ocdscardinal; ocdscardinal.coverage({str(compiled)!r})"
-        seconds, peak, code = median_run(repeat, [sys.executable, "-c", code_text])
-        note = f"median of {repeat}" if repeat > 1 else ""
+        results = [measure([sys.executable, "-c", code_text]) for _ in range(repeat)]
+        seconds, peak, code = _median(results)
+        note = _runs_note(results)
         runs.append(Run(task, "ocdscardinal coverage", size, seconds, peak, _note(code, note)))
     return runs
 
@@ -306,10 +316,10 @@ def pipeline_runs(packages: Path, scratch: Path, tools: set[str], repeat: int = 
             kit_results.append(measure(ocdskit, stdin=packages))
         if "duckdb-pipeline" in tools:
             duck_results.append(measure(pipeline))
-    median_note = f"median of {repeat}" if repeat > 1 else ""
     if kit_results:
         seconds, peak, code = _median(kit_results)
-        runs.append(Run(task, "ocdskit compile", size, seconds, peak, _note(code, median_note)))
+        note = _runs_note(kit_results)
+        runs.append(Run(task, "ocdskit compile", size, seconds, peak, _note(code, note)))
     if "ingest" in tools:
         store = scratch / "store.duckdb"
         command = (
@@ -322,9 +332,9 @@ def pipeline_runs(packages: Path, scratch: Path, tools: set[str], repeat: int = 
                         _note(code)))  # fmt: skip
     if duck_results:
         seconds, peak, code = _median(duck_results)
-        runs.append(
-            Run(task, "DuckDB (compile in SQL)", size, seconds, peak, _note(code, median_note))
-        )
+        extra = (_runs_note(duck_results), _pair_note(kit_results, duck_results))
+        note = ", ".join(n for n in extra if n)
+        runs.append(Run(task, "DuckDB (compile in SQL)", size, seconds, peak, _note(code, note)))
     if "spark-pipeline" in tools:
         command = (
             f"{BIN / 'greenprocure'} monitor indicators --engine spark --compiled {packages} "

@@ -281,3 +281,33 @@ def test_named_sdk_examples(shared_data: Path, name: str, expected: list[object]
         if not isinstance(r, RecordError)
     ]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("cn-social_25.xml", "selective"),  # BT-105 innovation (innovation partnership)
+        ("pin-cfc_24.xml", "selective"),  # BT-105 innovation too
+        ("t01_PRT.xml", None),  # BT-105 comp-tend: the mapping guidance sets no method
+    ],
+)
+def test_procedure_types_map_as_the_guidance_says(
+    shared_data: Path, name: str, method: str | None
+) -> None:
+    from greenprocure.monitoring.readers import notice_to_release
+
+    release = notice_to_release(parse_notice(shared_data / "eforms/sdk-examples" / name))
+    assert release["tender"].get("procurementMethod") == method
+
+
+def test_competitive_dialogue_is_selective(shared_data: Path) -> None:
+    """No example notice is a competitive dialogue: one with prior call is made one."""
+    from greenprocure.monitoring.readers import notice_to_release
+    from greenprocure.monitoring.readers.eforms import parse_notice_bytes
+
+    data = (shared_data / "eforms/sdk-examples/cn_24_maximal.xml").read_bytes()
+    code = b'listName="procurement-procedure-type">'
+    assert code + b"neg-w-call<" in data
+    patched = data.replace(code + b"neg-w-call<", code + b"comp-dial<")
+    release = notice_to_release(parse_notice_bytes(patched, "cn_24_maximal.xml"))
+    assert release["tender"]["procurementMethod"] == "selective"

@@ -61,10 +61,17 @@ NS = {
 }
 _MAX_BYTES = 64 * 1024 * 1024
 
+#: BT-105 procedure types as the OCDS for eForms mapping guidance maps them to
+#: ``tender.procurementMethod`` (``../shared/data/eforms/ocds-mapping/guidance.yaml``,
+#: BT-105-Procedure): competitive dialogue and innovation partnership are selective;
+#: ``oth-single`` and ``oth-mult`` set no method, and neither does ``comp-tend``
+#: (competitive tendering under Regulation 1370/2007), which the guidance does not map.
 _METHOD = {
     "open": "open",
     "restricted": "selective",
     "neg-w-call": "selective",
+    "comp-dial": "selective",
+    "innovation": "selective",
     "neg-wo-call": "limited",
 }
 _CATEGORY = {"supplies": "goods", "works": "works", "services": "services"}
