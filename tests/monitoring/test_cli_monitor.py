@@ -12,13 +12,15 @@ from typer.testing import CliRunner
 
 from greenprocure.cli.app import build_app
 from greenprocure.cli.examples import EXAMPLES
+from greenprocure.i18n import use_language
 from greenprocure.monitoring.synth import generate
 
 SAMPLE = EXAMPLES / "monitoring"
 
 
-def _run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(build_app(), list(args), env={"COLUMNS": "240"})
+def _run(*args: str, lang: str = "en") -> tuple[int, str]:
+    with use_language(lang):
+        result = CliRunner().invoke(build_app(), list(args), env={"COLUMNS": "240"})
     return result.exit_code, result.output
 
 
@@ -91,10 +93,20 @@ def test_csv_to_stdout_and_table(store: Path) -> None:
 def test_report_in_korean(store: Path, tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     code, output = _run(
-        "monitor", "report", "--store", str(store), "--output", str(target), "--by", "country"
+        "monitor",
+        "report",
+        "--store",
+        str(store),
+        "--output",
+        str(target),
+        "--by",
+        "country",
+        lang="ko",
     )
     assert code == 0, output
     html = target.read_text(encoding="utf-8")
+    assert "녹색공공조달 모니터링" in html  # the report's title in Korean
+    assert '<html lang="ko"' in html
     assert html.count("<svg") >= 3
     assert "<script" not in html
     assert "http://" not in html.split("<svg", 1)[0]
@@ -148,3 +160,59 @@ def test_whole_pipeline_from_release_packages(tmp_path: Path) -> None:
     data = orjson.loads(output[output.index("{") :])
     assert data["totals"]["green_share"]["rows"][0]["lots"] == made.lots
     assert data["totals"]["green_share"]["rows"][0]["green_lots"] == made.green_lots
+
+
+def _polish_package(path: Path) -> str:
+    """A release package in ISO-8859-2 whose buyer's name has Polish letters."""
+    name = "Urząd Miasta Łódź"
+    release = {
+        "ocid": "ocds-pl-1",
+        "id": "1",
+        "date": "2024-03-01T00:00:00Z",
+        "tag": ["tender"],
+        "buyer": {"id": "PL-1", "name": name},
+        "parties": [{"id": "PL-1", "name": name, "roles": ["buyer"], "address": {"country": "PL"}}],
+        "tender": {"id": "t-1", "value": {"amount": 1000.0, "currency": "EUR"}},
+    }
+    text = orjson.dumps({"releases": [release]}, option=orjson.OPT_INDENT_2).decode()
+    path.write_bytes(text.encode("iso-8859-2"))
+    return name
+
+
+def _buyer_names(store: Path) -> list[str]:
+    from greenprocure.monitoring.engines import duckdb_engine
+
+    table = duckdb_engine.compute_indicators(store, ["buyer"]).tables["green_share"]
+    return [row["buyer_name"] for row in table.records()]
+
+
+def test_declared_encoding_on_ingest(tmp_path: Path) -> None:
+    package = tmp_path / "pl.json"
+    name = _polish_package(package)
+    declared = tmp_path / "declared.duckdb"
+    code, output = _run(
+        "monitor", "ingest", str(package), "--store", str(declared), "--encoding", "ISO-8859-2"
+    )
+    assert code == 0, output
+    assert _buyer_names(declared) == [name]
+    # not declared: the bytes are not UTF-8, so the file is read as Windows-1252
+    detected = tmp_path / "detected.duckdb"
+    code, output = _run("monitor", "ingest", str(package), "--store", str(detected))
+    assert code == 0, output
+    assert _buyer_names(detected) == [name.encode("iso-8859-2").decode("cp1252")]
+
+
+def test_unknown_encoding_is_a_clear_error(tmp_path: Path) -> None:
+    package = tmp_path / "pl.json"
+    _polish_package(package)
+    store = tmp_path / "m.duckdb"
+    code, output = _run(
+        "monitor", "ingest", str(package), "--store", str(store), "--encoding", "klingon"
+    )
+    assert code == 2  # bad input
+    assert "encoding: unknown text encoding: klingon" in output
+    code, output = _run(
+        "monitor", "ingest", str(package), "--store", str(store), "--encoding", "klingon",
+        lang="ja",
+    )  # fmt: skip
+    assert "不明な文字エンコーディング: klingon" in output

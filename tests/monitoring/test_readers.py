@@ -119,6 +119,74 @@ def test_concatenated_pretty_packages_gz_and_zip(tmp_path: Path) -> None:
     assert [d.file for d in docs] == [f"{archive}!inner/two.json"] * 2
 
 
+def test_concatenated_values_of_every_kind(tmp_path: Path) -> None:
+    """After the first document: a record package, a bare release, a compiled release, an
+    array and a package, each read with its location; a big integer is read exactly."""
+    compiled = _release("ocds-d-4", "4", "2020-01-04", tag=["compiled"])
+    values = [
+        {"uri": "a", "releases": [_release("ocds-d-1", "1", "2020-01-01")]},
+        {
+            "records": [
+                {"ocid": "ocds-d-2", "compiledRelease": _release("ocds-d-2", "2", "2020-01-02")}
+            ]
+        },
+        _release("ocds-d-3", "3", "2020-01-03", tender={"value": {"amount": 1}}),
+        compiled,
+        [_release("ocds-d-5", "5", "2020-01-05"), 7],
+        {"releases": [_release("ocds-d-6", "6", "2020-01-06")], "uri": "b"},
+    ]
+    path = tmp_path / "mixed.json"
+    text = b"\n".join(orjson.dumps(v, option=orjson.OPT_INDENT_2) for v in values)
+    # an integer beyond 64 bits (orjson cannot write one): yajl refuses it, so the file
+    # is read again with the exact backend, without repeating what was read
+    path.write_bytes(text.replace(b'"amount": 1', b'"amount": ' + str(2**70).encode()))
+    docs, errors = _split(list(iter_documents(path)))
+    assert [(d.ocid, d.kind, d.location) for d in docs] == [
+        ("ocds-d-1", "release", "releases[0]"),
+        ("ocds-d-2", "compiled", "value[1], records[0]"),
+        ("ocds-d-3", "release", "value[2]"),
+        ("ocds-d-4", "compiled", "value[3]"),
+        ("ocds-d-5", "release", "value[4], item[0]"),
+        ("ocds-d-6", "release", "value[5], releases[0]"),
+    ]
+    assert docs[2].data["tender"]["value"]["amount"] == 2**70
+    assert [(e.location, e.reason) for e in errors] == [("value[4], item[1]", "not a JSON object")]
+
+
+def test_concatenated_packages_are_streamed(tmp_path: Path) -> None:
+    """A big package after the first is read release by release, not built whole."""
+    import tracemalloc
+
+    def package(prefix: str, count: int) -> bytes:
+        releases = [
+            _release(f"ocds-{prefix}-{n}", str(n), "2020-01-01", title="x" * 200)
+            for n in range(count)
+        ]
+        return orjson.dumps({"uri": prefix, "releases": releases}, option=orjson.OPT_INDENT_2)
+
+    path = tmp_path / "big.json"
+    path.write_bytes(package("a", 10) + b"\n" + package("b", 20_000) + b"\n{")
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        count = 0
+        last = None
+        for item in iter_documents(path):
+            if count == 0:
+                # from here on: the first pass and the encoding sniff (4 MiB) are done
+                tracemalloc.reset_peak()
+            if isinstance(item, Document):
+                count += 1
+            last = item
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 20_010
+    assert isinstance(last, RecordError)  # the unfinished third value
+    assert last.location == "after value[1]"
+    assert peak < size / 10, (peak, size)
+
+
 def test_top_level_array_of_releases(tmp_path: Path) -> None:
     path = tmp_path / "array.json"
     path.write_bytes(

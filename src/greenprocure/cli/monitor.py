@@ -232,10 +232,20 @@ def register(app: typer.Typer) -> None:
                 ),
             ),
         ] = None,
+        encoding: Annotated[
+            str | None,
+            typer.Option(
+                "--encoding",
+                help=_(
+                    "Text encoding of the JSON files, e.g. iso-8859-2 or shift_jis (default: "
+                    "UTF-8 or a byte-order mark, else read as Windows-1252)."
+                ),
+            ),
+        ] = None,
     ) -> None:
         module = load_engine(engine.value)
         files = expand_inputs(paths)
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"encoding": encoding}
         if engine is Engine.duckdb:
             extra["workers"] = workers or min(4, os.cpu_count() or 1)
         total = sum(os.path.getsize(p) for p in files)

@@ -214,3 +214,34 @@ def test_spark_driver_does_not_load_duckdb_until_results_come_back() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_declared_encoding_is_read_as_on_duckdb(spark: Any, tmp_path: Path) -> None:
+    """A JSON Lines file in ISO-8859-2, larger than a split, is read whole and decoded."""
+    from greenprocure.monitoring.engines import duckdb_engine, spark_engine
+
+    name = "Urząd Miasta Łódź"
+    releases = [
+        {
+            "ocid": f"ocds-pl-{n}",
+            "id": "1",
+            "date": "2024-03-01T00:00:00Z",
+            "tag": ["tender"],
+            "buyer": {"id": "PL-1", "name": name},
+            "tender": {"id": f"t-{n}", "value": {"amount": 1000.0, "currency": "EUR"}},
+        }
+        for n in range(200)
+    ]
+    path = tmp_path / "pl.jsonl"
+    path.write_bytes(
+        b"".join(orjson.dumps(r).decode().encode("iso-8859-2") + b"\n" for r in releases)
+    )
+    store = tmp_path / "store"
+    summary = spark_engine.ingest([path], store, encoding="iso-8859-2", split_bytes=4096)
+    assert summary.lot_rows == 200
+    table = spark_engine.compute_indicators(store, ["buyer"]).tables["green_share"]
+    assert [(r["buyer_name"], r["lots"]) for r in table.records()] == [(name, 200)]
+    other = tmp_path / "m.duckdb"
+    duckdb_engine.ingest([path], other, encoding="iso-8859-2")
+    mine = duckdb_engine.compute_indicators(other, ["buyer"]).tables["green_share"]
+    assert mine.records() == table.records()

@@ -63,6 +63,7 @@ from greenprocure.monitoring.indicators import (
     parse_group_keys,
 )
 from greenprocure.monitoring.lots import lot_rows
+from greenprocure.monitoring.readers._source import text_encoding
 from greenprocure.monitoring.rows import ERROR_COLUMNS, LOT_COLUMNS, RecordError
 
 __all__ = [
@@ -277,9 +278,14 @@ def _ingest_file(
 
 
 def _rows(
-    path: Path, reporting_currency: str, on_bytes: Callable[[int], None] | None = None
+    path: Path,
+    reporting_currency: str,
+    encoding: str | None,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[Any]:
-    yield from lot_rows(path, reporting_currency=reporting_currency, progress=on_bytes)
+    yield from lot_rows(
+        path, reporting_currency=reporting_currency, encoding=encoding, progress=on_bytes
+    )
 
 
 #: Below this many bytes to read, ``ingest`` works in one process whatever ``workers`` says
@@ -288,7 +294,7 @@ PARALLEL_MIN_BYTES = 128 * 1024 * 1024
 
 
 def _prepare_file(
-    path: str, currency: str, scratch: str
+    path: str, currency: str, scratch: str, encoding: str | None = None
 ) -> tuple[int, list[dict[str, Any]], str | None]:
     """In a worker process: write the lot rows of ``path`` to ``scratch`` (JSON Lines).
 
@@ -298,7 +304,7 @@ def _prepare_file(
     errors: list[dict[str, Any]] = []
     try:
         with open(scratch, "wb") as out:
-            for item in lot_rows(path, reporting_currency=currency):
+            for item in lot_rows(path, reporting_currency=currency, encoding=encoding):
                 if isinstance(item, RecordError):
                     errors.append(item.to_dict())
                 else:
@@ -350,8 +356,13 @@ def ingest(
     errors_file: Path | None = None,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    encoding: str | None = None,
 ) -> IngestSummary:
     """Read ``paths`` (files) into the store; see the module docstring for the guarantees.
+
+    ``encoding`` declares the text encoding of the JSON files (e.g. ``iso-8859-2``,
+    ``shift_jis``); ``None`` detects it per file (UTF-8 or a byte-order mark, else
+    ``cp1252``). XML notices declare their own.
 
     Record errors are written to ``errors_file`` (default: the store's name with
     ``.errors.jsonl``) as JSON Lines with file, location, ocid and reason; the file is
@@ -368,6 +379,7 @@ def ingest(
     """
     started = time.perf_counter()
     currency = reporting_currency.upper()
+    encoding = text_encoding(encoding)
     errors_path = errors_file or store.with_name(store.name + ".errors.jsonl")
     con = connect_store(store, reporting_currency=currency)
     tally = IngestTally()
@@ -390,7 +402,7 @@ def ingest(
             digests.add(digest)
             todo.append((path, digest, size))
         if workers > 1 and len(todo) > 1 and sum(t[2] for t in todo) >= PARALLEL_MIN_BYTES:
-            done = _ingest_parallel(con, todo, currency, workers, store.parent, progress)
+            done = _ingest_parallel(con, todo, currency, workers, store.parent, progress, encoding)
             for path, count, record_errors, reason in done:
                 if reason is not None:
                     tally.fail(os.fspath(path), reason)
@@ -407,7 +419,7 @@ def ingest(
                     digest,
                     size,
                     currency,
-                    _rows(path, currency, meter.read),
+                    _rows(path, currency, encoding, meter.read),
                     tally.error_lines,
                     meter,
                     store.parent,
@@ -430,6 +442,7 @@ def _ingest_parallel(
     workers: int,
     scratch_folder: Path,
     progress: ProgressCallback | None,
+    encoding: str | None = None,
 ) -> list[tuple[Path, int, list[dict[str, Any]], str | None]]:
     """Read files in worker processes; commit each here, in order, one transaction each."""
     results: list[tuple[Path, int, list[dict[str, Any]], str | None]] = []
@@ -439,7 +452,7 @@ def _ingest_parallel(
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = [
-                pool.submit(_prepare_file, os.fspath(path), currency, os.fspath(scratch))
+                pool.submit(_prepare_file, os.fspath(path), currency, os.fspath(scratch), encoding)
                 for (path, _digest, _size), scratch in zip(todo, scratches, strict=True)
             ]
             try:

@@ -64,6 +64,7 @@ from greenprocure.monitoring.indicators import (
     indicator_sql,
     parse_group_keys,
 )
+from greenprocure.monitoring.readers._source import text_encoding
 from greenprocure.monitoring.rows import LOT_COLUMNS
 
 __all__ = [
@@ -185,16 +186,21 @@ def _manifests(store: Path) -> list[dict[str, Any]]:
     return [orjson.loads(path.read_bytes()) for path in sorted(folder.glob("*.json"))]
 
 
-def _whole_file_task(task: tuple[str, str, int, str, str]) -> dict[str, Any]:
+#: A file to ingest: path, content hash, size, reporting currency, store folder and the
+#: declared text encoding (or None).
+_FileTask = tuple[str, str, int, str, str, str | None]
+
+
+def _whole_file_task(task: _FileTask) -> dict[str, Any]:
     """Runs in a Spark task: one file's lot rows (any format) into ``lots/<hash>/``."""
     from greenprocure.monitoring.engines.spark_lots import materialise_file
 
-    path, digest, size, currency, store_text = task
+    path, digest, size, currency, store_text, encoding = task
     final = Path(store_text) / "lots" / digest
     scratch = Path(store_text) / "lots" / f".{digest}.tmp"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
-        written = materialise_file(path, os.fspath(scratch), currency)
+        written = materialise_file(path, os.fspath(scratch), currency, encoding)
     except (GreenProcureError, OSError) as error:
         shutil.rmtree(scratch, ignore_errors=True)
         reason = error.localized() if isinstance(error, GreenProcureError) else str(error)
@@ -218,13 +224,11 @@ def _manifest(
     }
 
 
-def _split_file(
-    spark: SparkSession, task: tuple[str, str, int, str, str], split_bytes: int
-) -> dict[str, Any]:
+def _split_file(spark: SparkSession, task: _FileTask, split_bytes: int) -> dict[str, Any]:
     """A large file: its byte ranges in parallel Spark tasks into ``lots/<hash>/``."""
     from greenprocure.monitoring.engines.spark_lots import materialise
 
-    path, digest, size, currency, store_text = task
+    path, digest, size, currency, store_text, _encoding = task
     final = Path(store_text) / "lots" / digest
     scratch = Path(store_text) / "lots" / f".{digest}.tmp"
     shutil.rmtree(scratch, ignore_errors=True)
@@ -248,6 +252,7 @@ def ingest(
     errors_file: Path | None = None,
     progress: ProgressCallback | None = None,
     split_bytes: int = 64 << 20,
+    encoding: str | None = None,
 ) -> IngestSummary:
     """Read ``paths`` (files) into the Spark store.
 
@@ -257,10 +262,13 @@ def ingest(
     same content is stored once; a file is stored whole or not at all (its manifest is
     written last); record errors are written to ``errors_file`` (default: next to the store,
     ``<store>.errors.jsonl``) and counted; a file that cannot be read is listed in
-    ``failures`` and the run goes on.
+    ``failures`` and the run goes on. ``encoding`` declares the JSON files' text encoding
+    (``None``: detected per file); files in a declared encoding other than UTF-8 are read
+    whole, one task each.
     """
     started = time.perf_counter()
     currency = reporting_currency.upper()
+    encoding = text_encoding(encoding)
     store = Path(store)
     _open_store(store, currency, create=True)
     errors_path = errors_file or store.with_name(store.name + ".errors.jsonl")
@@ -269,8 +277,8 @@ def ingest(
         if folder.is_dir() and folder.name not in known:
             shutil.rmtree(folder, ignore_errors=True)  # rows of a stopped ingest
     tally = IngestTally()
-    small: list[tuple[str, str, int, str, str]] = []
-    large: list[tuple[str, str, int, str, str]] = []
+    small: list[_FileTask] = []
+    large: list[_FileTask] = []
     for item in paths:
         path = Path(item)
         try:
@@ -284,8 +292,10 @@ def ingest(
                 progress(size, 0)
             continue
         known.add(digest)
-        task = (os.fspath(path), digest, size, currency, os.fspath(store.resolve()))
-        plain = not path.name.lower().endswith((".gz", ".zip", ".xml"))
+        task = (os.fspath(path), digest, size, currency, os.fspath(store.resolve()), encoding)
+        plain = encoding in (None, "utf-8") and not path.name.lower().endswith(
+            (".gz", ".zip", ".xml")
+        )
         (large if plain and size > split_bytes else small).append(task)
     try:
         for manifest in _run_tasks(small, large, split_bytes):
@@ -312,8 +322,8 @@ def ingest(
 
 
 def _run_tasks(
-    small: list[tuple[str, str, int, str, str]],
-    large: list[tuple[str, str, int, str, str]],
+    small: list[_FileTask],
+    large: list[_FileTask],
     split_bytes: int,
 ) -> Iterator[dict[str, Any]]:
     """Manifests of the files as they are done: small files one task each, then large ones."""
@@ -325,7 +335,7 @@ def _run_tasks(
         # cost more in per-job overhead than in reading.
         slices = min(len(small), 4 * spark.sparkContext.defaultParallelism)
         ordered = sorted(small, key=lambda task: -task[2])
-        buckets: list[list[tuple[str, str, int, str, str]]] = [[] for _ in range(slices)]
+        buckets: list[list[_FileTask]] = [[] for _ in range(slices)]
         for index, task in enumerate(ordered):
             buckets[index % slices].append(task)
         rdd = spark.sparkContext.parallelize(buckets, numSlices=slices)

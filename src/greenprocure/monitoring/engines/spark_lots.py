@@ -230,14 +230,18 @@ def _converter(currency: str) -> Any:
 
 
 def _compiled_task(
-    index: int, task: tuple[str, str, int, int], folder: str, currency: str
+    index: int,
+    task: tuple[str, str, int, int],
+    folder: str,
+    currency: str,
+    encoding: str | None = None,
 ) -> dict[str, Any]:
     from greenprocure.monitoring.lots import lot_rows, rows_from_compiled
 
     kind, path, start, end = task
     writer = _Writer(folder, f"part-{index:05d}")
     if kind == WHOLE:
-        for item in lot_rows(path, reporting_currency=currency):
+        for item in lot_rows(path, reporting_currency=currency, encoding=encoding):
             writer.add(item, path)
         return writer.close()
     converter = _converter(currency)
@@ -314,10 +318,13 @@ def _offset(location: str) -> int:
         return 0
 
 
-def materialise_file(path: str, folder: str, currency: str) -> dict[str, Any]:
-    """In the calling process: the lot rows of one whole file (any format) into ``folder``."""
+def materialise_file(
+    path: str, folder: str, currency: str, encoding: str | None = None
+) -> dict[str, Any]:
+    """In the calling process: the lot rows of one whole file (any format, JSON in the
+    declared text ``encoding`` or, with ``None``, the detected one) into ``folder``."""
     os.makedirs(folder, exist_ok=True)
-    return _compiled_task(0, (WHOLE, path, 0, -1), folder, currency)
+    return _compiled_task(0, (WHOLE, path, 0, -1), folder, currency, encoding)
 
 
 def materialise(

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
 
-__all__ = ["Source", "iter_sources", "plain_opener"]
+from greenprocure.errors import InputError
+from greenprocure.i18n import N_
+
+__all__ = ["Source", "iter_sources", "plain_opener", "text_encoding"]
 
 _SNIFF = 4 * 1024 * 1024
 _BOMS = (
@@ -242,7 +245,7 @@ def iter_sources(
             yield Source(
                 f"{path}!{member}",
                 opener,
-                _normalise(encoding) or _detect(opener),
+                text_encoding(encoding) or _detect(opener),
                 tally=_Tally(sizes[member], progress),
             )
         return
@@ -251,14 +254,22 @@ def iter_sources(
     yield Source(
         str(path),
         opener,
-        _normalise(encoding) or _detect(opener),
+        text_encoding(encoding) or _detect(opener),
         counted_opener=_counted_plain(path, tally),
         tally=tally,
     )
 
 
-def _normalise(encoding: str | None) -> str | None:
+def text_encoding(encoding: str | None) -> str | None:
+    """The codec name of a declared text ``encoding`` (``None``: none declared), or an
+    :class:`~greenprocure.errors.InputError` naming it when Python knows no such text
+    encoding."""
     if encoding is None:
         return None
-    name = codecs.lookup(encoding).name
-    return "utf-8" if name == "utf-8" else name
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise InputError(N_("unknown text encoding: {name}"), field="encoding", name=encoding)
+    return "utf-8" if info.name == "utf-8" else info.name

@@ -10,8 +10,9 @@ Accepted layouts, detected from the content (not the file name):
   releases, compiled releases, records, versioned releases, or a top-level array of any of
   them). The ``releases`` / ``records`` arrays of the first document are streamed item by
   item with ijson's C backend (yajl2_c), so a package of any size is read in bounded memory;
-  a top-level array is read element by element; documents that follow the first are read
-  one whole value at a time, whatever their kind (nothing is skipped). Locations are the
+  a top-level array is read element by element; the documents that follow the first are
+  streamed in the same way (their arrays entry by entry, through ijson's events, slower
+  but in bounded memory), whatever their kind (nothing is skipped). Locations are the
   index of the item (``releases[12]``, ``item[3]``, ``value[2], releases[0]``). Malformed
   JSON here cannot be resynchronised: it is one :class:`RecordError` and the rest of that
   file is skipped. yajl refuses integers beyond 64 bits; such a file is read again with
@@ -40,6 +41,7 @@ from typing import IO, Any, Literal
 
 import ijson
 import orjson
+from ijson.common import ObjectBuilder
 
 from greenprocure.errors import GreenProcureError
 from greenprocure.monitoring.compile import compile_releases, unversion
@@ -255,24 +257,113 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
                     yield RecordError(name, where, None, f"malformed JSON: {error}")
                     return
                 break
-    # Concatenated JSON: the first value is done; every further value is read whole (each
-    # package in turn is held in memory) and classified, whatever its kind.
-    following = 1  # the next value to yield (value 0 is the first document, done)
+    # Concatenated JSON: the first value is done; the values that follow are streamed too.
+    yield from _following_values(source, backend)
+
+
+_OPEN = frozenset(("start_map", "start_array"))
+_CLOSE = frozenset(("end_map", "end_array"))
+
+
+def _build(event: str, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
+    """The whole JSON value that starts with (``event``, ``value``), from ``events``."""
+    if event not in _OPEN:
+        return value
+    builder = ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    for event, value in events:
+        builder.event(event, value)
+        if event in _OPEN:
+            depth += 1
+        elif event in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                break
+    return builder.value
+
+
+def _skip(event: str, events: Iterator[tuple[str, Any]]) -> None:
+    """Pass over the JSON value that starts with ``event`` without building it."""
+    if event not in _OPEN:
+        return
+    depth = 1
+    for event, _value in events:
+        if event in _OPEN:
+            depth += 1
+        elif event in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return
+
+
+def _streamed_value(
+    event: str, value: Any, events: Iterator[tuple[str, Any]], file: str, location: str
+) -> Iterator[Item]:
+    """The items of one top-level value, in bounded memory: the entries of a package's
+    ``releases`` or ``records`` array (or of a top-level array) are built one at a time;
+    any other value is built whole and classified as :func:`_classify` does. A package is
+    told from a record by its ``releases`` coming before any ``ocid`` (the schemas' order;
+    a record written with its ``ocid`` after its releases is read as a package)."""
+    if event == "start_array":
+        # enumerate counts the entries: _build takes the rest of each entry's events
+        for index, (event, value) in enumerate(events):
+            if event == "end_array":
+                return
+            yield from _classify(_build(event, value, events), file, f"{location}, item[{index}]")
+        return
+    if event != "start_map":
+        yield from _classify(value, file, location)
+        return
+    head: dict[str, Any] = {}
+    streamed = False
+    for event, value in events:
+        if event == "end_map":
+            break
+        key = value  # a map_key
+        event, value = next(events)
+        if key in ("releases", "records") and event == "start_array" and "ocid" not in head:
+            streamed = True
+            read = _release if key == "releases" else _record
+            for index, (event, value) in enumerate(events):
+                if event == "end_array":
+                    break
+                item = _build(event, value, events)
+                yield from read(item, file, f"{location}, {key}[{index}]")
+        else:
+            head[key] = _build(event, value, events)
+    if not streamed:
+        yield from _classify(head, file, location)
+
+
+def _following_values(source: Source, backend: Any) -> Iterator[Item]:
+    """The items of the values that follow the first one in a file of concatenated JSON,
+    each streamed by :func:`_streamed_value` (the first is passed over unbuilt). On an
+    integer beyond 64 bits the file is read again with the exact backend, without repeating
+    what was yielded."""
+    name = source.name
+    emitted = 0
     for attempt in (backend, _EXACT):
-        number = 0
+        produced = 0
+        done = 0  # the last value read to its end
         with source.open() as stream:
+            events = iter(attempt.basic_parse(stream, multiple_values=True, use_float=True))
             try:
-                for number, value in enumerate(
-                    attempt.items(stream, "", multiple_values=True, use_float=True)
-                ):
-                    if number >= following:
-                        yield from _classify(value, name, f"value[{number}]")
-                        following = number + 1
+                for number, (event, value) in enumerate(events):
+                    if number == 0:
+                        _skip(event, events)
+                        continue
+                    for item in _streamed_value(event, value, events, name, f"value[{number}]"):
+                        produced += 1
+                        if produced > emitted:
+                            emitted = produced
+                            yield item
+                    done = number
                 return
             except ijson.JSONError as error:
                 if "integer overflow" in str(error) and attempt is not _EXACT:
                     continue
-                yield RecordError(name, f"after value[{number}]", None, f"malformed JSON: {error}")
+                yield RecordError(name, f"after value[{done}]", None, f"malformed JSON: {error}")
                 return
 
 
