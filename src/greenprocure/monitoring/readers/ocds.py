@@ -15,8 +15,10 @@ Accepted layouts, detected from the content (not the file name):
   but in bounded memory), whatever their kind (nothing is skipped). Locations are the
   index of the item (``releases[12]``, ``item[3]``, ``value[2], releases[0]``). Malformed
   JSON here cannot be resynchronised: it is one :class:`RecordError` and the rest of that
-  file is skipped. yajl refuses integers beyond 64 bits; such a file is read again with
-  ijson's Python backend (slower), without repeating what was already yielded.
+  file is skipped; its location adds where the JSON breaks (``character N`` of the decoded
+  text, or ``end of file``), found by ijson's Python backend in the first 64 MiB. yajl
+  refuses integers beyond 64 bits; such a file is read again with ijson's Python backend
+  (slower), without repeating what was already yielded.
 
 JSON Lines is recognised when the first non-empty line is a whole JSON value, or when a later
 one of the first three is a whole JSON object and the first is not a lone ``{`` or ``[`` (so
@@ -34,6 +36,8 @@ unversioned here). Records with only linked releases and nothing compiled are a
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,7 +235,7 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
                 raise
             prefix = _layout(source, _EXACT)
     except ijson.JSONError as error:
-        yield RecordError(name, "byte 0", None, f"malformed JSON: {error}")
+        yield RecordError(name, _malformed_at(source) or "byte 0", None, f"malformed JSON: {error}")
         return
     label = _LABELS[prefix]
     done = 0
@@ -254,6 +258,8 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
                     continue
                 if "trailing garbage" not in text and "Additional data" not in text:
                     where = f"after {label}[{index}]" if index >= 0 else f"before {label}[0]"
+                    at = _malformed_at(source)
+                    where = f"{where}, {at}" if at else where
                     yield RecordError(name, where, None, f"malformed JSON: {error}")
                     return
                 break
@@ -363,8 +369,56 @@ def _following_values(source: Source, backend: Any) -> Iterator[Item]:
             except ijson.JSONError as error:
                 if "integer overflow" in str(error) and attempt is not _EXACT:
                     continue
-                yield RecordError(name, f"after value[{done}]", None, f"malformed JSON: {error}")
+                at = _malformed_at(source)
+                where = f"after value[{done}]" + (f", {at}" if at else "")
+                yield RecordError(name, where, None, f"malformed JSON: {error}")
                 return
+
+
+#: How many bytes the exact backend reads to find where malformed JSON breaks.
+_FIND_LIMIT = 64 * 1024 * 1024
+
+
+class _Capped(io.RawIOBase):
+    """A stream that ends after ``limit`` bytes of another (``capped`` then says so)."""
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        self._raw = raw
+        self._left = limit
+        self.capped = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            self.capped = True
+            return b""
+        wanted = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._raw.read(wanted)
+        self._left -= len(data)
+        return data
+
+
+def _malformed_at(source: Source) -> str | None:
+    """Where the JSON of ``source`` breaks: ``character N`` (from 0, in the decoded text,
+    as ijson's Python backend counts) or ``end of file`` (the text stops inside a value);
+    ``None`` when that is not found in the first :data:`_FIND_LIMIT` bytes (the exact
+    backend is slow: it reads again only what a reader can afford for an error)."""
+    try:
+        with source.open() as stream:
+            capped = _Capped(stream, _FIND_LIMIT)
+            try:
+                for _event in _EXACT.basic_parse(capped, multiple_values=True):
+                    pass
+            except ijson.IncompleteJSONError:
+                return None if capped.capped else "end of file"
+            except ijson.JSONError as error:
+                found = re.search(r" at (\d+)$", str(error))
+                return f"character {found[1]}" if found else None
+    except (OSError, ValueError, EOFError):
+        return None
+    return None
 
 
 def _classify(value: Any, file: str, location: str) -> Iterator[Item]:
