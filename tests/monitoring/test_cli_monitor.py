@@ -216,3 +216,19 @@ def test_unknown_encoding_is_a_clear_error(tmp_path: Path) -> None:
         lang="ja",
     )  # fmt: skip
     assert "不明な文字エンコーディング: klingon" in output
+
+
+def test_terminal_tables_name_goals_and_strategies(store: Path) -> None:
+    """Codes stay in the data; the terminal shows their names, in the user's language."""
+    code, output = _run("monitor", "indicators", "--store", str(store))
+    assert code == 0, output
+    assert "Climate change mitigation" in output
+    assert "environmental.climateChangeMitigation" not in output
+    code, output = _run("monitor", "indicators", "--store", str(store), lang="zh_Hans")
+    assert code == 0, output
+    with use_language("zh_Hans"):
+        from greenprocure.monitoring.labels import goal_label
+
+        name = goal_label("environmental.climateChangeMitigation")
+    assert name != "Climate change mitigation"
+    assert name in output

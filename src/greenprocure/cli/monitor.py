@@ -40,6 +40,7 @@ from greenprocure.monitoring.indicators import (
     IngestSummary,
     parse_group_keys,
 )
+from greenprocure.monitoring.labels import goal_label, strategy_label
 
 __all__ = ["HEADERS", "Engine", "Format", "Period", "register"]
 
@@ -119,6 +120,10 @@ def _cell(column: str, value: Any, currency: str) -> str:
         return format_currency(value, currency, digits=0)
     if isinstance(value, int | float) and column in ("lots", "green_lots"):
         return format_number(value)
+    if column == "goal":
+        return goal_label(str(value))
+    if column == "strategy":
+        return strategy_label(str(value))
     return str(value)
 
 

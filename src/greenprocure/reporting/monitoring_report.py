@@ -14,46 +14,15 @@ from typing import Any
 
 import altair as alt
 
-from greenprocure.i18n import N_, format_percent, get_language
+from greenprocure.i18n import format_percent, get_language
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring import IndicatorResult, IndicatorTable, MonitoringReportData
 from greenprocure.monitoring.indicators import KEY_LABELS
+from greenprocure.monitoring.labels import GOAL_LABELS, STRATEGY_LABELS
 from greenprocure.reporting.charts import chart_svg
 from greenprocure.reporting.html import render_html
 
 __all__ = ["GOAL_LABELS", "STRATEGY_LABELS", "render_monitoring_report"]
-
-#: Names of the environmental goals (sustainability extension codelist).
-GOAL_LABELS: Mapping[str, str] = {
-    "environmental": N_("Environmental (unspecified)"),
-    "environmental.biodiversityProtectionRestoration": N_(
-        "Biodiversity protection and restoration"
-    ),
-    "environmental.carbonEmissionsReduction": N_("Carbon emissions reduction"),
-    "environmental.circularEconomy": N_("Circular economy"),
-    "environmental.climateChangeAdaptation": N_("Climate change adaptation"),
-    "environmental.climateChangeMitigation": N_("Climate change mitigation"),
-    "environmental.energyEfficiency": N_("Energy efficiency"),
-    "environmental.pollutionPrevention": N_("Pollution prevention"),
-    "environmental.recycling": N_("Recycling"),
-    "environmental.resourceReuse": N_("Resource reuse"),
-    "environmental.waterResourcesProtection": N_("Water resources protection"),
-    "environmental.wasteReduction": N_("Waste reduction"),
-}
-
-#: Names of the sustainability strategies (sustainability extension codelist).
-STRATEGY_LABELS: Mapping[str, str] = {
-    "awardCriteria": N_("Award criteria"),
-    "contractPerformanceConditions": N_("Contract performance conditions"),
-    "marginOfPreference": N_("Margin of preference"),
-    "reservedParticipation": N_("Reserved participation"),
-    "selectionCriteria": N_("Selection criteria"),
-    "technicalSpecifications": N_("Technical specifications"),
-    "euGPPCriteria": N_("EU GPP criteria"),
-    "nationalGPPCriteria": N_("National GPP criteria"),
-    "otherGPPCriteria": N_("Other GPP criteria"),
-}
-
 
 _MAX_BARS = 20
 _GREEN = "#2f6b3a"
