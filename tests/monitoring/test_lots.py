@@ -228,3 +228,26 @@ def test_golden_lot_rows() -> None:
             for key, value in expected.items():
                 found = row[key].isoformat() if key == "date" and row[key] else row[key]
                 assert found == value, (case["name"], key)
+
+
+def test_values_converted_at_the_rate_of_the_lot_year_and_the_rate_recorded() -> None:
+    """A Mexican peso award of 2015 in euros: the reference rate of 2015, named in fx_note."""
+    rows = _rows(
+        _release(
+            date="2015-03-01T00:00:00Z",
+            tender={"value": {"amount": 2000.0, "currency": "MXN"}},
+            awards=[
+                {"id": "A", "date": "2015-02-10", "value": {"amount": 1000.0, "currency": "mxn "}}
+            ],
+        )
+    )
+    assert not isinstance(rows, RecordError)
+    (row,) = rows
+    rate, note = CurrencyConverter("EUR").rate("MXN", 2015)
+    assert rate is not None
+    assert 0.03 < rate < 0.09  # about 17 pesos to the euro in 2015
+    assert row["awarded_value"] == 1000.0  # as published
+    assert row["awarded_value_rc"] == 1000.0 * rate
+    assert row["estimated_value_rc"] == 2000.0 * rate
+    assert note.startswith("MXN->EUR 2015: ")
+    assert row["fx_note"] == note
