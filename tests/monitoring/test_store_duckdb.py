@@ -75,8 +75,10 @@ def test_interrupted_file_leaves_store_unchanged(
     before = _counts(store)
     real_rows = duckdb_engine._rows
 
-    def broken(path: Path, currency: str, on_bytes: Any = None) -> Iterator[Any]:
-        rows = real_rows(path, currency, on_bytes)
+    def broken(
+        path: Path, currency: str, encoding: str | None, on_bytes: Any = None
+    ) -> Iterator[Any]:
+        rows = real_rows(path, currency, encoding, on_bytes)
         yield next(rows)  # one row is in the open transaction when the failure comes
         raise RuntimeError("disk unplugged")
 
@@ -109,7 +111,9 @@ def test_many_rows_are_batched_in_one_transaction(
     }
     count = duckdb_engine._BATCH * 2 + 7
 
-    def rows(path: Path, currency: str, on_bytes: Any = None) -> Iterator[Any]:
+    def rows(
+        path: Path, currency: str, encoding: str | None, on_bytes: Any = None
+    ) -> Iterator[Any]:
         for index in range(count):
             yield {**template, "ocid": f"o{index}", "record_ref": f"line {index + 1}"}
         yield RecordError(str(path), "line 99999", None, "not an object")
