@@ -293,10 +293,11 @@ def ingest(
             continue
         known.add(digest)
         task = (os.fspath(path), digest, size, currency, os.fspath(store.resolve()), encoding)
-        plain = encoding in (None, "utf-8") and not path.name.lower().endswith(
+        # byte ranges of plain UTF-8 JSON Lines only (the ranges are parsed as UTF-8)
+        splittable = encoding in (None, "utf-8") and not path.name.lower().endswith(
             (".gz", ".zip", ".xml")
         )
-        (large if plain and size > split_bytes else small).append(task)
+        (large if splittable and size > split_bytes else small).append(task)
     try:
         for manifest in _run_tasks(small, large, split_bytes):
             path_text = manifest["path"]
