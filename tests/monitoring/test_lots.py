@@ -102,6 +102,10 @@ def test_unknown_currency_is_a_record_error() -> None:
     assert isinstance(result, RecordError)
     assert result.ocid == "ocds-t-1"
     assert "XQZ" in result.reason
+    for code in ("XXX", "EURO", "12A"):  # no currency, not a code
+        assert isinstance(
+            _rows(_release(tender={"value": {"amount": 1, "currency": code}})), RecordError
+        )
 
 
 def test_schema_breaking_value_names_the_field() -> None:
@@ -168,13 +172,16 @@ def test_mutated_real_records_never_crash(shared_data: Path, tmp_path: Path) -> 
     assert seen["errors"] > 0
 
 
-def test_ocds_1_0_release_and_unknown_currency(shared_data: Path) -> None:
+def test_ocds_1_0_release_in_a_currency_without_rates(shared_data: Path) -> None:
     path = shared_data / "ocds/realdata/release-package_1.0-1.json"
-    # PYG has no reference rate: with EUR reporting the record is reported, not dropped.
-    (error,) = list(lot_rows(path))
-    assert isinstance(error, RecordError)
-    assert error.ocid == "ocds-03ad3f-193399"
-    assert "PYG" in error.reason
+    # PYG has no reference rate: with EUR reporting the lot counts, its value is not
+    # converted and the note says why.
+    (row,) = list(lot_rows(path))
+    assert not isinstance(row, RecordError)
+    assert row["ocid"] == "ocds-03ad3f-193399"
+    assert row["awarded_value"] == 135630400.0
+    assert row["awarded_value_rc"] is None
+    assert row["fx_note"] == "PYG->EUR 2010: no rate, not converted"
     # Reported in PYG itself no rate is needed: the OCDS 1.0 buyer (no id) is read.
     (row,) = list(lot_rows(path, reporting_currency="PYG"))
     assert not isinstance(row, RecordError)

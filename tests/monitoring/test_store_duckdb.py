@@ -133,7 +133,20 @@ def test_many_rows_are_batched_in_one_transaction(
 def test_errors_file_lists_record_errors(shared_data: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.jsonl"
     broken.write_bytes(b'{"ocid": "ocds-x-1", "tender": {"id": "1"}}\n{"ocid": "ocds-x-2", \n')
-    paths = [shared_data / OCDS / "release-package_1.1-1.json", broken]
+    odd = tmp_path / "odd.jsonl"  # a compiled release in a code that is no currency
+    odd.write_bytes(
+        orjson.dumps(
+            {
+                "ocid": "ocds-x-3",
+                "id": "1",
+                "date": "2020-01-01",
+                "tag": ["compiled"],
+                "tender": {"value": {"amount": 5, "currency": "XQZ"}},
+            }
+        )
+        + b"\n"
+    )
+    paths = [shared_data / OCDS / "release-package_1.1-1.json", broken, odd]
     errors_file = tmp_path / "errors.jsonl"
     summary = ingest(paths, tmp_path / "m.duckdb", errors_file=errors_file)
     lines = [orjson.loads(line) for line in errors_file.read_bytes().splitlines()]
@@ -142,14 +155,14 @@ def test_errors_file_lists_record_errors(shared_data: Path, tmp_path: Path) -> N
     for line in lines:
         assert set(line) == {"file", "location", "ocid", "reason"}
         assert line["reason"]
-    currency = [line for line in lines if "PYG" in line["reason"]]
-    assert currency
-    assert currency[0]["ocid"] == "ocds-03ad3f-193399"
-    assert currency[0]["file"].endswith("release-package_1.1-1.json")
+    currency = [line for line in lines if "XQZ" in line["reason"]]
+    assert [(line["ocid"], line["file"]) for line in currency] == [("ocds-x-3", str(odd))]
+    # a real currency without reference rates (PYG) is no error: its lots count unconverted
+    assert not [line for line in lines if "PYG" in line["reason"]]
     malformed = [line for line in lines if line["file"] == str(broken)]
     assert [line["location"] for line in malformed] == ["line 1", "line 2"]
     assert "malformed JSON" in malformed[1]["reason"]
-    assert _counts(tmp_path / "m.duckdb") == (2, summary.lot_rows, summary.errors)
+    assert _counts(tmp_path / "m.duckdb") == (3, summary.lot_rows, summary.errors)
 
 
 def test_reporting_currency_is_fixed_per_store(sample: list[Path], tmp_path: Path) -> None:
@@ -197,7 +210,7 @@ def test_parallel_ingest_gives_the_same_store(
     shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = sorted((shared_data / "eforms" / "furniture-notices").glob("*.xml"))
-    files += [shared_data / OCDS / "release-package_1.1-1.json"]  # one record error (PYG)
+    files += [shared_data / OCDS / "release-package_1.1-1.json"]  # PYG: counted, unconverted
     one = ingest(files, tmp_path / "one.duckdb")
     monkeypatch.setattr(duckdb_engine, "PARALLEL_MIN_BYTES", 0)
     two = ingest(files, tmp_path / "two.duckdb", workers=2)

@@ -3,20 +3,33 @@
 Rates come from :func:`greenprocure.reference.convert_currency` (annual averages, cited,
 versioned). One conversion per (currency, year) is looked up and then reused, so a national
 dataset costs a handful of look-ups. Every rate used is written in the row's ``fx_note``
-(``"MXN->EUR 2019: 0.0464 (fx@1.0.0)"``). A currency the reference rates do not know raises
-:class:`~greenprocure.errors.ValidationError`, which the row builder turns into a
-:class:`~greenprocure.monitoring.rows.RecordError` for that record. A known currency in a year
-without a rate is not converted (the converted value stays empty) and the note says so; no
-rate of another year is substituted.
+(``"MXN->EUR 2019: 0.0464 (fx@1.0.0)"``). A code that is no currency at all (not one of the
+codes of CLDR, the Unicode Common Locale Data Repository, as Babel ships it: ISO 4217's
+current and former codes) raises :class:`~greenprocure.errors.ValidationError`, which the row
+builder turns into a :class:`~greenprocure.monitoring.rows.RecordError` for that record. A
+real currency without a rate that year (e.g. the Paraguayan guaraní, for which the reference
+rates have none) is not converted: the record's lots are counted, their converted values
+stay empty and the note says so; no rate of another year is substituted.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from greenprocure.errors import FactorNotFoundError, ValidationError
 from greenprocure.i18n import N_
 from greenprocure.reference.library import ReferenceLibrary
 
-__all__ = ["CurrencyConverter"]
+__all__ = ["CurrencyConverter", "world_currencies"]
+
+
+@cache
+def world_currencies() -> frozenset[str]:
+    """The currency codes CLDR knows (Babel's copy: ISO 4217's current and former codes),
+    without ``XXX`` (no currency) and ``XTS`` (reserved for tests)."""
+    from babel.numbers import list_currencies
+
+    return frozenset(code for code in list_currencies() if code not in ("XXX", "XTS"))
 
 
 class CurrencyConverter:
@@ -34,11 +47,12 @@ class CurrencyConverter:
         if self._known is None:
             from greenprocure.reference import currencies
 
-            self._known = frozenset(currencies(self._library))
+            self._known = frozenset(currencies(self._library)) | world_currencies()
         return code in self._known
 
     def check(self, currency: str) -> None:
-        """Raise :class:`ValidationError` unless the reference rates know ``currency``."""
+        """Raise :class:`ValidationError` unless ``currency`` is a currency code (one the
+        reference rates convert, or any other CLDR knows)."""
         code = currency.strip().upper()
         if code != self.reporting_currency and (
             len(code) != 3 or not code.isalpha() or not self._is_known(code)

@@ -679,7 +679,7 @@ def _rows(
         else [_amount(tender.get("value"), "tender/value")]
     )
     currencies.extend(estimate[1] for estimate in estimates if estimate is not None)
-    # An amount in a currency the reference rates do not know makes the whole record
+    # An amount in a code that is no currency (CurrencyConverter.check) makes the whole record
     # unusable, whether or not a lot's date would let it be converted (the SQL paths decide
     # the same way).
     for currency in dict.fromkeys(currencies):

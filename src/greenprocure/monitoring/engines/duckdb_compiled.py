@@ -89,7 +89,9 @@ _FAILURE = N_("cannot read the compiled releases: {reason}")
 def _fx_rates(
     reporting_currency: str, library: ReferenceLibrary
 ) -> tuple[list[tuple[str, int, float]], list[str]]:
-    """Every (currency, year, rate) the reference rates convert, and the known currencies."""
+    """Every (currency, year, rate) the reference rates convert, and the known currencies
+    (those with rates, and every other code CLDR knows)."""
+    from greenprocure.monitoring.currency import world_currencies
     from greenprocure.reference import currencies
 
     converter = CurrencyConverter(reporting_currency, library)
@@ -102,14 +104,14 @@ def _fx_rates(
             for year in range(factor.period_start, (factor.period_end or factor.period_start) + 1)
         }
     )
-    known = sorted(currencies(library))
+    rated = sorted(currencies(library))
     rates: list[tuple[str, int, float]] = []
-    for code in known:
+    for code in rated:
         for year in years:
             rate, _note = converter.rate(code, year)
             if rate is not None:
                 rates.append((code, year, rate))
-    return rates, known
+    return rates, sorted({*rated, *world_currencies()})
 
 
 def reference_rates(

@@ -14,8 +14,8 @@ test compares the two on real and synthetic data and on records made to hit ever
   through ``awardID`` (``awardIDs``), between all lots when it names no known award;
 - the lot's date is its first counted award date, else the tender period start or
   publication date, else the release date; values are converted at the rate of that year
-  (no rate that year: no converted value); a record with a currency the reference rates do
-  not know, or a date that cannot be read, is skipped and counted.
+  (no rate that year: no converted value); a record with a code that is no currency, or a
+  date that cannot be read, is skipped and counted.
 
 How it is made fast (measured in ``benchmarks/README.md``): one parallel scan and a chain of
 projections, no join and no grouping. Each record is reduced once, before its lots are
@@ -397,7 +397,8 @@ def compiled_lot_rows_sql(
     ``source`` has the columns of :data:`COMPILED_COLUMNS` (or of :func:`compiled_columns`),
     ``filename`` and ``file_row_number`` (from 0, or NULL). ``rates`` are (currency, year,
     units of the reporting currency per unit) for every currency and year the reference
-    rates can convert; ``known_currencies`` are the codes the reference rates know;
+    rates can convert; ``known_currencies`` are the codes taken as currencies (those with
+    rates and any other; a lot in one without a rate that year has no converted value);
     ``country_table`` (columns name, code: country names casefolded and their ISO codes)
     must exist when ``country`` is asked for without ``country_lookup``. ``columns``
     (default: :data:`ROW_COLUMNS` but ``country_lookup`` and ``lot_key``) are the columns
@@ -419,18 +420,26 @@ def compiled_lot_rows_sql(
         raise ValueError(f"unknown lot-row columns: {unknown}")
     cpv = bool(CPV_COLUMNS & set(wanted))
     fx = _Rates(reporting_currency, rates)
-    known = sorted({*known_currencies, reporting_currency})
+    # the codes with rates (and the reporting currency) are looked up first: nearly every
+    # amount is in one of them; the other known codes only when one is not
+    rated = sorted({*(c for c, _y, _r in rates), reporting_currency})
+    rated_list = "[" + ", ".join(sql_string(c) for c in rated) + "]"
+    known = sorted({*known_currencies, *rated})
     known_list = "[" + ", ".join(sql_string(c) for c in known) + "]"
-    # the codes taken as they are by _currency: those known written as three capitals
-    capitals = "(" + (", ".join(sql_string(c) for c in known if _THREE_CAPITALS(c)) or "NULL") + ")"
+    # the codes taken as they are by _currency: those with rates written as three capitals
+    capitals = "(" + (", ".join(sql_string(c) for c in rated if _THREE_CAPITALS(c)) or "NULL") + ")"
     award_ok = _counted("a.status", _AWARD_SKIP)
 
     def unknown_currency(codes: str) -> str:
-        """Whether the list ``codes`` (normalised, NULLs allowed) holds an unknown code."""
+        """Whether the list ``codes`` (normalised, NULLs allowed) holds an unknown code
+        (the long list of known codes is searched only for a code without rates)."""
+        first = f"list_min({codes})"
         return (
             f"CASE WHEN list_count({codes}) = 0 THEN false "
-            f"WHEN list_min({codes}) = list_max({codes}) "
-            f"THEN list_position({known_list}, list_min({codes})) IS NULL "
+            f"WHEN {first} = list_max({codes}) THEN CASE "
+            f"WHEN list_position({rated_list}, {first}) IS NOT NULL THEN false "
+            f"ELSE list_position({known_list}, {first}) IS NULL END "
+            f"WHEN list_has_all({rated_list}, {codes}) THEN false "
             f"ELSE NOT list_has_all({known_list}, {codes}) END"
         )
 
