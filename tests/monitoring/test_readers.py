@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import zipfile
 from pathlib import Path
@@ -346,3 +347,41 @@ def test_integers_beyond_64_bits_in_documents(tmp_path: Path) -> None:
         ("ocds-m-3", "value[1]"),
     ]
     assert docs[1].data["tender"]["x"] == 10**30
+
+
+def test_where_json_breaks_is_not_guessed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No position is claimed for bytes that are not UTF-8, nor where the search stops."""
+    from greenprocure.monitoring.readers import ocds
+
+    first = orjson.dumps(_release("ocds-u-1", "1", "2020-01-01"))
+    path = tmp_path / "latin.json"
+    path.write_bytes(b'{"releases": [' + first + b', {"ocid": "caf\xe9", "id": "2"}]}')
+    docs, errors = _split(list(iter_documents(path, encoding="utf-8")))
+    assert [d.ocid for d in docs] == ["ocds-u-1"]
+    assert [e.location for e in errors] == ["after releases[0]"]
+    assert "malformed JSON" in errors[0].reason
+    cut = tmp_path / "cut.json"
+    text = b'{"releases": [' + first + b', {"ocid": "ocds-u-2", "id": "2", "v": -5'
+    cut.write_bytes(text)
+    monkeypatch.setattr(ocds, "_FIND_LIMIT", text.index(b"-5") + 1)  # stops after the "-"
+    _docs, errors = _split(list(iter_documents(cut)))
+    assert [e.location for e in errors] == ["after releases[0]"]
+
+
+def test_declared_utf8_skips_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    text = orjson.dumps({"releases": [_release("ocds-b-1", "1", "2020-01-01")]})
+    path.write_bytes(codecs.BOM_UTF8 + text)
+    for encoding in (None, "utf-8", "UTF8"):
+        docs, errors = _split(list(iter_documents(path, encoding=encoding)))
+        assert ([d.ocid for d in docs], errors) == (["ocds-b-1"], [])
+
+
+def test_an_encoding_that_decodes_nothing_is_refused(tmp_path: Path) -> None:
+    from greenprocure.errors import InputError
+
+    path = tmp_path / "a.json"
+    path.write_bytes(orjson.dumps(_release("ocds-a-1", "1", "2020-01-01")))
+    for name in ("undefined", "klingon", "rot13"):
+        with pytest.raises(InputError, match="unknown text encoding"):
+            list(iter_documents(path, encoding=name))

@@ -426,8 +426,8 @@ def indicators_from_compiled(
 ) -> IndicatorResult:
     """Every indicator over compiled-release JSON Lines ``paths`` (plain or ``.gz``).
 
-    Records skipped (a date that cannot be read, a currency the reference rates do not
-    know) are counted in ``errors``; ``lot_rows`` counts the lots of the other records.
+    Records skipped (a date that cannot be read, a code that is no currency) are counted
+    in ``errors``; ``lot_rows`` counts the lots of the other records.
     """
     from greenprocure.monitoring.engines.duckdb_engine import limit_resources
 

@@ -245,7 +245,7 @@ def iter_sources(
             yield Source(
                 f"{path}!{member}",
                 opener,
-                text_encoding(encoding) or _detect(opener),
+                _declared(encoding) or _detect(opener),
                 tally=_Tally(sizes[member], progress),
             )
         return
@@ -254,7 +254,7 @@ def iter_sources(
     yield Source(
         str(path),
         opener,
-        text_encoding(encoding) or _detect(opener),
+        _declared(encoding) or _detect(opener),
         counted_opener=_counted_plain(path, tally),
         tally=tally,
     )
@@ -268,8 +268,18 @@ def text_encoding(encoding: str | None) -> str | None:
         return None
     try:
         info = codecs.lookup(encoding)
-    except LookupError:
-        info = None
-    if info is None or not getattr(info, "_is_text_encoding", True):
-        raise InputError(N_("unknown text encoding: {name}"), field="encoding", name=encoding)
+        if not getattr(info, "_is_text_encoding", True):  # rot13, base64, ...
+            raise LookupError(encoding)
+        info.incrementaldecoder().decode(b"", final=False)  # "undefined" fails here
+    except (LookupError, UnicodeError, TypeError):
+        raise InputError(
+            N_("unknown text encoding: {name}"), field="encoding", name=encoding
+        ) from None
     return "utf-8" if info.name == "utf-8" else info.name
+
+
+def _declared(encoding: str | None) -> str | None:
+    """The codec a source is read with for a declared ``encoding``: UTF-8 declared still
+    skips a byte-order mark, as an undeclared UTF-8 file does."""
+    name = text_encoding(encoding)
+    return "utf-8-sig" if name == "utf-8" else name

@@ -380,12 +380,14 @@ _FIND_LIMIT = 64 * 1024 * 1024
 
 
 class _Capped(io.RawIOBase):
-    """A stream that ends after ``limit`` bytes of another (``capped`` then says so)."""
+    """A stream that ends after ``limit`` bytes of another: ``capped`` says that the limit
+    was reached, ``ended`` that the other stream was read to its end."""
 
     def __init__(self, raw: IO[bytes], limit: int) -> None:
         self._raw = raw
         self._left = limit
         self.capped = False
+        self.ended = False
 
     def readable(self) -> bool:
         return True
@@ -396,6 +398,8 @@ class _Capped(io.RawIOBase):
             return b""
         wanted = self._left if size is None or size < 0 else min(size, self._left)
         data = self._raw.read(wanted)
+        if wanted and not data:
+            self.ended = True
         self._left -= len(data)
         return data
 
@@ -404,17 +408,20 @@ def _malformed_at(source: Source) -> str | None:
     """Where the JSON of ``source`` breaks: ``character N`` (from 0, in the decoded text,
     as ijson's Python backend counts) or ``end of file`` (the text stops inside a value);
     ``None`` when that is not found in the first :data:`_FIND_LIMIT` bytes (the exact
-    backend is slow: it reads again only what a reader can afford for an error)."""
+    backend is slow: it reads again only what a reader can afford for an error), or when
+    the bytes are not UTF-8 (which that backend reports as incomplete JSON)."""
     try:
         with source.open() as stream:
             capped = _Capped(stream, _FIND_LIMIT)
             try:
                 for _event in _EXACT.basic_parse(capped, multiple_values=True):
                     pass
-            except ijson.IncompleteJSONError:
-                return None if capped.capped else "end of file"
+            except ijson.IncompleteJSONError as error:
+                undecodable = isinstance(error.__context__, UnicodeDecodeError)
+                return "end of file" if capped.ended and not undecodable else None
             except ijson.JSONError as error:
-                found = re.search(r" at (\d+)$", str(error))
+                # near the limit the cut itself may be the "error"
+                found = None if capped.capped else re.search(r" at (\d+)$", str(error))
                 return f"character {found[1]}" if found else None
     except (OSError, ValueError, EOFError):
         return None
