@@ -31,7 +31,8 @@ def _maybe(rng: random.Random, share: float, value: Any) -> Any:
 
 
 def _money(rng: random.Random) -> dict[str, Any] | None:
-    currency = rng.choice(["EUR", "eur", " CNY ", "GBP", "KRW", "XXX", "", " ", None])
+    # pyg: a currency without reference rates (counted, unconverted); XXX: no currency
+    currency = rng.choice(["EUR", "eur", " CNY ", "GBP", "KRW", " pyg", "XXX", "", " ", None])
     if rng.random() < 0.1:
         return {"currency": "EUR"}  # no amount
     money: dict[str, Any] = {"amount": round(rng.uniform(1, 1e6), 2)}
