@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from greenprocure.i18n import N_
 from greenprocure.i18n import gettext as _
 
-__all__ = ["GOAL_LABELS", "STRATEGY_LABELS", "goal_label", "strategy_label"]
+__all__ = ["GOAL_LABELS", "STRATEGY_LABELS", "goal_label", "label", "strategy_label"]
 
 #: Names of the environmental goals (sustainability extension codelist).
 GOAL_LABELS: Mapping[str, str] = {
@@ -45,11 +45,16 @@ STRATEGY_LABELS: Mapping[str, str] = {
 }
 
 
+def label(code: str, labels: Mapping[str, str]) -> str:
+    """The translated name of ``code`` in ``labels``; a code not there as it is."""
+    return _(labels[code]) if code in labels else code
+
+
 def goal_label(code: str) -> str:
     """The translated name of a goal code; an unknown code as it is."""
-    return _(GOAL_LABELS[code]) if code in GOAL_LABELS else code
+    return label(code, GOAL_LABELS)
 
 
 def strategy_label(code: str) -> str:
     """The translated name of a strategy code; an unknown code as it is."""
-    return _(STRATEGY_LABELS[code]) if code in STRATEGY_LABELS else code
+    return label(code, STRATEGY_LABELS)

@@ -18,7 +18,7 @@ from greenprocure.i18n import format_percent, get_language
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring import IndicatorResult, IndicatorTable, MonitoringReportData
 from greenprocure.monitoring.indicators import KEY_LABELS
-from greenprocure.monitoring.labels import GOAL_LABELS, STRATEGY_LABELS
+from greenprocure.monitoring.labels import GOAL_LABELS, STRATEGY_LABELS, label
 from greenprocure.reporting.charts import chart_svg
 from greenprocure.reporting.html import render_html
 
@@ -112,9 +112,7 @@ def _count_chart(table: IndicatorTable, labels: Mapping[str, str], title: str) -
 
 
 def _label(code: str | None, labels: Mapping[str, str]) -> str:
-    if code is None:
-        return _("unknown")
-    return _(labels[code]) if code in labels else code
+    return _("unknown") if code is None else label(code, labels)
 
 
 def _rows(table: IndicatorTable) -> list[dict[str, Any]]:
