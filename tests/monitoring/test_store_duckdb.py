@@ -76,9 +76,9 @@ def test_interrupted_file_leaves_store_unchanged(
     real_rows = duckdb_engine._rows
 
     def broken(
-        path: Path, currency: str, encoding: str | None, on_bytes: Any = None
+        path: Path, currency: str, encoding: str | None, log: Any, on_bytes: Any = None
     ) -> Iterator[Any]:
-        rows = real_rows(path, currency, encoding, on_bytes)
+        rows = real_rows(path, currency, encoding, log, on_bytes)
         yield next(rows)  # one row is in the open transaction when the failure comes
         raise RuntimeError("disk unplugged")
 
@@ -112,7 +112,7 @@ def test_many_rows_are_batched_in_one_transaction(
     count = duckdb_engine._BATCH * 2 + 7
 
     def rows(
-        path: Path, currency: str, encoding: str | None, on_bytes: Any = None
+        path: Path, currency: str, encoding: str | None, log: Any, on_bytes: Any = None
     ) -> Iterator[Any]:
         for index in range(count):
             yield {**template, "ocid": f"o{index}", "record_ref": f"line {index + 1}"}

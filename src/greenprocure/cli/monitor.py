@@ -170,6 +170,10 @@ def _show_summary(summary: IngestSummary) -> None:
         [_("Files already in the store"), format_number(len(summary.files_skipped))],
         [_("Files that could not be read"), format_number(len(summary.files_failed))],
         [_("Lot rows added"), format_number(summary.lot_rows)],
+        [
+            _("Processes merged with releases of earlier files"),
+            format_number(summary.processes_merged),
+        ],
         [_("Record errors"), format_number(summary.errors)],
         [_("Seconds"), format_number(summary.seconds, 1)],
     ]

@@ -437,6 +437,8 @@ class IngestSummary:
     seconds: float = 0.0
     errors_file: str | None = None
     failures: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    #: Processes compiled again with releases of files stored before (see the engines).
+    processes_merged: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -451,6 +453,7 @@ class IngestSummary:
             "seconds": round(self.seconds, 3),
             "errors_file": self.errors_file,
             "failures": [{"file": f, "reason": r} for f, r in self.failures],
+            "processes_merged": self.processes_merged,
         }
 
 

@@ -111,6 +111,7 @@ def lot_rows(
     encoding: str | None = None,
     memory_budget: int = _DEFAULT_BUDGET,
     progress: Callable[[int], None] | None = None,
+    releases: Callable[[Document], None] | None = None,
 ) -> Iterator[LotRow | RecordError]:
     """Every lot row of one OCDS (JSON) or eForms (XML) file, and a RecordError per bad record.
 
@@ -118,9 +119,13 @@ def lot_rows(
     ``*.json``, ``*.jsonl``, ``*.ndjson``, ``*.xml``, optionally ``.gz``, and ``*.zip``).
     ``progress`` is called with numbers of bytes of the input (as stored on disk) as they are
     read; they add up to the input's size (for progress bars with bytes and ETA).
+    ``releases`` is called with every release (not compiled release) read, in file order,
+    before it is grouped: the stores keep them to merge processes across files.
     """
     with _relaxed_gc():
-        yield from _lot_rows(path, reporting_currency, library, encoding, memory_budget, progress)
+        yield from _lot_rows(
+            path, reporting_currency, library, encoding, memory_budget, progress, releases
+        )
 
 
 @contextlib.contextmanager
@@ -140,12 +145,13 @@ def _lot_rows(
     encoding: str | None,
     memory_budget: int,
     progress: Callable[[int], None] | None = None,
+    releases: Callable[[Document], None] | None = None,
 ) -> Iterator[LotRow | RecordError]:
     if Path(path).is_dir():
         for file in sorted(Path(path).rglob("*")):
             if file.is_file() and file.name.lower().endswith(_INPUT_SUFFIXES):
                 yield from _lot_rows(
-                    file, reporting_currency, library, encoding, memory_budget, progress
+                    file, reporting_currency, library, encoding, memory_budget, progress, releases
                 )
         return
     converter = CurrencyConverter(reporting_currency, library)
@@ -159,6 +165,7 @@ def _lot_rows(
         iter_documents(path, encoding, skip_xml=True, progress=progress),
         memory_budget,
         indicator_fields_only=True,
+        releases=releases,
     )
     yield from _rows_of(documents, converter, "ocds")
 
@@ -187,12 +194,14 @@ def compiled_documents(
     memory_budget: int = _DEFAULT_BUDGET,
     *,
     indicator_fields_only: bool = False,
+    releases: Callable[[Document], None] | None = None,
 ) -> Iterator[Document | RecordError]:
     """Compiled releases: compiled documents as they come, releases grouped by ocid and compiled.
 
     See the module docstring for the three grouping modes (memory, grouped stream, spill).
     With ``indicator_fields_only`` releases are compiled on the fields the rows read only
-    (:data:`~greenprocure.monitoring.compile.INDICATOR_FIELDS`).
+    (:data:`~greenprocure.monitoring.compile.INDICATOR_FIELDS`). ``releases``, if given, is
+    called with every release before it is grouped.
     """
     grouper = _Grouper(memory_budget, indicator_fields_only)
     try:
@@ -200,6 +209,8 @@ def compiled_documents(
             if isinstance(item, RecordError) or item.kind == "compiled":
                 yield item
                 continue
+            if releases is not None:
+                releases(item)
             yield from grouper.add(item)
         yield from grouper.finish()
     finally:
@@ -327,6 +338,29 @@ def _compile_group(
     except (GreenProcureError, TypeError, ValueError) as error:
         return RecordError(file, location, ocid, f"cannot compile: {error}")
     return Document("compiled", compiled, file, location)
+
+
+def rows_across_files(
+    ocid: str,
+    releases: list[tuple[dict[str, Any], str]],
+    earlier: int,
+    file: str,
+    converter: CurrencyConverter,
+) -> list[LotRow] | RecordError:
+    """The lot rows of a process whose releases are in several files of a store.
+
+    ``releases`` are (release, location) in the store's order: the ``earlier`` releases of
+    files stored before, then those of ``file``, each file's in its own order (the merge
+    sorts them by date; releases of one date keep this order). Both engines call this, so
+    the rows (their ``record_ref`` included) are the same.
+    """
+    first = releases[earlier][1] if earlier < len(releases) else releases[0][1]
+    location = f"{first} (+{len(releases) - 1} releases, {earlier} of earlier files)"
+    try:
+        compiled = compile_releases([data for data, _ in releases], indicator_fields_only=True)
+    except (GreenProcureError, TypeError, ValueError) as error:
+        return RecordError(file, location, ocid, f"cannot compile: {error}")
+    return rows_from_compiled(compiled, file, location, converter)
 
 
 class _Spill:

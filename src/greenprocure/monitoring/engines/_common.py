@@ -85,6 +85,7 @@ class IngestTally:
     lot_rows: int = 0
     errors: int = 0
     bytes_read: int = 0
+    processes_merged: int = 0
 
     def fail(self, path: str, reason: str, *, error_line: bool = True) -> None:
         """A file that could not be stored; with ``error_line``, also a line of the errors file."""
@@ -94,12 +95,14 @@ class IngestTally:
             line = {"file": path, "location": "", "ocid": None, "reason": reason}
             self.error_lines.append(orjson.dumps(line))
 
-    def stored(self, path: str, lot_rows: int, errors: int, size: int) -> None:
-        """A file stored whole, with its lot rows, record errors and bytes."""
+    def stored(self, path: str, lot_rows: int, errors: int, size: int, merged: int = 0) -> None:
+        """A file stored whole, with its lot rows, record errors, bytes and the processes it
+        merged with releases of files stored before it."""
         self.ingested.append(path)
         self.lot_rows += lot_rows
         self.errors += errors
         self.bytes_read += size
+        self.processes_merged += merged
 
     def summary(self, store: Path, errors_path: Path, started: float) -> IngestSummary:
         """The run's result; ``started`` is its :func:`time.perf_counter` at the start."""
@@ -114,6 +117,7 @@ class IngestTally:
             seconds=time.perf_counter() - started,
             errors_file=os.fspath(errors_path),
             failures=tuple(self.failures),
+            processes_merged=self.processes_merged,
         )
 
 

@@ -8,14 +8,17 @@ four tables:
 ``lot_rows``       the lot rows (:data:`~greenprocure.monitoring.rows.LOT_COLUMNS`) with the
                    hash of the file they come from
 ``record_errors``  the records that were skipped, with file, location, ocid and reason
+``gp_releases``    every release read, to merge a process whose releases are in several
+                   files (:mod:`~greenprocure.monitoring.engines.duckdb_release_store`)
 
 A file is identified by the hash of its content: ingesting it again (under any name) adds
-nothing. Each file is ingested in one transaction: its rows, its errors and its ``gp_files``
-entry are committed together, so an ingest interrupted inside a file leaves the store as it
-was before that file. Rows are streamed from the readers in batches through a temporary
-JSON Lines file that DuckDB's ``read_json`` loads with the declared column types (fast, and
-no dependency beyond DuckDB). Several large files can be read in worker processes while this
-process commits them in order (``workers``).
+nothing. Each file is ingested in one transaction: its rows, its releases, the processes it
+merges with earlier files, its errors and its ``gp_files`` entry are committed together, so
+an ingest interrupted inside a file leaves the store as it was before that file. Rows are
+streamed from the readers in batches through a temporary JSON Lines file that DuckDB's
+``read_json`` loads with the declared column types (fast, and no dependency beyond DuckDB).
+Several large files can be read in worker processes while this process commits them in
+order (``workers``).
 
 Indicators run the shared SQL of :mod:`greenprocure.monitoring.indicators` over the store
 (:func:`compute_indicators`). The module also offers the two paths that skip the store:
@@ -53,7 +56,14 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
     duckdb_indicator_tables,
     indicators_from_compiled,
 )
+from greenprocure.monitoring.engines.duckdb_release_store import (
+    ReleaseLog,
+    create_release_table,
+    merge_across_files,
+    store_releases,
+)
 from greenprocure.monitoring.engines.duckdb_releases import indicators_from_releases
+from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows, struct_columns
 from greenprocure.monitoring.indicators import (
     INDICATOR_COLUMNS,
     IndicatorResult,
@@ -85,15 +95,11 @@ __all__ = [
 #: Where the store lives unless ``--store`` says otherwise (relative to the working folder).
 DEFAULT_STORE = Path(".greenprocure") / "monitoring.duckdb"
 
-#: Version of the store's table layout; a store of another version is refused.
-SCHEMA_VERSION = "1"
+#: Version of the store's table layout; a store of another version is refused (2: releases
+#: are kept, processes merged across files).
+SCHEMA_VERSION = "2"
 
 _BATCH = 20_000
-
-
-def struct_columns(columns: Sequence[tuple[str, str]]) -> str:
-    """``{'name': 'TYPE', ...}``: the ``columns`` argument of DuckDB's ``read_json``."""
-    return "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns) + "}"
 
 
 def connect_store(
@@ -141,6 +147,7 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(f"CREATE TABLE IF NOT EXISTS lot_rows (file_hash VARCHAR, {lot_columns})")
     con.execute(f"CREATE TABLE IF NOT EXISTS record_errors (file_hash VARCHAR, {error_columns})")
+    create_release_table(con)
     con.execute(
         "INSERT INTO gp_meta SELECT 'schema_version', ? "
         "WHERE NOT EXISTS (SELECT 1 FROM gp_meta WHERE key = 'schema_version')",
@@ -164,11 +171,6 @@ class _Batcher:
         self.scratch = scratch
         self.lines: list[bytes] = []
         self.count = 0
-        names = ", ".join(name for name, _kind in LOT_COLUMNS)
-        self.sql = (
-            f"INSERT INTO lot_rows SELECT ? AS file_hash, {names} FROM read_json(?, "
-            f"format='newline_delimited', columns={struct_columns(LOT_COLUMNS)})"
-        )
 
     def add(self, row: Any) -> None:
         self.lines.append(orjson.dumps(row, default=_default))
@@ -179,7 +181,7 @@ class _Batcher:
         if not self.lines:
             return
         self.scratch.write_bytes(b"\n".join(self.lines) + b"\n")
-        self.con.execute(self.sql, [self.digest, os.fspath(self.scratch)])
+        insert_lot_rows(self.con, self.digest, self.scratch)
         self.count += len(self.lines)
         self.lines = []
 
@@ -239,12 +241,17 @@ def _ingest_file(
     size: int,
     reporting_currency: str,
     rows: Iterable[Any],
+    release_log: ReleaseLog,
     errors_out: list[bytes],
     meter: _Meter,
     scratch_folder: Path,
-) -> tuple[int, int]:
-    """Add one file in one transaction; return (lot rows, record errors)."""
-    scratch = scratch_folder / f"gp-ingest-{os.getpid()}-{time.monotonic_ns()}.jsonl"
+) -> tuple[int, int, int]:
+    """Add one file in one transaction; return (lot rows, record errors, processes merged).
+
+    ``rows`` are the file's rows, read while this runs; ``release_log`` is the scratch file
+    its reader writes the file's releases to.
+    """
+    scratch = _scratch(scratch_folder)
     errors: list[RecordError] = []
     records = 0
     con.execute("BEGIN TRANSACTION")
@@ -259,32 +266,74 @@ def _ingest_file(
             if records % 1000 == 0:
                 meter.records(1000)
         batcher.flush()
-        if errors:
-            con.executemany(
-                "INSERT INTO record_errors VALUES (?, ?, ?, ?, ?)",
-                [[digest, e.file, e.location, e.ocid, e.reason] for e in errors],
-            )
-        _record_file(con, digest, path, size, reporting_currency, batcher.count, len(errors))
+        release_log.close()
+        count, merged = _merge(
+            con, digest, path, reporting_currency, release_log, scratch, batcher.count, errors
+        )
+        _store_errors(con, digest, errors)
+        _record_file(con, digest, path, size, reporting_currency, count, len(errors))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
         scratch.unlink(missing_ok=True)
+        release_log.discard()
     errors_out.extend(orjson.dumps(e.to_dict()) for e in errors)
     meter.records(records % 1000)
     meter.finish()
-    return batcher.count, len(errors)
+    return count, len(errors), merged
+
+
+def _scratch(folder: Path, suffix: str = "") -> Path:
+    return folder / f"gp-ingest-{os.getpid()}-{time.monotonic_ns()}{suffix}.jsonl"
+
+
+def _merge(
+    con: duckdb.DuckDBPyConnection,
+    digest: str,
+    path: Path,
+    reporting_currency: str,
+    release_log: ReleaseLog,
+    scratch: Path,
+    count: int,
+    errors: list[RecordError],
+) -> tuple[int, int]:
+    """Keep the file's releases and merge its processes with earlier files' (in the file's
+    transaction); return (the file's lot rows now, processes merged)."""
+    if not release_log.count:
+        return count, 0
+    store_releases(con, digest, release_log.scratch)
+    merged, delta, merge_errors = merge_across_files(
+        con, digest, os.fspath(path), reporting_currency, scratch
+    )
+    errors.extend(merge_errors)
+    return count + delta, merged
+
+
+def _store_errors(
+    con: duckdb.DuckDBPyConnection, digest: str, errors: Sequence[RecordError]
+) -> None:
+    if errors:
+        con.executemany(
+            "INSERT INTO record_errors VALUES (?, ?, ?, ?, ?)",
+            [[digest, e.file, e.location, e.ocid, e.reason] for e in errors],
+        )
 
 
 def _rows(
     path: Path,
     reporting_currency: str,
     encoding: str | None,
+    release_log: ReleaseLog,
     on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[Any]:
     yield from lot_rows(
-        path, reporting_currency=reporting_currency, encoding=encoding, progress=on_bytes
+        path,
+        reporting_currency=reporting_currency,
+        encoding=encoding,
+        progress=on_bytes,
+        releases=release_log,
     )
 
 
@@ -295,16 +344,20 @@ PARALLEL_MIN_BYTES = 128 * 1024 * 1024
 
 def _prepare_file(
     path: str, currency: str, scratch: str, encoding: str | None = None
-) -> tuple[int, list[dict[str, Any]], str | None]:
-    """In a worker process: write the lot rows of ``path`` to ``scratch`` (JSON Lines).
+) -> tuple[int, list[dict[str, Any]], str | None, int]:
+    """In a worker process: write the lot rows of ``path`` to ``scratch`` (JSON Lines) and
+    its releases to ``scratch`` + ``.releases`` (:class:`ReleaseLog`).
 
-    Returns (rows written, record errors, reason the file cannot be read or None).
+    Returns (rows written, record errors, reason the file cannot be read or None, releases).
     """
     count = 0
     errors: list[dict[str, Any]] = []
+    log = ReleaseLog(Path(scratch + ".releases"))
     try:
         with open(scratch, "wb") as out:
-            for item in lot_rows(path, reporting_currency=currency, encoding=encoding):
+            for item in lot_rows(
+                path, reporting_currency=currency, encoding=encoding, releases=log
+            ):
                 if isinstance(item, RecordError):
                     errors.append(item.to_dict())
                 else:
@@ -312,8 +365,10 @@ def _prepare_file(
                     count += 1
     except (GreenProcureError, OSError) as error:
         Path(scratch).unlink(missing_ok=True)
-        return 0, [], str(error)
-    return count, errors, None
+        log.discard()
+        return 0, [], str(error), 0
+    log.close()
+    return count, errors, None, log.count
 
 
 def _commit_prepared(
@@ -324,28 +379,30 @@ def _commit_prepared(
     reporting_currency: str,
     scratch: Path,
     count: int,
-    errors: list[dict[str, Any]],
-) -> None:
-    """Add a file prepared by a worker in one transaction."""
-    names = ", ".join(name for name, _kind in LOT_COLUMNS)
+    errors: list[RecordError],
+    releases: int,
+) -> tuple[int, int]:
+    """Add a file prepared by a worker in one transaction; return (lot rows, merged)."""
+    log = ReleaseLog(Path(os.fspath(scratch) + ".releases"))
+    log.count = releases
+    merge_scratch = _scratch(scratch.parent, "-merge")
     con.execute("BEGIN TRANSACTION")
     try:
         if count:
-            con.execute(
-                f"INSERT INTO lot_rows SELECT ? AS file_hash, {names} FROM read_json(?, "
-                f"format='newline_delimited', columns={struct_columns(LOT_COLUMNS)})",
-                [digest, os.fspath(scratch)],
-            )
-        if errors:
-            con.executemany(
-                "INSERT INTO record_errors VALUES (?, ?, ?, ?, ?)",
-                [[digest, e["file"], e["location"], e["ocid"], e["reason"]] for e in errors],
-            )
+            insert_lot_rows(con, digest, scratch)
+        count, merged = _merge(
+            con, digest, path, reporting_currency, log, merge_scratch, count, errors
+        )
+        _store_errors(con, digest, errors)
         _record_file(con, digest, path, size, reporting_currency, count, len(errors))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        log.discard()
+        merge_scratch.unlink(missing_ok=True)
+    return count, merged
 
 
 def ingest(
@@ -403,23 +460,27 @@ def ingest(
             todo.append((path, digest, size))
         if workers > 1 and len(todo) > 1 and sum(t[2] for t in todo) >= PARALLEL_MIN_BYTES:
             done = _ingest_parallel(con, todo, currency, workers, store.parent, progress, encoding)
-            for path, count, record_errors, reason in done:
+            for path, count, record_errors, reason, merged in done:
                 if reason is not None:
                     tally.fail(os.fspath(path), reason)
                     continue
-                tally.stored(os.fspath(path), count, len(record_errors), path.stat().st_size)
-                tally.error_lines.extend(orjson.dumps(e) for e in record_errors)
+                tally.stored(
+                    os.fspath(path), count, len(record_errors), path.stat().st_size, merged
+                )
+                tally.error_lines.extend(orjson.dumps(e.to_dict()) for e in record_errors)
             todo = []
         for path, digest, size in todo:
             meter = _Meter(progress, size)
+            log = ReleaseLog(_scratch(store.parent, "-releases"))
             try:
-                count, errors = _ingest_file(
+                count, errors, merged = _ingest_file(
                     con,
                     path,
                     digest,
                     size,
                     currency,
-                    _rows(path, currency, encoding, meter.read),
+                    _rows(path, currency, encoding, log, meter.read),
+                    log,
                     tally.error_lines,
                     meter,
                     store.parent,
@@ -428,7 +489,9 @@ def ingest(
                 reason = error.localized() if isinstance(error, GreenProcureError) else str(error)
                 tally.fail(os.fspath(path), reason)
                 continue
-            tally.stored(os.fspath(path), count, errors, size)
+            finally:
+                log.discard()
+            tally.stored(os.fspath(path), count, errors, size, merged)
     finally:
         con.close()
         _write_errors(errors_path, tally.error_lines)
@@ -443,9 +506,12 @@ def _ingest_parallel(
     scratch_folder: Path,
     progress: ProgressCallback | None,
     encoding: str | None = None,
-) -> list[tuple[Path, int, list[dict[str, Any]], str | None]]:
-    """Read files in worker processes; commit each here, in order, one transaction each."""
-    results: list[tuple[Path, int, list[dict[str, Any]], str | None]] = []
+) -> list[tuple[Path, int, list[RecordError], str | None, int]]:
+    """Read files in worker processes; commit each here, in order, one transaction each.
+
+    Returns per file (path, lot rows, record errors, reason it failed or None, merged).
+    """
+    results: list[tuple[Path, int, list[RecordError], str | None, int]] = []
     stamp = f"{os.getpid()}-{time.monotonic_ns()}"
     scratches = [scratch_folder / f"gp-ingest-{stamp}-{n}.jsonl" for n in range(len(todo))]
     context = multiprocessing.get_context("spawn")
@@ -459,11 +525,15 @@ def _ingest_parallel(
                 for (path, digest, size), scratch, future in zip(
                     todo, scratches, futures, strict=True
                 ):
-                    count, errors, reason = future.result()
+                    count, found, reason, releases = future.result()
+                    errors = [RecordError(**e) for e in found]
+                    merged = 0
                     if reason is None:
-                        _commit_prepared(con, path, digest, size, currency, scratch, count, errors)
+                        count, merged = _commit_prepared(
+                            con, path, digest, size, currency, scratch, count, errors, releases
+                        )
                     scratch.unlink(missing_ok=True)
-                    results.append((path, count, errors, reason))
+                    results.append((path, count, errors, reason, merged))
                     if progress is not None:
                         progress(size, count + len(errors))
             except BaseException:
@@ -473,6 +543,7 @@ def _ingest_parallel(
     finally:
         for scratch in scratches:
             scratch.unlink(missing_ok=True)
+            Path(os.fspath(scratch) + ".releases").unlink(missing_ok=True)
     return results
 
 

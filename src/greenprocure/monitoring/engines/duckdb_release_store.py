@@ -1,0 +1,198 @@
+"""Processes spread over several files: the DuckDB store keeps releases and merges across files.
+
+Publishers write one file a month (or a day), and a contracting process's releases land in
+the files of the months it ran through: the tender in March, the award in May. Compiling each
+file on its own would count the process twice, once as a tender without award. So the store
+keeps every release it reads (table ``gp_releases``: the file's hash and ingest number, the
+release's position and location in its file, its ``ocid`` and its JSON) and, when a new file
+holds releases of an ``ocid`` that earlier files hold too, compiles that process again from
+all of them (:func:`~greenprocure.monitoring.lots.rows_across_files`): its earlier lot rows
+are deleted and the new ones belong to the new file, all in the new file's transaction.
+
+Compiled releases, records and eForms notices are complete in themselves: nothing is kept
+for them, and a process in a compiled release and in releases is counted once by the
+indicators' deduplication as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import duckdb
+import orjson
+
+from greenprocure.monitoring.currency import CurrencyConverter
+from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows
+from greenprocure.monitoring.lots import rows_across_files
+from greenprocure.monitoring.readers import Document
+from greenprocure.monitoring.rows import RecordError
+
+__all__ = ["ReleaseLog", "create_release_table", "merge_across_files", "store_releases"]
+
+_RELEASE_COLUMNS = "{'ocid': 'VARCHAR', 'pos': 'BIGINT', 'location': 'VARCHAR', 'release': 'JSON'}"
+_FETCH = 2_000
+
+
+def create_release_table(con: duckdb.DuckDBPyConnection) -> None:
+    """The table of releases (inside the caller's transaction)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS gp_releases (file_hash VARCHAR, file_seq BIGINT, "
+        "pos BIGINT, ocid VARCHAR, location VARCHAR, release VARCHAR)"
+    )
+
+
+class ReleaseLog:
+    """Releases of one file, written to a JSON Lines scratch file as they are read."""
+
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+        self.count = 0
+        self._out: IO[bytes] | None = None
+
+    def __call__(self, document: Document) -> None:
+        if self._out is None:
+            self._out = open(self.scratch, "wb")  # noqa: SIM115 (closed by close())
+        line = {
+            "ocid": document.ocid,
+            "pos": self.count,
+            "location": document.location,
+            "release": document.data,
+        }
+        self._out.write(orjson.dumps(line, default=_plain) + b"\n")
+        self.count += 1
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def discard(self) -> None:
+        self.close()
+        self.scratch.unlink(missing_ok=True)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def store_releases(con: duckdb.DuckDBPyConnection, digest: str, scratch: Path) -> None:
+    """Add the releases written by a :class:`ReleaseLog` (inside the file's transaction)."""
+    row = con.execute("SELECT COALESCE(MAX(file_seq), 0) + 1 FROM gp_releases").fetchone()
+    seq = int(row[0]) if row else 1
+    con.execute(
+        "INSERT INTO gp_releases SELECT ?, ?, pos, ocid, location, release::VARCHAR "
+        f"FROM read_json(?, format='newline_delimited', columns={_RELEASE_COLUMNS})",
+        [digest, seq, os.fspath(scratch)],
+    )
+
+
+def merge_across_files(
+    con: duckdb.DuckDBPyConnection,
+    digest: str,
+    path: str,
+    reporting_currency: str,
+    scratch: Path,
+) -> tuple[int, int, list[RecordError]]:
+    """Compile again the processes of file ``digest`` that earlier files hold releases of.
+
+    Inside the file's transaction, after its rows and releases are in. Returns (processes
+    merged, lot rows of this file now: added minus its own rows replaced, record errors).
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE gp_touched AS SELECT DISTINCT ocid FROM gp_releases "
+        "WHERE file_hash = ? AND ocid IN (SELECT ocid FROM gp_releases WHERE file_hash <> ?)",
+        [digest, digest],
+    )
+    try:
+        touched_row = con.execute("SELECT COUNT(*) FROM gp_touched").fetchone()
+        touched = int(touched_row[0]) if touched_row else 0
+        if not touched:
+            return 0, 0, []
+        errors: list[RecordError] = []
+        added = 0
+        converter = CurrencyConverter(reporting_currency)
+        with open(scratch, "wb") as out:
+            for item in _merged_rows(con, digest, path, converter):
+                if isinstance(item, RecordError):
+                    errors.append(item)
+                    continue
+                out.write(orjson.dumps(item, default=_plain) + b"\n")
+                added += 1
+        own = _replace_rows(con, digest)
+        if added:
+            insert_lot_rows(con, digest, scratch)
+        return touched, added - own, errors
+    finally:
+        scratch.unlink(missing_ok=True)
+        con.execute("DROP TABLE IF EXISTS gp_touched")
+
+
+def _merged_rows(
+    con: duckdb.DuckDBPyConnection, digest: str, path: str, converter: CurrencyConverter
+) -> Iterator[Any]:
+    """Rows of every touched process, compiled from all its releases in store order."""
+    result = con.execute(
+        "SELECT ocid, file_hash <> ? AS earlier, location, release FROM gp_releases "
+        "WHERE ocid IN (SELECT ocid FROM gp_touched) ORDER BY ocid, file_seq, pos",
+        [digest],
+    )
+    current: str | None = None
+    group: list[tuple[dict[str, Any], str]] = []
+    earlier = 0
+    while batch := result.fetchmany(_FETCH):
+        for ocid, is_earlier, location, release in batch:
+            if ocid != current:
+                if current is not None:
+                    yield from _group_rows(current, group, earlier, path, converter)
+                current, group, earlier = ocid, [], 0
+            group.append((orjson.loads(release), location))
+            earlier += bool(is_earlier)
+    if current is not None:
+        yield from _group_rows(current, group, earlier, path, converter)
+
+
+def _group_rows(
+    ocid: str,
+    group: list[tuple[dict[str, Any], str]],
+    earlier: int,
+    path: str,
+    converter: CurrencyConverter,
+) -> Iterator[Any]:
+    result = rows_across_files(ocid, group, earlier, path, converter)
+    if isinstance(result, RecordError):
+        yield result
+    else:
+        yield from result
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, digest: str) -> int:
+    """Delete the touched processes' rows of every file with their releases; keep the files'
+    row counts right; return how many of them were this file's own."""
+    stale = (
+        "SELECT DISTINCT r.file_hash, r.ocid FROM gp_releases r "
+        "JOIN gp_touched t ON r.ocid = t.ocid"
+    )
+    counts = con.execute(
+        f"SELECT l.file_hash, COUNT(*) FROM lot_rows l JOIN ({stale}) s "
+        "ON l.file_hash = s.file_hash AND l.ocid = s.ocid GROUP BY l.file_hash"
+    ).fetchall()
+    con.execute(
+        f"DELETE FROM lot_rows USING ({stale}) s "
+        "WHERE lot_rows.file_hash = s.file_hash AND lot_rows.ocid = s.ocid"
+    )
+    own = 0
+    for file_hash, count in counts:
+        if file_hash == digest:
+            own = int(count)
+        else:
+            con.execute(
+                "UPDATE gp_files SET lot_rows = lot_rows - ? WHERE file_hash = ?",
+                [int(count), file_hash],
+            )
+    return own

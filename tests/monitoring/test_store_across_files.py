@@ -1,0 +1,162 @@
+"""A process whose releases are in several files (a publisher's monthly dumps) is compiled
+from all of them by ``ingest``, whatever order the files come in, in one process or with
+workers: the store then holds what it holds for one file with every release."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+import pytest
+from indicator_checks import ALL_KEYS, assert_same
+
+from greenprocure.monitoring.engines import duckdb_engine
+from greenprocure.monitoring.engines.duckdb_engine import (
+    compute_indicators,
+    indicators_from_releases,
+    ingest,
+)
+from greenprocure.monitoring.synth import iter_processes
+
+#: Columns that say where a row comes from (they differ between layouts by design).
+_WHERE = ("source_file", "record_ref")
+
+
+def _package(releases: list[dict[str, Any]]) -> bytes:
+    return orjson.dumps({"uri": "https://example.org/p", "releases": releases})
+
+
+@pytest.fixture(scope="module")
+def monthly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """About 120 processes of four releases over one year: one file with every release,
+    and one file per month of release date (most processes span several)."""
+    folder = tmp_path_factory.mktemp("monthly")
+    everything: list[dict[str, Any]] = []
+    months: dict[str, list[dict[str, Any]]] = {}
+    for releases in iter_processes(120, seed=7, releases_per_ocid=4, years=1):
+        for release in releases:
+            everything.append(release)
+            months.setdefault(release["date"][:7], []).append(release)
+    whole = folder / "all.json"
+    whole.write_bytes(_package(everything))
+    files = []
+    for month, releases in sorted(months.items()):
+        path = folder / f"releases-{month}.json"
+        path.write_bytes(_package(releases))
+        files.append(path)
+    return whole, files
+
+
+def _rows(store: Path) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("DESCRIBE lot_rows").fetchall()]
+        keep = [n for n in names if n not in (*_WHERE, "file_hash")]
+        rows = con.execute(f"SELECT {', '.join(keep)} FROM lot_rows").fetchall()
+        files, stored = con.execute(
+            "SELECT (SELECT SUM(lot_rows) FROM gp_files), (SELECT COUNT(*) FROM lot_rows)"
+        ).fetchone() or (0, 0)
+    finally:
+        con.close()
+    assert files == stored  # the files' counts follow the rows merged away
+    return sorted(rows, key=repr)
+
+
+def test_monthly_files_give_the_rows_of_one_file(
+    monthly: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    whole, files = monthly
+    assert len(files) >= 6
+    ingest([whole], tmp_path / "whole.duckdb")
+    summary = ingest(files, tmp_path / "monthly.duckdb")
+    assert summary.processes_merged > 50
+    assert summary.errors == 0
+    expected = _rows(tmp_path / "whole.duckdb")
+    assert _rows(tmp_path / "monthly.duckdb") == expected
+    # every lot once: no process left half compiled in an earlier month's file
+    con = duckdb.connect(str(tmp_path / "monthly.duckdb"), read_only=True)
+    try:
+        duplicated = con.execute(
+            "SELECT COUNT(*) FROM (SELECT ocid, lot_id FROM lot_rows GROUP BY ALL "
+            "HAVING COUNT(*) > 1)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert duplicated == (0,)
+    # and the indicators are those of the SQL compile across the same files
+    stored = compute_indicators(tmp_path / "monthly.duckdb", ALL_KEYS)
+    assert assert_same(stored, indicators_from_releases(files, ALL_KEYS)) > 20
+
+
+def test_file_order_does_not_matter(monthly: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    whole, files = monthly
+    shuffled = list(files)
+    random.Random(3).shuffle(shuffled)
+    first = ingest(shuffled[: len(files) // 2], tmp_path / "m.duckdb")
+    second = ingest(shuffled[len(files) // 2 :], tmp_path / "m.duckdb")
+    assert first.processes_merged + second.processes_merged > 50
+    ingest([whole], tmp_path / "whole.duckdb")
+    assert _rows(tmp_path / "m.duckdb") == _rows(tmp_path / "whole.duckdb")
+
+
+def test_workers_merge_the_same(
+    monthly: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole, files = monthly
+    monkeypatch.setattr(duckdb_engine, "PARALLEL_MIN_BYTES", 0)
+    summary = ingest(files, tmp_path / "w.duckdb", workers=2)
+    assert summary.processes_merged > 50
+    ingest([whole], tmp_path / "whole.duckdb")
+    assert _rows(tmp_path / "w.duckdb") == _rows(tmp_path / "whole.duckdb")
+
+
+def test_a_failed_merge_leaves_the_store_as_before(
+    monthly: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _whole, files = monthly
+    store = tmp_path / "m.duckdb"
+    ingest(files[:2], store)
+    before = _rows(store)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(duckdb_engine, "merge_across_files", broken)
+    with pytest.raises(RuntimeError, match="power cut"):
+        ingest(files[2:3], store)
+    assert _rows(store) == before
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        kept = con.execute("SELECT COUNT(DISTINCT file_hash) FROM gp_releases").fetchone()
+    finally:
+        con.close()
+    assert kept == (2,)
+
+
+def test_a_process_broken_by_a_later_file_is_reported(tmp_path: Path) -> None:
+    """A later release that breaks the schema (lots as an object): the merged process is an
+    error of the new file, and the earlier file's row for it no longer counts."""
+    first = tmp_path / "a.json"
+    first.write_bytes(
+        _package([{"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01",
+                   "tender": {"id": "T", "lots": [{"id": "L1"}]}}])
+    )  # fmt: skip
+    second = tmp_path / "b.json"
+    second.write_bytes(
+        _package([{"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01",
+                   "tender": {"id": "T", "lots": {"id": "L2"}}}])
+    )  # fmt: skip
+    store = tmp_path / "m.duckdb"
+    assert ingest([first], store).lot_rows == 1
+    summary = ingest([second], store, errors_file=tmp_path / "errors.jsonl")
+    assert summary.processes_merged == 1
+    assert summary.lot_rows == 0
+    errors = [orjson.loads(line) for line in (tmp_path / "errors.jsonl").read_bytes().splitlines()]
+    # the file's own release fails alone, and the process compiled with the earlier release
+    assert [e["ocid"] for e in errors] == ["ocds-x-1", "ocds-x-1"]
+    assert all(e["file"] == str(second) and "tender/lots" in e["reason"] for e in errors)
+    assert "1 of earlier files" in errors[1]["location"]
+    assert _rows(store) == []
