@@ -9,6 +9,9 @@ beyond one machine. The store is a folder that any Spark cluster can read:
 ``lots/<hash>/*.parquet`` the lot rows of that file (:data:`~greenprocure.monitoring.rows.
                          LOT_COLUMNS`, same column names and types)
 ``errors/<hash>.jsonl``  the records of that file that were skipped (file, location, ocid, reason)
+``releases/<hash>/*.parquet`` the releases read from that file, to merge a process whose
+                         releases are in several files
+                         (:mod:`~greenprocure.monitoring.engines.spark_release_store`)
 
 Ingesting runs one Spark task per file: the task reads the file with the pure readers
 (:func:`greenprocure.monitoring.lots.lot_rows`) and writes its Parquet and errors files under
@@ -56,6 +59,7 @@ from greenprocure.monitoring.engines._common import (
     layout_mismatch,
     no_store,
 )
+from greenprocure.monitoring.engines.spark_release_store import current_rows, merge_new_files
 from greenprocure.monitoring.indicators import (
     INDICATORS,
     IndicatorResult,
@@ -81,8 +85,9 @@ __all__ = [
 #: Where the store lives unless ``--store`` says otherwise (relative to the working folder).
 DEFAULT_STORE = Path(".greenprocure") / "monitoring-spark"
 
-#: Version of the store's folder layout; a store of another version is refused.
-LAYOUT_VERSION = "1"
+#: Version of the store's folder layout; a store of another version is refused (2: releases
+#: are kept, processes merged across files).
+LAYOUT_VERSION = "2"
 
 
 _SPARK_TYPES: dict[str, spark_types.DataType] = {
@@ -165,7 +170,7 @@ def _open_store(store: Path, reporting_currency: str | None, *, create: bool) ->
     if not meta_path.is_file():
         if not create:
             raise no_store(store)
-        for folder in ("files", "lots", "errors"):
+        for folder in ("files", "lots", "errors", "releases"):
             (store / folder).mkdir(parents=True, exist_ok=True)
         meta = {"layout_version": LAYOUT_VERSION, "reporting_currency": reporting_currency}
         _atomic_write(meta_path, orjson.dumps(meta))
@@ -186,33 +191,44 @@ def _manifests(store: Path) -> list[dict[str, Any]]:
     return [orjson.loads(path.read_bytes()) for path in sorted(folder.glob("*.json"))]
 
 
-#: A file to ingest: path, content hash, size, reporting currency, store folder and the
-#: declared text encoding (or None).
-_FileTask = tuple[str, str, int, str, str, str | None]
+#: A file to ingest: path, content hash, size, reporting currency, store folder, the
+#: declared text encoding (or None) and the file's ingest number.
+_FileTask = tuple[str, str, int, str, str, str | None, int]
+
+
+def _release_folder(store_text: str, digest: str) -> Path:
+    folder = Path(store_text) / "releases" / digest
+    shutil.rmtree(folder, ignore_errors=True)  # of a stopped ingest of the same file
+    return folder
 
 
 def _whole_file_task(task: _FileTask) -> dict[str, Any]:
     """Runs in a Spark task: one file's lot rows (any format) into ``lots/<hash>/``."""
     from greenprocure.monitoring.engines.spark_lots import materialise_file
 
-    path, digest, size, currency, store_text, encoding = task
+    path, digest, _size, currency, store_text, encoding, seq = task
     final = Path(store_text) / "lots" / digest
     scratch = Path(store_text) / "lots" / f".{digest}.tmp"
     shutil.rmtree(scratch, ignore_errors=True)
+    releases = _release_folder(store_text, digest)
     try:
-        written = materialise_file(path, os.fspath(scratch), currency, encoding)
+        written = materialise_file(
+            path, os.fspath(scratch), currency, encoding, (os.fspath(releases), digest, seq)
+        )
     except (GreenProcureError, OSError) as error:
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(releases, ignore_errors=True)
         reason = error.localized() if isinstance(error, GreenProcureError) else str(error)
         return {"path": path, "failed": reason}
     shutil.rmtree(final, ignore_errors=True)
     scratch.replace(final)
-    return _manifest(path, digest, size, currency, written["rows"], written["errors"])
+    return _manifest(task, written["rows"], written["errors"], int(written.get("releases", 0)))
 
 
 def _manifest(
-    path: str, digest: str, size: int, currency: str, rows: dict[str, int], errors: dict[str, int]
+    task: _FileTask, rows: dict[str, int], errors: dict[str, int], releases: int
 ) -> dict[str, Any]:
+    path, digest, size, currency, _store, _encoding, seq = task
     return {
         "file_hash": digest,
         "path": path,
@@ -221,6 +237,9 @@ def _manifest(
         "lot_rows": sum(rows.values()),
         "errors": sum(errors.values()),
         "ingested_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "seq": seq,
+        "releases": releases,
+        "merged": 0,
     }
 
 
@@ -228,20 +247,27 @@ def _split_file(spark: SparkSession, task: _FileTask, split_bytes: int) -> dict[
     """A large file: its byte ranges in parallel Spark tasks into ``lots/<hash>/``."""
     from greenprocure.monitoring.engines.spark_lots import materialise
 
-    path, digest, size, currency, store_text, _encoding = task
+    path, digest, _size, currency, store_text, _encoding, seq = task
     final = Path(store_text) / "lots" / digest
     scratch = Path(store_text) / "lots" / f".{digest}.tmp"
     shutil.rmtree(scratch, ignore_errors=True)
+    releases = _release_folder(store_text, digest)
     try:
         written = materialise(
-            spark, [path], scratch, reporting_currency=currency, split_bytes=split_bytes
+            spark,
+            [path],
+            scratch,
+            reporting_currency=currency,
+            split_bytes=split_bytes,
+            releases=(os.fspath(releases), digest, seq),
         )
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(releases, ignore_errors=True)
         raise
     shutil.rmtree(final, ignore_errors=True)
     scratch.replace(final)
-    return _manifest(path, digest, size, currency, written.rows, written.errors)
+    return _manifest(task, written.rows, written.errors, written.releases)
 
 
 def ingest(
@@ -272,10 +298,14 @@ def ingest(
     store = Path(store)
     _open_store(store, currency, create=True)
     errors_path = errors_file or store.with_name(store.name + ".errors.jsonl")
-    known = {m["file_hash"] for m in _manifests(store)}
-    for folder in (store / "lots").iterdir():
-        if folder.is_dir() and folder.name not in known:
-            shutil.rmtree(folder, ignore_errors=True)  # rows of a stopped ingest
+    manifests = _manifests(store)
+    known = {m["file_hash"] for m in manifests}
+    with_releases = [str(m["file_hash"]) for m in manifests if int(m.get("releases", 0))]
+    seq = max((int(m.get("seq", 0)) for m in manifests), default=0)
+    for kind in ("lots", "releases"):
+        for folder in (store / kind).iterdir():
+            if folder.is_dir() and folder.name not in known:
+                shutil.rmtree(folder, ignore_errors=True)  # rows of a stopped ingest
     tally = IngestTally()
     small: list[_FileTask] = []
     large: list[_FileTask] = []
@@ -292,26 +322,32 @@ def ingest(
                 progress(size, 0)
             continue
         known.add(digest)
-        task = (os.fspath(path), digest, size, currency, os.fspath(store.resolve()), encoding)
+        seq += 1
+        task = (os.fspath(path), digest, size, currency, os.fspath(store.resolve()), encoding, seq)
         # byte ranges of plain UTF-8 JSON Lines only (the ranges are parsed as UTF-8)
         splittable = encoding in (None, "utf-8") and not path.name.lower().endswith(
             (".gz", ".zip", ".xml")
         )
         (large if splittable and size > split_bytes else small).append(task)
+    pending: list[dict[str, Any]] = []  # files with releases: stored after the merge
     try:
         for manifest in _run_tasks(small, large, split_bytes):
-            path_text = manifest["path"]
             if "failed" in manifest:
-                tally.fail(path_text, manifest["failed"])
-                continue
-            digest = manifest["file_hash"]
-            for part in sorted((store / "lots" / digest).glob("*.errors.jsonl")):
-                lines = part.read_bytes().splitlines()
-                tally.error_lines.extend(line for line in lines if line)
-            _atomic_write(store / "files" / f"{digest}.json", orjson.dumps(manifest))
-            tally.stored(path_text, manifest["lot_rows"], manifest["errors"], manifest["size"])
-            if progress is not None:
-                progress(manifest["size"], manifest["lot_rows"] + manifest["errors"])
+                tally.fail(manifest["path"], manifest["failed"])
+            elif manifest["releases"]:
+                pending.append(manifest)
+            else:
+                _store_file(store, manifest, tally, progress)
+        if pending:
+            new = {m["file_hash"]: (m["path"], m["seq"]) for m in pending}
+            outcomes = merge_new_files(spark_session(), store, new, with_releases, currency)
+            for manifest in sorted(pending, key=lambda m: int(m["seq"])):
+                outcome = outcomes.get(manifest["file_hash"])
+                if outcome is not None:
+                    manifest["lot_rows"] += outcome.rows_delta
+                    manifest["errors"] += outcome.errors
+                    manifest["merged"] = outcome.merged
+                _store_file(store, manifest, tally, progress)
     finally:
         errors_path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(errors_path, b"".join(line + b"\n" for line in tally.error_lines))
@@ -320,6 +356,26 @@ def ingest(
     tally.failed.sort(key=lambda text: order.get(text, len(order)))
     tally.failures.sort(key=lambda pair: order.get(pair[0], len(order)))
     return tally.summary(store, errors_path, started)
+
+
+def _store_file(
+    store: Path, manifest: dict[str, Any], tally: IngestTally, progress: ProgressCallback | None
+) -> None:
+    """Put a file in the store (its manifest, written last) and count it."""
+    digest = manifest["file_hash"]
+    for part in sorted((store / "lots" / digest).glob("*.errors.jsonl")):
+        lines = part.read_bytes().splitlines()
+        tally.error_lines.extend(line for line in lines if line)
+    _atomic_write(store / "files" / f"{digest}.json", orjson.dumps(manifest))
+    tally.stored(
+        manifest["path"],
+        manifest["lot_rows"],
+        manifest["errors"],
+        manifest["size"],
+        int(manifest.get("merged", 0)),
+    )
+    if progress is not None:
+        progress(manifest["size"], manifest["lot_rows"] + manifest["errors"])
 
 
 def _run_tasks(
@@ -412,7 +468,24 @@ def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> I
         # Rows of a stopped ingest are there without a manifest: read the stored files only.
         parts = [os.fspath(store / "lots" / digest) for digest in sorted(stored & folders)]
         frame = reader.option("recursiveFileLookup", "true").parquet(*parts)
-    tables, totals = run_indicators(spark, frame, keys)
+    merged = any(int(m.get("merged", 0)) for m in manifests)
+    scratch: Path | None = None
+    if merged:
+        # Rows that later files' merges replaced are left out once, into a scratch copy:
+        # every indicator query then scans it instead of repeating the join (3x quicker).
+        local = (spark.sparkContext.master or "").startswith("local")
+        # (a cluster's executors write where all of them can: beside the store)
+        scratch = Path(tempfile.mkdtemp(prefix=".gp-current-", dir=None if local else store))
+        current_rows(spark, store, frame, manifests).write.mode("overwrite").parquet(
+            scratch.as_uri()
+        )
+        frame = spark.read.schema(lot_schema()).parquet(scratch.as_uri())
+    try:
+        tables, totals = run_indicators(spark, frame, keys)
+        rows = frame.count() if merged else sum(int(m["lot_rows"]) for m in manifests)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     return IndicatorResult(
         by=keys,
         reporting_currency=str(meta.get("reporting_currency") or "EUR"),
@@ -420,7 +493,7 @@ def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> I
         tables=tables,
         totals=totals,
         files=len(manifests),
-        lot_rows=sum(int(m["lot_rows"]) for m in manifests),
+        lot_rows=rows,
         errors=sum(int(m["errors"]) for m in manifests),
         sources=tuple(sorted(str(m["path"]) for m in manifests)),
         computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),

@@ -19,6 +19,11 @@ How files become tasks:
   task per file through :func:`~greenprocure.monitoring.lots.lot_rows`.
 
 Locations of records read from byte ranges are ``"byte N"`` (the offset of the line).
+
+For the store (``releases_folder``), tasks also write every release they read, with its file's
+ingest number and its position in the file, as Parquet (:class:`ReleaseWriter`): the store
+merges processes whose releases are in several files from them
+(:mod:`~greenprocure.monitoring.engines.spark_release_store`).
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class Materialised:
     error_files: tuple[str, ...]
     rows: dict[str, int]
     errors: dict[str, int]
+    releases: int = 0
 
 
 def _arrow_schema() -> Any:
@@ -68,6 +74,79 @@ def _arrow_schema() -> Any:
         "VARCHAR[]": pa.list_(pa.string()),
     }
     return pa.schema([(name, kinds[kind]) for name, kind in LOT_COLUMNS])
+
+
+def release_schema() -> Any:
+    """The Arrow schema of the store's releases (one row per release read)."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    return pa.schema(
+        [
+            ("file_hash", pa.string()),
+            ("seq", pa.int64()),
+            ("pos", pa.int64()),
+            ("ocid", pa.string()),
+            ("location", pa.string()),
+            ("release", pa.string()),
+        ]
+    )
+
+
+class ReleaseWriter:
+    """Releases of one task, to ``<folder>/<name>.parquet`` (made only if there is one)."""
+
+    def __init__(self, folder: str, name: str, digest: str, seq: int) -> None:
+        self.path = os.path.join(folder, f"{name}.parquet")
+        self.folder = folder
+        self.digest = digest
+        self.seq = seq
+        self.count = 0
+        self.batch: list[tuple[int, str, str, bytes]] = []
+        self.writer: Any = None
+
+    def add(self, pos: int, ocid: str, location: str, release: bytes) -> None:
+        self.batch.append((pos, ocid, location, release))
+        self.count += 1
+        if len(self.batch) >= _BATCH:
+            self._flush()
+
+    def document(self, document: Any) -> None:
+        """A release from the readers (:class:`~greenprocure.monitoring.readers.Document`)."""
+        self.add(self.count, document.ocid, document.location, orjson.dumps(document.data))
+
+    def _flush(self) -> None:
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
+
+        if not self.batch:
+            return
+        schema = release_schema()
+        if self.writer is None:
+            os.makedirs(self.folder, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.path + ".tmp", schema)
+        size = len(self.batch)
+        columns = [
+            pa.array([self.digest] * size, type=pa.string()),
+            pa.array([self.seq] * size, type=pa.int64()),
+            pa.array([entry[0] for entry in self.batch], type=pa.int64()),
+            pa.array([entry[1] for entry in self.batch], type=pa.string()),
+            pa.array([entry[2] for entry in self.batch], type=pa.string()),
+            pa.array([entry[3].decode("utf-8") for entry in self.batch], type=pa.string()),
+        ]
+        self.writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+        self.batch = []
+
+    def close(self) -> int:
+        """Finish the part (renamed into place); return how many releases it holds."""
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+            os.replace(self.path + ".tmp", self.path)
+        return self.count
+
+
+#: Where a task writes releases for the store: (folder, file hash, ingest number), or None.
+ReleaseTarget = tuple[str, str, int] | None
 
 
 def _layout(path: Path) -> str:
@@ -235,15 +314,28 @@ def _compiled_task(
     folder: str,
     currency: str,
     encoding: str | None = None,
+    releases: ReleaseTarget = None,
 ) -> dict[str, Any]:
     from greenprocure.monitoring.lots import lot_rows, rows_from_compiled
 
     kind, path, start, end = task
     writer = _Writer(folder, f"part-{index:05d}")
     if kind == WHOLE:
-        for item in lot_rows(path, reporting_currency=currency, encoding=encoding):
+        log = (
+            None
+            if releases is None
+            else ReleaseWriter(releases[0], f"part-{index:05d}", *releases[1:])
+        )
+        for item in lot_rows(
+            path,
+            reporting_currency=currency,
+            encoding=encoding,
+            releases=None if log is None else log.document,
+        ):
             writer.add(item, path)
-        return writer.close()
+        result = writer.close()
+        result["releases"] = 0 if log is None else log.close()
+        return result
     converter = _converter(currency)
     for location, value, malformed in _json_lines(path, start, end):
         if malformed is not None:
@@ -281,19 +373,30 @@ def _partition_of(ocid: str) -> int:
 
 
 def _grouped_task(
-    index: int, items: Iterable[tuple[str, Any]], folder: str, currency: str
+    index: int,
+    items: Iterable[tuple[str, Any]],
+    folder: str,
+    currency: str,
+    releases: ReleaseTarget = None,
 ) -> dict[str, Any]:
     from greenprocure.errors import GreenProcureError
     from greenprocure.monitoring.compile import compile_releases
     from greenprocure.monitoring.lots import rows_from_compiled
 
     writer = _Writer(folder, f"group-{index:05d}")
+    log = (
+        None
+        if releases is None
+        else ReleaseWriter(releases[0], f"group-{index:05d}", *releases[1:])
+    )
     groups: dict[str, list[tuple[str, str, bytes]]] = {}
     for ocid, (path, location, data, reason) in items:
         if data is None:
             writer.add(RecordError(path, location, ocid or None, reason), path)
             continue
         groups.setdefault(ocid, []).append((path, location, data))
+        if log is not None:
+            log.add(_position(location), ocid, location, data)
     converter = _converter(currency)
     for ocid in sorted(groups):
         group = groups.pop(ocid)
@@ -302,13 +405,15 @@ def _grouped_task(
         if len(group) > 1:
             location = f"{location} (+{len(group) - 1} releases)"
         try:
-            releases = [orjson.loads(entry[2]) for entry in group]
-            compiled = compile_releases(releases, indicator_fields_only=True)
+            parsed = [orjson.loads(entry[2]) for entry in group]
+            compiled = compile_releases(parsed, indicator_fields_only=True)
         except (GreenProcureError, TypeError, ValueError) as error:
             writer.add(RecordError(path, location, ocid, f"cannot compile: {error}"), path)
             continue
         writer.add_record(rows_from_compiled(compiled, path, location, converter), path)
-    return writer.close()
+    result = writer.close()
+    result["releases"] = 0 if log is None else log.close()
+    return result
 
 
 def _offset(location: str) -> int:
@@ -318,13 +423,26 @@ def _offset(location: str) -> int:
         return 0
 
 
+def _position(location: str) -> int:
+    """A release's order in its file from its location (``byte N`` or ``byte N release K``):
+    the line's offset, then the release's number in the package."""
+    parts = location.split()
+    number = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else 0
+    return (_offset(location) << 20) + number
+
+
 def materialise_file(
-    path: str, folder: str, currency: str, encoding: str | None = None
+    path: str,
+    folder: str,
+    currency: str,
+    encoding: str | None = None,
+    releases: ReleaseTarget = None,
 ) -> dict[str, Any]:
     """In the calling process: the lot rows of one whole file (any format, JSON in the
-    declared text ``encoding`` or, with ``None``, the detected one) into ``folder``."""
+    declared text ``encoding`` or, with ``None``, the detected one) into ``folder``, and its
+    releases as ``releases`` says."""
     os.makedirs(folder, exist_ok=True)
-    return _compiled_task(0, (WHOLE, path, 0, -1), folder, currency, encoding)
+    return _compiled_task(0, (WHOLE, path, 0, -1), folder, currency, encoding, releases)
 
 
 def materialise(
@@ -334,8 +452,10 @@ def materialise(
     *,
     reporting_currency: str = "EUR",
     split_bytes: int = 64 << 20,
+    releases: ReleaseTarget = None,
 ) -> Materialised:
-    """Write the lot rows of ``paths`` as Parquet parts (and error files) into ``folder``."""
+    """Write the lot rows of ``paths`` as Parquet parts (and error files) into ``folder``;
+    with ``releases`` (one file of the store), its releases too."""
     target = os.fspath(Path(folder).resolve())
     os.makedirs(target, exist_ok=True)
     currency = reporting_currency.upper()
@@ -347,7 +467,7 @@ def materialise(
     if direct:
         rdd = context.parallelize(list(enumerate(direct)), numSlices=len(direct))
         results += rdd.map(
-            lambda pair: _compiled_task(pair[0], pair[1], target, currency)
+            lambda pair: _compiled_task(pair[0], pair[1], target, currency, None, releases)
         ).collect()
     if grouped:
         size = sum(
@@ -360,7 +480,7 @@ def materialise(
             .partitionBy(partitions, _partition_of)
         )
         results += shuffled.mapPartitionsWithIndex(
-            lambda index, items: [_grouped_task(index, items, target, currency)]
+            lambda index, items: [_grouped_task(index, items, target, currency, releases)]
         ).collect()
     rows: dict[str, int] = {}
     errors: dict[str, int] = {}
@@ -374,4 +494,5 @@ def materialise(
         error_files=tuple(sorted(r["errors_file"] for r in results)),
         rows=rows,
         errors=errors,
+        releases=sum(int(r.get("releases", 0)) for r in results),
     )

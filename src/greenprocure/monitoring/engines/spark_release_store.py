@@ -1,0 +1,248 @@
+"""Processes spread over several files, in the Spark store: kept releases, merged processes.
+
+The rule is the DuckDB store's (:mod:`~greenprocure.monitoring.engines.duckdb_release_store`):
+the lot rows of a file, for a process whose releases earlier files hold too, are compiled
+from the releases of that file and of every file stored before it
+(:func:`~greenprocure.monitoring.lots.rows_across_files`), and only the latest file's rows of
+a process count. The Spark store never rewrites a stored file's rows (a file is in the store
+whole or not at all, by its manifest): the rows an older file holds for a process that a
+later file merged are left in place and left out when the indicators read the store
+(:func:`current_rows`). Every file has an ingest number (``seq`` in its manifest and in its
+releases, ``releases/<hash>/*.parquet``); in one run the files are numbered in the order given.
+
+:func:`merge_new_files` runs after the run's tasks and before the manifests of the files with
+releases are written: it finds the processes of each new file that files numbered before it
+hold, compiles them in Spark tasks, and puts their rows in place of the file's own rows for
+them (the file's folder is not in the store yet, so it may be rewritten).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as sf
+
+__all__ = ["MergeOutcome", "current_rows", "merge_new_files"]
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    """What merging did to one new file: processes merged, change in its lot rows, errors."""
+
+    merged: int
+    rows_delta: int
+    errors: int
+
+
+def _release_frame(spark: SparkSession, folders: list[str]) -> DataFrame:
+    return spark.read.option("pathGlobFilter", "*.parquet").parquet(*folders)
+
+
+def merge_new_files(
+    spark: SparkSession,
+    store: Path,
+    new: dict[str, tuple[str, int]],
+    stored: Iterable[str],
+    currency: str,
+) -> dict[str, MergeOutcome]:
+    """Merge the processes of the ``new`` files (hash -> (path, seq), each with releases)
+    with those of the files numbered before them (``stored`` hashes and other new files)."""
+    folders = [
+        os.fspath(store / "releases" / digest)
+        for digest in sorted({*stored, *new})
+        if (store / "releases" / digest).is_dir()
+    ]
+    if not new or len(folders) < 2:
+        return {}
+    releases = _release_frame(spark, folders)
+    index = releases.select("file_hash", "seq", "ocid").distinct()
+    later = index.filter(sf.col("file_hash").isin(list(new))).alias("n")
+    earlier = index.alias("e")
+    pairs = (
+        later.join(
+            earlier, (sf.col("n.ocid") == sf.col("e.ocid")) & (sf.col("e.seq") < sf.col("n.seq"))
+        )
+        .select(
+            sf.col("n.file_hash").alias("target"),
+            sf.col("n.seq").alias("target_seq"),
+            sf.col("n.ocid").alias("ocid"),
+        )
+        .distinct()
+    )
+    scratch = store / "lots" / f".merge-{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        written = _compile_pairs(releases, pairs, scratch, new, currency)
+        outcomes = {}
+        for target in sorted(path.name for path in scratch.iterdir() if path.is_dir()):
+            ocids = _touched(scratch / target)
+            removed = _drop_own_rows(store / "lots" / target, ocids)
+            added, errors = _move_parts(scratch / target, store / "lots" / target, written)
+            outcomes[target] = MergeOutcome(len(ocids), added - removed, errors)
+        return outcomes
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _compile_pairs(
+    releases: DataFrame,
+    pairs: DataFrame,
+    scratch: Path,
+    new: dict[str, tuple[str, int]],
+    currency: str,
+) -> dict[str, tuple[int, int]]:
+    """Compile every (new file, process) pair from the releases numbered up to that file;
+    rows and errors written under ``scratch/<file hash>/`` with the list of the processes
+    (``*.ocids``); return (rows, errors) per part."""
+    joined = releases.alias("r").join(
+        pairs.alias("p"),
+        (sf.col("r.ocid") == sf.col("p.ocid")) & (sf.col("r.seq") <= sf.col("p.target_seq")),
+    )
+    keyed = joined.select(
+        sf.col("p.target").alias("target"),
+        sf.col("r.ocid").alias("ocid"),
+        sf.col("r.seq").alias("seq"),
+        sf.col("r.pos").alias("pos"),
+        (sf.col("r.file_hash") != sf.col("p.target")).alias("earlier"),
+        sf.col("r.location").alias("location"),
+        sf.col("r.release").alias("release"),
+    ).rdd.map(lambda row: ((row["target"], row["ocid"]), tuple(row)[2:]))
+    target = os.fspath(scratch.resolve())
+    paths = {digest: path for digest, (path, _seq) in new.items()}
+    partitions = max(2, releases.rdd.getNumPartitions())
+    results = (
+        keyed.groupByKey(partitions)
+        .mapPartitionsWithIndex(
+            lambda index, groups: [_merge_task(index, groups, target, paths, currency)]
+        )
+        .collect()
+    )
+    counts: dict[str, tuple[int, int]] = {}
+    for result in results:
+        for part, (rows, errors) in result.items():
+            counts[part] = (rows, errors)
+    return counts
+
+
+def _merge_task(
+    index: int,
+    groups: Iterable[tuple[tuple[str, str], Iterable[tuple[Any, ...]]]],
+    folder: str,
+    paths: dict[str, str],
+    currency: str,
+) -> dict[str, tuple[int, int]]:
+    """In a Spark task: the rows of merged processes, one Parquet part per new file."""
+    from greenprocure.monitoring.currency import CurrencyConverter
+    from greenprocure.monitoring.engines.spark_lots import _Writer
+    from greenprocure.monitoring.lots import rows_across_files
+
+    converter = CurrencyConverter(currency)
+    writers: dict[str, Any] = {}
+    touched: dict[str, list[bytes]] = {}
+    for (digest, ocid), entries in groups:
+        ordered = sorted(entries, key=lambda entry: (entry[0], entry[1]))
+        earlier = sum(1 for entry in ordered if entry[2])
+        releases = [(orjson.loads(entry[4]), str(entry[3])) for entry in ordered]
+        writer = writers.get(digest)
+        if writer is None:
+            os.makedirs(os.path.join(folder, digest), exist_ok=True)
+            writer = writers[digest] = _Writer(os.path.join(folder, digest), f"merged-{index:05d}")
+        touched.setdefault(digest, []).append(orjson.dumps(ocid))
+        path = paths[digest]
+        writer.add_record(rows_across_files(ocid, releases, earlier, path, converter), path)
+    counts: dict[str, tuple[int, int]] = {}
+    for digest, writer in writers.items():
+        ocids = os.path.join(folder, digest, f"merged-{index:05d}.ocids")
+        with open(ocids, "wb") as out:
+            out.write(b"".join(line + b"\n" for line in touched[digest]))
+        result = writer.close()
+        name = os.path.basename(result["part"])
+        counts[f"{digest}/{name}"] = (sum(result["rows"].values()), sum(result["errors"].values()))
+    return counts
+
+
+def _touched(folder: Path) -> set[str]:
+    """The processes merged for one file (the ``*.ocids`` lists of the merge tasks)."""
+    ocids: set[str] = set()
+    for listing in folder.glob("*.ocids"):
+        ocids.update(str(orjson.loads(line)) for line in listing.read_bytes().splitlines())
+        listing.unlink()
+    return ocids
+
+
+def _drop_own_rows(folder: Path, ocids: set[str]) -> int:
+    """Rewrite the file's own Parquet parts without the rows of ``ocids``; return how many
+    rows were dropped."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
+
+    wanted = pa.array(sorted(ocids), type=pa.string())
+    dropped = 0
+    for part in sorted(folder.glob("*.parquet")):
+        source = pq.ParquetFile(part)
+        temporary = part.with_name(f".{part.name}.tmp")
+        with pq.ParquetWriter(temporary, source.schema_arrow) as out:
+            for batch in source.iter_batches():
+                keep = pc.invert(pc.is_in(batch.column("ocid"), value_set=wanted))
+                kept = batch.filter(keep)
+                dropped += batch.num_rows - kept.num_rows
+                out.write_batch(kept)
+        temporary.replace(part)
+    return dropped
+
+
+def _move_parts(source: Path, folder: Path, written: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """Move the merged parts of one file into its folder; return (rows, errors) they hold."""
+    rows = errors = 0
+    if not source.is_dir():
+        return 0, 0
+    for item in sorted(source.iterdir()):
+        item.replace(folder / item.name)
+        counted = written.get(f"{source.name}/{item.name}")
+        if counted is not None:
+            rows += counted[0]
+            errors += counted[1]
+    return rows, errors
+
+
+def current_rows(
+    spark: SparkSession, store: Path, frame: DataFrame, manifests: list[dict[str, Any]]
+) -> DataFrame:
+    """``frame`` (the store's lot rows) without the rows a later file's merge replaced."""
+    if not any(int(m.get("merged", 0)) for m in manifests):
+        return frame
+    folders = [
+        os.fspath(store / "releases" / str(m["file_hash"]))
+        for m in manifests
+        if int(m.get("releases", 0)) and (store / "releases" / str(m["file_hash"])).is_dir()
+    ]
+    index = _release_frame(spark, folders).select("file_hash", "seq", "ocid").distinct()
+    stale = (
+        index.alias("a")
+        .join(
+            index.alias("b"),
+            (sf.col("a.ocid") == sf.col("b.ocid")) & (sf.col("b.seq") > sf.col("a.seq")),
+        )
+        .select(
+            sf.col("a.file_hash").alias("gp_stale_file"), sf.col("a.ocid").alias("gp_stale_ocid")
+        )
+        .distinct()
+    )
+    rows = frame.withColumn(
+        "gp_file", sf.regexp_extract(sf.input_file_name(), r"/lots/([0-9a-f]+)/[^/]*$", 1)
+    )
+    kept = rows.join(
+        stale,
+        (sf.col("gp_file") == sf.col("gp_stale_file"))
+        & (sf.col("ocid") == sf.col("gp_stale_ocid")),
+        "left_anti",
+    )
+    return kept.drop("gp_file")

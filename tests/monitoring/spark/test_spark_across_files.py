@@ -1,0 +1,78 @@
+"""Processes whose releases are in several files, in the Spark store: the same lot rows,
+indicators, counts and errors as the DuckDB store, ingested in one run or in several."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from test_spark_engine import assert_same
+
+from greenprocure.monitoring.synth import iter_processes
+
+pytestmark = pytest.mark.spark
+
+BY = ("buyer", "cpv2", "month")
+
+
+def _package(releases: list[dict[str, Any]]) -> bytes:
+    return orjson.dumps({"uri": "https://example.org/p", "releases": releases})
+
+
+@pytest.fixture(scope="module")
+def monthly(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """About 80 processes of four releases over one year, one release package per month,
+    and a file in which one process breaks the schema once merged."""
+    folder = tmp_path_factory.mktemp("monthly")
+    months: dict[str, list[dict[str, Any]]] = {}
+    for releases in iter_processes(80, seed=11, releases_per_ocid=4, years=1):
+        for release in releases:
+            months.setdefault(release["date"][:7], []).append(release)
+    files = []
+    for month, releases in sorted(months.items()):
+        path = folder / f"releases-{month}.json"
+        path.write_bytes(_package(releases))
+        files.append(path)
+    first = months[min(months)][0]
+    broken = {"ocid": first["ocid"], "id": "broken", "date": "2099-01-01T00:00:00Z",
+              "tender": {"id": "x", "lots": {"id": "L"}}}  # fmt: skip
+    files.append(folder / "later.json")
+    files[-1].write_bytes(_package([broken]))
+    return files
+
+
+def _both(files: list[Path], runs: list[list[Path]], tmp_path: Path) -> tuple[Any, Any]:
+    from greenprocure.monitoring.engines import duckdb_engine, spark_engine
+
+    duck: list[Any] = []
+    spark: list[Any] = []
+    for run in runs:
+        duck.append(duckdb_engine.ingest(run, tmp_path / "d.duckdb"))
+        spark.append(spark_engine.ingest(run, tmp_path / "s"))
+    for left, right in zip(spark, duck, strict=True):
+        assert left.lot_rows == right.lot_rows
+        assert left.errors == right.errors
+        assert left.processes_merged == right.processes_merged
+        spark_lines = Path(left.errors_file).read_bytes().splitlines()
+        duck_lines = Path(right.errors_file).read_bytes().splitlines()
+        assert sorted(spark_lines) == sorted(duck_lines)
+    spark_result = spark_engine.compute_indicators(tmp_path / "s", BY)
+    duck_result = duckdb_engine.compute_indicators(tmp_path / "d.duckdb", BY)
+    assert_same(spark_result, duck_result)
+    assert spark_result.lot_rows == duck_result.lot_rows
+    return spark, duck
+
+
+def test_one_run_merges_as_duckdb(spark: Any, monthly: list[Path], tmp_path: Path) -> None:
+    runs, _duck = _both(monthly, [monthly], tmp_path)
+    assert runs[0].processes_merged > 40
+    assert runs[0].errors == 2  # the broken release alone, and its process merged
+
+
+def test_several_runs_merge_as_duckdb(spark: Any, monthly: list[Path], tmp_path: Path) -> None:
+    half = len(monthly) // 2
+    runs, _duck = _both(monthly, [monthly[:half], monthly[half:-1], monthly[-1:]], tmp_path)
+    assert runs[1].processes_merged > 20
+    assert runs[2].processes_merged == 1
