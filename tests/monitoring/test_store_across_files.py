@@ -76,6 +76,7 @@ def test_monthly_files_give_the_rows_of_one_file(
     assert summary.errors == 0
     expected = _rows(tmp_path / "whole.duckdb")
     assert _rows(tmp_path / "monthly.duckdb") == expected
+    assert summary.lot_rows == len(expected)  # the rows merged away are not counted
     # every lot once: no process left half compiled in an earlier month's file
     con = duckdb.connect(str(tmp_path / "monthly.duckdb"), read_only=True)
     try:
@@ -99,7 +100,9 @@ def test_file_order_does_not_matter(monthly: tuple[Path, list[Path]], tmp_path: 
     second = ingest(shuffled[len(files) // 2 :], tmp_path / "m.duckdb")
     assert first.processes_merged + second.processes_merged > 50
     ingest([whole], tmp_path / "whole.duckdb")
-    assert _rows(tmp_path / "m.duckdb") == _rows(tmp_path / "whole.duckdb")
+    expected = _rows(tmp_path / "whole.duckdb")
+    assert _rows(tmp_path / "m.duckdb") == expected
+    assert first.lot_rows + second.lot_rows == len(expected)
 
 
 def test_workers_merge_the_same(
@@ -153,7 +156,7 @@ def test_a_process_broken_by_a_later_file_is_reported(tmp_path: Path) -> None:
     assert ingest([first], store).lot_rows == 1
     summary = ingest([second], store, errors_file=tmp_path / "errors.jsonl")
     assert summary.processes_merged == 1
-    assert summary.lot_rows == 0
+    assert summary.lot_rows == -1  # the change in the store: the earlier row counts no more
     errors = [orjson.loads(line) for line in (tmp_path / "errors.jsonl").read_bytes().splitlines()]
     # the file's own release fails alone, and the process compiled with the earlier release
     assert [e["ocid"] for e in errors] == ["ocds-x-1", "ocds-x-1"]

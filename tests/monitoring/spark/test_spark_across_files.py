@@ -61,7 +61,7 @@ def _both(files: list[Path], runs: list[list[Path]], tmp_path: Path) -> tuple[An
     spark_result = spark_engine.compute_indicators(tmp_path / "s", BY)
     duck_result = duckdb_engine.compute_indicators(tmp_path / "d.duckdb", BY)
     assert_same(spark_result, duck_result)
-    assert spark_result.lot_rows == duck_result.lot_rows
+    assert spark_result.lot_rows == duck_result.lot_rows == sum(r.lot_rows for r in duck)
     return spark, duck
 
 

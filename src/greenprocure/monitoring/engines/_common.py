@@ -95,11 +95,14 @@ class IngestTally:
             line = {"file": path, "location": "", "ocid": None, "reason": reason}
             self.error_lines.append(orjson.dumps(line))
 
-    def stored(self, path: str, lot_rows: int, errors: int, size: int, merged: int = 0) -> None:
-        """A file stored whole, with its lot rows, record errors, bytes and the processes it
-        merged with releases of files stored before it."""
+    def stored(
+        self, path: str, lot_rows: int, errors: int, size: int, merged: int = 0, replaced: int = 0
+    ) -> None:
+        """A file stored whole, with its lot rows, record errors, bytes, the processes it
+        merged with releases of files stored before it and those files' rows it replaced
+        (the run's ``lot_rows`` is the change in the store's rows)."""
         self.ingested.append(path)
-        self.lot_rows += lot_rows
+        self.lot_rows += lot_rows - replaced
         self.errors += errors
         self.bytes_read += size
         self.processes_merged += merged

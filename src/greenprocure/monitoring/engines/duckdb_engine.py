@@ -245,8 +245,9 @@ def _ingest_file(
     errors_out: list[bytes],
     meter: _Meter,
     scratch_folder: Path,
-) -> tuple[int, int, int]:
-    """Add one file in one transaction; return (lot rows, record errors, processes merged).
+) -> tuple[int, int, tuple[int, int]]:
+    """Add one file in one transaction; return (lot rows, record errors, (processes merged,
+    earlier files' rows they replaced)).
 
     ``rows`` are the file's rows, read while this runs; ``release_log`` is the scratch file
     its reader writes the file's releases to.
@@ -298,17 +299,18 @@ def _merge(
     scratch: Path,
     count: int,
     errors: list[RecordError],
-) -> tuple[int, int]:
+) -> tuple[int, tuple[int, int]]:
     """Keep the file's releases and merge its processes with earlier files' (in the file's
-    transaction); return (the file's lot rows now, processes merged)."""
+    transaction); return (the file's lot rows now, (processes merged, earlier files' rows
+    they replaced))."""
     if not release_log.count:
-        return count, 0
+        return count, (0, 0)
     store_releases(con, digest, release_log.scratch)
-    merged, delta, merge_errors = merge_across_files(
+    merged, delta, replaced, merge_errors = merge_across_files(
         con, digest, os.fspath(path), reporting_currency, scratch
     )
     errors.extend(merge_errors)
-    return count + delta, merged
+    return count + delta, (merged, replaced)
 
 
 def _store_errors(
@@ -381,8 +383,9 @@ def _commit_prepared(
     count: int,
     errors: list[RecordError],
     releases: int,
-) -> tuple[int, int]:
-    """Add a file prepared by a worker in one transaction; return (lot rows, merged)."""
+) -> tuple[int, tuple[int, int]]:
+    """Add a file prepared by a worker in one transaction; return (lot rows, (merged,
+    replaced))."""
     log = ReleaseLog(Path(os.fspath(scratch) + ".releases"))
     log.count = releases
     merge_scratch = _scratch(scratch.parent, "-merge")
@@ -439,6 +442,10 @@ def ingest(
     encoding = text_encoding(encoding)
     errors_path = errors_file or store.with_name(store.name + ".errors.jsonl")
     con = connect_store(store, reporting_currency=currency)
+    # The releases' JSON goes through DuckDB's buffers: bounded, so that the process (whose
+    # readers hold up to a memory budget of releases) stays well under 1 GiB.
+    con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{quote_path(temp_folder())}'")
     tally = IngestTally()
     try:
         todo: list[tuple[Path, str, int]] = []
@@ -465,7 +472,7 @@ def ingest(
                     tally.fail(os.fspath(path), reason)
                     continue
                 tally.stored(
-                    os.fspath(path), count, len(record_errors), path.stat().st_size, merged
+                    os.fspath(path), count, len(record_errors), path.stat().st_size, *merged
                 )
                 tally.error_lines.extend(orjson.dumps(e.to_dict()) for e in record_errors)
             todo = []
@@ -491,7 +498,7 @@ def ingest(
                 continue
             finally:
                 log.discard()
-            tally.stored(os.fspath(path), count, errors, size, merged)
+            tally.stored(os.fspath(path), count, errors, size, *merged)
     finally:
         con.close()
         _write_errors(errors_path, tally.error_lines)
@@ -506,12 +513,13 @@ def _ingest_parallel(
     scratch_folder: Path,
     progress: ProgressCallback | None,
     encoding: str | None = None,
-) -> list[tuple[Path, int, list[RecordError], str | None, int]]:
+) -> list[tuple[Path, int, list[RecordError], str | None, tuple[int, int]]]:
     """Read files in worker processes; commit each here, in order, one transaction each.
 
-    Returns per file (path, lot rows, record errors, reason it failed or None, merged).
+    Returns per file (path, lot rows, record errors, reason it failed or None, (processes
+    merged, earlier files' rows replaced)).
     """
-    results: list[tuple[Path, int, list[RecordError], str | None, int]] = []
+    results: list[tuple[Path, int, list[RecordError], str | None, tuple[int, int]]] = []
     stamp = f"{os.getpid()}-{time.monotonic_ns()}"
     scratches = [scratch_folder / f"gp-ingest-{stamp}-{n}.jsonl" for n in range(len(todo))]
     context = multiprocessing.get_context("spawn")
@@ -527,7 +535,7 @@ def _ingest_parallel(
                 ):
                     count, found, reason, releases = future.result()
                     errors = [RecordError(**e) for e in found]
-                    merged = 0
+                    merged = (0, 0)
                     if reason is None:
                         count, merged = _commit_prepared(
                             con, path, digest, size, currency, scratch, count, errors, releases
@@ -556,6 +564,9 @@ def _write_errors(path: Path, lines: list[bytes]) -> None:
 
 #: Memory DuckDB may use before it spills to disk (the issue asks for < 1 GiB in all).
 MEMORY_LIMIT = "640MB"
+
+#: The same while ingesting, beside the readers' memory.
+INGEST_MEMORY_LIMIT = "256MB"
 
 
 def temp_folder() -> Path:

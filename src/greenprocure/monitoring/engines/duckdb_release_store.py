@@ -98,11 +98,12 @@ def merge_across_files(
     path: str,
     reporting_currency: str,
     scratch: Path,
-) -> tuple[int, int, list[RecordError]]:
+) -> tuple[int, int, int, list[RecordError]]:
     """Compile again the processes of file ``digest`` that earlier files hold releases of.
 
     Inside the file's transaction, after its rows and releases are in. Returns (processes
-    merged, lot rows of this file now: added minus its own rows replaced, record errors).
+    merged, change in this file's lot rows: added minus its own rows replaced, rows of
+    earlier files replaced, record errors).
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE gp_touched AS SELECT DISTINCT ocid FROM gp_releases "
@@ -113,7 +114,7 @@ def merge_across_files(
         touched_row = con.execute("SELECT COUNT(*) FROM gp_touched").fetchone()
         touched = int(touched_row[0]) if touched_row else 0
         if not touched:
-            return 0, 0, []
+            return 0, 0, 0, []
         errors: list[RecordError] = []
         added = 0
         converter = CurrencyConverter(reporting_currency)
@@ -124,10 +125,10 @@ def merge_across_files(
                     continue
                 out.write(orjson.dumps(item, default=_plain) + b"\n")
                 added += 1
-        own = _replace_rows(con, digest)
+        own, others = _replace_rows(con, digest)
         if added:
             insert_lot_rows(con, digest, scratch)
-        return touched, added - own, errors
+        return touched, added - own, others, errors
     finally:
         scratch.unlink(missing_ok=True)
         con.execute("DROP TABLE IF EXISTS gp_touched")
@@ -171,9 +172,9 @@ def _group_rows(
         yield from result
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection, digest: str) -> int:
+def _replace_rows(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, int]:
     """Delete the touched processes' rows of every file with their releases; keep the files'
-    row counts right; return how many of them were this file's own."""
+    row counts right; return how many were this file's own and how many earlier files'."""
     stale = (
         "SELECT DISTINCT r.file_hash, r.ocid FROM gp_releases r "
         "JOIN gp_touched t ON r.ocid = t.ocid"
@@ -186,13 +187,14 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, digest: str) -> int:
         f"DELETE FROM lot_rows USING ({stale}) s "
         "WHERE lot_rows.file_hash = s.file_hash AND lot_rows.ocid = s.ocid"
     )
-    own = 0
+    own = others = 0
     for file_hash, count in counts:
         if file_hash == digest:
             own = int(count)
         else:
+            others += int(count)
             con.execute(
                 "UPDATE gp_files SET lot_rows = lot_rows - ? WHERE file_hash = ?",
                 [int(count), file_hash],
             )
-    return own
+    return own, others

@@ -53,8 +53,8 @@ the Python path.
 
 The compiled releases then go through the same SQL as the compiled-release fast path
 (:mod:`~greenprocure.monitoring.engines.duckdb_compiled`). Differences from the Python path,
-stated: releases of one ``ocid`` are compiled together across all the files given (the
-Python path compiles per file); JSON ``null`` cannot be told from a missing field here, so a
+stated (both compile the releases of one ``ocid`` across all the files given, ``ingest``
+across all the files of its store): JSON ``null`` cannot be told from a missing field here, so a
 later ``null`` does not erase an earlier value; ids ``2`` and ``"2"`` are one id here;
 releases without ``ocid`` or ``date`` are counted as errors, one each, as the readers report
 them (test ``test_sql_compile_counts_releases_that_cannot_be_compiled``); files

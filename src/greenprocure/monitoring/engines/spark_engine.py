@@ -348,6 +348,12 @@ def ingest(
                     manifest["errors"] += outcome.errors
                     manifest["merged"] = outcome.merged
                 _store_file(store, manifest, tally, progress)
+            if outcomes:
+                # The run's rows: the change in the rows that count (merges replace some
+                # of the earlier files' rows, which stay in place but count no more).
+                spark = spark_session()
+                after = _live_rows(spark, store, _manifests(store))
+                tally.lot_rows = after - _live_rows(spark, store, manifests)
     finally:
         errors_path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(errors_path, b"".join(line + b"\n" for line in tally.error_lines))
@@ -449,6 +455,29 @@ def run_indicators(
         spark.catalog.dropTempView(view)
 
 
+def _lot_frame(spark: SparkSession, store: Path, manifests: list[dict[str, Any]]) -> DataFrame:
+    """The lot rows of the files of ``manifests`` (merged rows replaced included)."""
+    stored = {str(m["file_hash"]) for m in manifests}
+    folders = {p.name for p in (store / "lots").iterdir() if p.is_dir()}
+    reader = spark.read.schema(lot_schema()).option("pathGlobFilter", "*.parquet")
+    if not stored:
+        return spark.createDataFrame([], lot_schema())
+    if folders <= stored:
+        # The usual case: one listing of the whole folder (hidden .tmp folders are skipped).
+        return reader.option("recursiveFileLookup", "true").parquet(os.fspath(store / "lots"))
+    # Rows of a stopped ingest (or of this run's files) are there without a manifest: read
+    # the stored files only.
+    parts = [os.fspath(store / "lots" / digest) for digest in sorted(stored & folders)]
+    return reader.option("recursiveFileLookup", "true").parquet(*parts)
+
+
+def _live_rows(spark: SparkSession, store: Path, manifests: list[dict[str, Any]]) -> int:
+    """How many lot rows of ``manifests``' files count (rows a later merge replaced not)."""
+    if not any(int(m.get("merged", 0)) for m in manifests):
+        return sum(int(m["lot_rows"]) for m in manifests)
+    return int(current_rows(spark, store, _lot_frame(spark, store, manifests), manifests).count())
+
+
 def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> IndicatorResult:
     """Every indicator over the Spark store, grouped by ``by``, with totals."""
     keys = parse_group_keys(by)
@@ -456,18 +485,7 @@ def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> I
     meta = _open_store(store, None, create=False)
     manifests = _manifests(store)
     spark = spark_session()
-    stored = {str(m["file_hash"]) for m in manifests}
-    folders = {p.name for p in (store / "lots").iterdir() if p.is_dir()}
-    reader = spark.read.schema(lot_schema()).option("pathGlobFilter", "*.parquet")
-    if not stored:
-        frame = spark.createDataFrame([], lot_schema())
-    elif folders <= stored:
-        # The usual case: one listing of the whole folder (hidden .tmp folders are skipped).
-        frame = reader.option("recursiveFileLookup", "true").parquet(os.fspath(store / "lots"))
-    else:
-        # Rows of a stopped ingest are there without a manifest: read the stored files only.
-        parts = [os.fspath(store / "lots" / digest) for digest in sorted(stored & folders)]
-        frame = reader.option("recursiveFileLookup", "true").parquet(*parts)
+    frame = _lot_frame(spark, store, manifests)
     merged = any(int(m.get("merged", 0)) for m in manifests)
     scratch: Path | None = None
     if merged:
