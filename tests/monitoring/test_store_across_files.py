@@ -163,3 +163,70 @@ def test_a_process_broken_by_a_later_file_is_reported(tmp_path: Path) -> None:
     assert all(e["file"] == str(second) and "tender/lots" in e["reason"] for e in errors)
     assert "1 of earlier files" in errors[1]["location"]
     assert _rows(store) == []
+
+
+def test_releases_with_huge_integers_are_kept_and_merged(tmp_path: Path) -> None:
+    """An integer beyond 64 bits (kept exact by the readers of a JSON document) in a release
+    of a process that a later file continues: stored and merged, not a crash."""
+    huge = str(2**70)
+    first = tmp_path / "a.json"
+    first.write_text(
+        '{"releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01", '
+        '"tender": {"id": "T", "lots": [{"id": "L1", "value": {"amount": ' + huge + ', '
+        '"currency": "EUR"}}]}}]}',
+        encoding="utf-8",
+    )
+    second = tmp_path / "b.json"
+    second.write_bytes(
+        _package([{"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01",
+                   "awards": [{"id": "A", "status": "active", "relatedLots": ["L1"],
+                               "value": {"amount": 5.0, "currency": "EUR"}}]}])
+    )  # fmt: skip
+    store = tmp_path / "m.duckdb"
+    ingest([first], store)
+    summary = ingest([second], store)
+    assert (summary.processes_merged, summary.errors) == (1, 0)
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        row = con.execute("SELECT estimated_value, awarded_value FROM lot_rows").fetchall()
+    finally:
+        con.close()
+    assert row == [(float(2**70), 5.0)]
+
+
+def test_a_release_reported_late_is_not_kept(tmp_path: Path) -> None:
+    """A release that the streaming grouper reports as late (not compiled) is not kept for
+    later merges either: what a merge uses is what the file's own compile used."""
+    from greenprocure.monitoring.lots import compiled_documents
+    from greenprocure.monitoring.readers import Document
+
+    def release(ocid: str, n: int) -> Document:
+        data = {"ocid": ocid, "id": str(n), "date": f"2024-01-0{n}"}
+        return Document("release", data, "f.json", f"releases[{n}]")
+
+    # sorted by ocid, with repeats: streamed once past the budget of 4; then ocds-a again
+    items = [release("ocds-a", 1), release("ocds-a", 2), release("ocds-b", 1),
+             release("ocds-b", 2), release("ocds-c", 1), release("ocds-c", 2),
+             release("ocds-a", 3)]  # fmt: skip
+    kept: list[str] = []
+    out = list(compiled_documents(items, 4, releases=lambda d: kept.append(d.location)))
+    late = [o for o in out if not isinstance(o, Document)]
+    assert [(e.ocid, e.location) for e in late] == [("ocds-a", "releases[3]")]
+    assert kept == [f"releases[{n}]" for n in (1, 2, 1, 2, 1, 2)]  # not the late one
+
+
+def test_a_release_beyond_16_mib_is_kept(tmp_path: Path) -> None:
+    """DuckDB reads JSON values up to 16 MiB unless told otherwise: a longer release (the
+    readers take lines up to 256 MiB) is kept and merged all the same."""
+    long = {"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01", "description": "x" * (17 << 20),
+            "tender": {"id": "T", "lots": [{"id": "L1"}]}}  # fmt: skip
+    first = tmp_path / "a.json"
+    first.write_bytes(_package([long]))
+    second = tmp_path / "b.json"
+    second.write_bytes(_package([{"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01",
+                                  "tender": {"id": "T", "lots": [{"id": "L2"}]}}]))  # fmt: skip
+    store = tmp_path / "m.duckdb"
+    ingest([first], store)
+    summary = ingest([second], store)
+    assert (summary.processes_merged, summary.errors, summary.lot_rows) == (1, 0, 1)
+    assert sorted(row[2] for row in _rows(store)) == ["L1", "L2"]  # (source_kind, ocid, lot_id)

@@ -119,8 +119,9 @@ def lot_rows(
     ``*.json``, ``*.jsonl``, ``*.ndjson``, ``*.xml``, optionally ``.gz``, and ``*.zip``).
     ``progress`` is called with numbers of bytes of the input (as stored on disk) as they are
     read; they add up to the input's size (for progress bars with bytes and ETA).
-    ``releases`` is called with every release (not compiled release) read, in file order,
-    before it is grouped: the stores keep them to merge processes across files.
+    ``releases`` is called with every release (not compiled release) read and grouped, in
+    file order (not with one reported late): the stores keep them to merge processes across
+    files.
     """
     with _relaxed_gc():
         yield from _lot_rows(
@@ -201,7 +202,7 @@ def compiled_documents(
     See the module docstring for the three grouping modes (memory, grouped stream, spill).
     With ``indicator_fields_only`` releases are compiled on the fields the rows read only
     (:data:`~greenprocure.monitoring.compile.INDICATOR_FIELDS`). ``releases``, if given, is
-    called with every release before it is grouped.
+    called with every release that is grouped (not with one reported late).
     """
     grouper = _Grouper(memory_budget, indicator_fields_only)
     try:
@@ -209,9 +210,9 @@ def compiled_documents(
             if isinstance(item, RecordError) or item.kind == "compiled":
                 yield item
                 continue
-            if releases is not None:
-                releases(item)
             yield from grouper.add(item)
+            if releases is not None and not grouper.rejected:
+                releases(item)
         yield from grouper.finish()
     finally:
         grouper.close()
@@ -235,8 +236,11 @@ class _Grouper:
         self._current: list[_Entry] = []
         self._done: set[int] = set()  # hashes of ocids already compiled and emitted
         self._spill: _Spill | None = None
+        #: Whether the last release added was reported late (not grouped, not compiled).
+        self.rejected = False
 
     def add(self, item: Document) -> Iterator[Document | RecordError]:
+        self.rejected = False
         ocid = item.ocid
         entry = (item.data, item.file, item.location)
         if self._spill is not None:
@@ -297,6 +301,7 @@ class _Grouper:
         self._groups = {}
 
     def _late(self, item: Document) -> RecordError:
+        self.rejected = True
         return RecordError(
             item.file,
             item.location,
@@ -340,6 +345,15 @@ def _compile_group(
     return Document("compiled", compiled, file, location)
 
 
+def json_bytes(value: Any) -> bytes:
+    """``value`` as compact JSON; an integer beyond 64 bits (the readers keep them exact),
+    which orjson refuses, goes through the standard library."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def rows_across_files(
     ocid: str,
     releases: list[tuple[dict[str, Any], str]],
@@ -377,12 +391,7 @@ class _Spill:
 
     def add(self, ocid: str, data: Mapping[str, Any], file: str, location: str) -> None:
         bucket = hash((self._salt, ocid)) % _BUCKETS
-        try:
-            line = orjson.dumps((ocid, file, location, data))
-        except TypeError:
-            # An integer beyond 64 bits (ijson keeps them exact): the standard library copes.
-            line = json.dumps((ocid, file, location, data)).encode("utf-8")
-        self._files[bucket].write(line + b"\n")
+        self._files[bucket].write(json_bytes((ocid, file, location, data)) + b"\n")
 
     def groups(self) -> Iterator[tuple[str, list[tuple[dict[str, Any], str, str]]]]:
         for out in self._files:

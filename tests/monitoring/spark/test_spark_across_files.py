@@ -76,3 +76,59 @@ def test_several_runs_merge_as_duckdb(spark: Any, monthly: list[Path], tmp_path:
     runs, _duck = _both(monthly, [monthly[:half], monthly[half:-1], monthly[-1:]], tmp_path)
     assert runs[1].processes_merged > 20
     assert runs[2].processes_merged == 1
+
+
+def test_files_that_share_no_process_are_stored(spark: Any, tmp_path: Path) -> None:
+    """Release files with no process in common (in one run, then another): nothing to
+    merge, every file stored, as on DuckDB."""
+    files = []
+    for n in range(3):
+        path = tmp_path / f"p{n}.json"
+        path.write_bytes(
+            _package([{"ocid": f"ocds-u-{n}", "id": "1", "date": "2024-01-01",
+                       "tender": {"id": "T", "lots": [{"id": "L1"}]}}])
+        )  # fmt: skip
+        files.append(path)
+    runs, _duck = _both(files, [files[:2], files[2:]], tmp_path)
+    assert [r.processes_merged for r in runs] == [0, 0]
+    assert [len(r.files_ingested) for r in runs] == [2, 1]
+
+
+def test_large_files_read_in_ranges_merge_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """Files cut into byte ranges (Spark's path for large JSON Lines) check their releases
+    as the readers do: a release without date is an error and is not kept, a compiled
+    release gives its rows as it is; the merge then matches DuckDB's."""
+    from greenprocure.monitoring.engines import duckdb_engine, spark_engine
+
+    lots = {"id": "T", "lots": [{"id": "L1"}, {"id": "L2"}]}
+    lines = [
+        {"releases": [{"ocid": "ocds-r-1", "id": "1", "date": "2024-01-01", "tender": lots},
+                      {"ocid": "ocds-r-2", "id": "1", "tender": lots}]},
+        {"releases": [{"ocid": "ocds-r-3", "id": "1", "date": "2024-01-03", "tag": ["compiled"],
+                       "tender": lots}]},
+    ] * 40  # fmt: skip
+    first = tmp_path / "big.jsonl"
+    first.write_bytes(b"\n".join(orjson.dumps(line) for line in lines) + b"\n")
+    second = tmp_path / "later.json"
+    second.write_bytes(
+        _package([{"ocid": "ocds-r-1", "id": "2", "date": "2024-02-01",
+                   "awards": [{"id": "A", "status": "active", "relatedLots": ["L2"],
+                               "value": {"amount": 9.0, "currency": "EUR"}}]}])
+    )  # fmt: skip
+    duck = [duckdb_engine.ingest([f], tmp_path / "d.duckdb") for f in (first, second)]
+    spark_runs = [
+        spark_engine.ingest([first], tmp_path / "s", split_bytes=1024),
+        spark_engine.ingest([second], tmp_path / "s"),
+    ]
+    for left, right in zip(spark_runs, duck, strict=True):
+        assert (left.lot_rows, left.errors, left.processes_merged) == (
+            right.lot_rows,
+            right.errors,
+            right.processes_merged,
+        )
+    assert duck[0].errors == 40  # the releases without date
+    assert duck[1].processes_merged == 1
+    assert_same(
+        spark_engine.compute_indicators(tmp_path / "s", BY),
+        duckdb_engine.compute_indicators(tmp_path / "d.duckdb", BY),
+    )

@@ -305,7 +305,7 @@ def _merge(
     they replaced))."""
     if not release_log.count:
         return count, (0, 0)
-    store_releases(con, digest, release_log.scratch)
+    store_releases(con, digest, release_log.scratch, release_log.longest)
     merged, delta, replaced, merge_errors = merge_across_files(
         con, digest, os.fspath(path), reporting_currency, scratch
     )
@@ -346,11 +346,12 @@ PARALLEL_MIN_BYTES = 128 * 1024 * 1024
 
 def _prepare_file(
     path: str, currency: str, scratch: str, encoding: str | None = None
-) -> tuple[int, list[dict[str, Any]], str | None, int]:
+) -> tuple[int, list[dict[str, Any]], str | None, tuple[int, int]]:
     """In a worker process: write the lot rows of ``path`` to ``scratch`` (JSON Lines) and
     its releases to ``scratch`` + ``.releases`` (:class:`ReleaseLog`).
 
-    Returns (rows written, record errors, reason the file cannot be read or None, releases).
+    Returns (rows written, record errors, reason the file cannot be read or None, (releases,
+    longest release line)).
     """
     count = 0
     errors: list[dict[str, Any]] = []
@@ -368,9 +369,9 @@ def _prepare_file(
     except (GreenProcureError, OSError) as error:
         Path(scratch).unlink(missing_ok=True)
         log.discard()
-        return 0, [], str(error), 0
+        return 0, [], str(error), (0, 0)
     log.close()
-    return count, errors, None, log.count
+    return count, errors, None, (log.count, log.longest)
 
 
 def _commit_prepared(
@@ -382,12 +383,12 @@ def _commit_prepared(
     scratch: Path,
     count: int,
     errors: list[RecordError],
-    releases: int,
+    releases: tuple[int, int],
 ) -> tuple[int, tuple[int, int]]:
     """Add a file prepared by a worker in one transaction; return (lot rows, (merged,
     replaced))."""
     log = ReleaseLog(Path(os.fspath(scratch) + ".releases"))
-    log.count = releases
+    log.count, log.longest = releases
     merge_scratch = _scratch(scratch.parent, "-merge")
     con.execute("BEGIN TRANSACTION")
     try:

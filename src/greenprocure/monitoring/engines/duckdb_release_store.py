@@ -16,6 +16,7 @@ indicators' deduplication as before.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
@@ -27,21 +28,22 @@ import orjson
 
 from greenprocure.monitoring.currency import CurrencyConverter
 from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows
-from greenprocure.monitoring.lots import rows_across_files
+from greenprocure.monitoring.lots import json_bytes, rows_across_files
 from greenprocure.monitoring.readers import Document
 from greenprocure.monitoring.rows import RecordError
 
 __all__ = ["ReleaseLog", "create_release_table", "merge_across_files", "store_releases"]
 
 _RELEASE_COLUMNS = "{'ocid': 'VARCHAR', 'pos': 'BIGINT', 'location': 'VARCHAR', 'release': 'JSON'}"
-_FETCH = 2_000
+#: DuckDB's default largest JSON value read (bytes).
+_DEFAULT_OBJECT = 16 << 20
 
 
 def create_release_table(con: duckdb.DuckDBPyConnection) -> None:
     """The table of releases (inside the caller's transaction)."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS gp_releases (file_hash VARCHAR, file_seq BIGINT, "
-        "pos BIGINT, ocid VARCHAR, location VARCHAR, release VARCHAR)"
+        "pos BIGINT, ocid VARCHAR, location VARCHAR, release VARCHAR, size BIGINT)"
     )
 
 
@@ -51,6 +53,8 @@ class ReleaseLog:
     def __init__(self, scratch: Path) -> None:
         self.scratch = scratch
         self.count = 0
+        #: Bytes of the longest line written (DuckDB must be told to read one that long).
+        self.longest = 0
         self._out: IO[bytes] | None = None
 
     def __call__(self, document: Document) -> None:
@@ -62,7 +66,9 @@ class ReleaseLog:
             "location": document.location,
             "release": document.data,
         }
-        self._out.write(orjson.dumps(line, default=_plain) + b"\n")
+        text = json_bytes(line)
+        self._out.write(text + b"\n")
+        self.longest = max(self.longest, len(text))
         self.count += 1
 
     def close(self) -> None:
@@ -78,18 +84,43 @@ class ReleaseLog:
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    raise TypeError(type(value).__name__)
 
 
-def store_releases(con: duckdb.DuckDBPyConnection, digest: str, scratch: Path) -> None:
-    """Add the releases written by a :class:`ReleaseLog` (inside the file's transaction)."""
+def store_releases(
+    con: duckdb.DuckDBPyConnection, digest: str, scratch: Path, longest: int = 0
+) -> None:
+    """Add the releases written by a :class:`ReleaseLog` (inside the file's transaction);
+    ``longest`` is the length of its longest line (the readers take lines up to 256 MiB).
+    DuckDB's reader holds two buffers of that size: for a release beyond 16 MiB its memory
+    limit is raised for this statement."""
     row = con.execute("SELECT COALESCE(MAX(file_seq), 0) + 1 FROM gp_releases").fetchone()
     seq = int(row[0]) if row else 1
-    con.execute(
-        "INSERT INTO gp_releases SELECT ?, ?, pos, ocid, location, release::VARCHAR "
-        f"FROM read_json(?, format='newline_delimited', columns={_RELEASE_COLUMNS})",
-        [digest, seq, os.fspath(scratch)],
-    )
+    size = max(_DEFAULT_OBJECT, longest + 1024)
+    with _room(con, longest):
+        con.execute(
+            "INSERT INTO gp_releases SELECT ?, ?, pos, ocid, location, release::VARCHAR, "
+            "strlen(release::VARCHAR) "
+            f"FROM read_json(?, format='newline_delimited', columns={_RELEASE_COLUMNS}, "
+            f"maximum_object_size={size})",
+            [digest, seq, os.fspath(scratch)],
+        )
+
+
+@contextlib.contextmanager
+def _room(con: duckdb.DuckDBPyConnection, longest: int) -> Iterator[None]:
+    """Room in DuckDB's memory for values of ``longest`` bytes: its limit is raised for the
+    statement when they are beyond 16 MiB (reading and sorting hold a few of them)."""
+    if longest + 1024 <= _DEFAULT_OBJECT:
+        yield
+        return
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute(f"SET memory_limit = '{4 * (longest + 1024) + (256 << 20)}B'")
+    try:
+        yield
+    finally:
+        if row is not None:
+            con.execute(f"SET memory_limit = '{row[0]}'")
 
 
 def merge_across_files(
@@ -103,23 +134,29 @@ def merge_across_files(
 
     Inside the file's transaction, after its rows and releases are in. Returns (processes
     merged, change in this file's lot rows: added minus its own rows replaced, rows of
-    earlier files replaced, record errors).
+    earlier files replaced, record errors). ``scratch`` (and ``scratch`` + ``.releases``)
+    are scratch files, removed at the end.
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE gp_touched AS SELECT DISTINCT ocid FROM gp_releases "
         "WHERE file_hash = ? AND ocid IN (SELECT ocid FROM gp_releases WHERE file_hash <> ?)",
         [digest, digest],
     )
+    # (on an error the caller's ROLLBACK drops the table: dropping it here could fail in the
+    # aborted transaction and hide the error)
+    touched_row = con.execute("SELECT COUNT(*) FROM gp_touched").fetchone()
+    touched = int(touched_row[0]) if touched_row else 0
+    if not touched:
+        con.execute("DROP TABLE gp_touched")
+        return 0, 0, 0, []
+    export = Path(os.fspath(scratch) + ".releases")
     try:
-        touched_row = con.execute("SELECT COUNT(*) FROM gp_touched").fetchone()
-        touched = int(touched_row[0]) if touched_row else 0
-        if not touched:
-            return 0, 0, 0, []
+        _export_releases(con, digest, export)
         errors: list[RecordError] = []
         added = 0
         converter = CurrencyConverter(reporting_currency)
         with open(scratch, "wb") as out:
-            for item in _merged_rows(con, digest, path, converter):
+            for item in _merged_rows(export, path, converter):
                 if isinstance(item, RecordError):
                     errors.append(item)
                     continue
@@ -128,32 +165,46 @@ def merge_across_files(
         own, others = _replace_rows(con, digest)
         if added:
             insert_lot_rows(con, digest, scratch)
-        return touched, added - own, others, errors
     finally:
         scratch.unlink(missing_ok=True)
-        con.execute("DROP TABLE IF EXISTS gp_touched")
+        export.unlink(missing_ok=True)
+    con.execute("DROP TABLE gp_touched")
+    return touched, added - own, others, errors
 
 
-def _merged_rows(
-    con: duckdb.DuckDBPyConnection, digest: str, path: str, converter: CurrencyConverter
-) -> Iterator[Any]:
+def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) -> None:
+    """The releases of the touched processes, in store order, to a JSON Lines file: DuckDB
+    sorts them within its memory limit (spilling) and writes them out, so that Python reads
+    one process at a time (a query result read with ``fetchmany`` may be held whole)."""
+    con.execute("SET preserve_insertion_order = true")
+    target = os.fspath(export).replace("'", "''")
+    row = con.execute(
+        "SELECT MAX(size) FROM gp_releases WHERE ocid IN (SELECT ocid FROM gp_touched)"
+    ).fetchone()
+    with _room(con, int(row[0] or 0) if row else 0):
+        con.execute(
+            f"COPY (SELECT ocid, file_hash <> '{digest}' AS earlier, location, "
+            "release::JSON AS release FROM gp_releases "
+            "WHERE ocid IN (SELECT ocid FROM gp_touched) ORDER BY ocid, file_seq, pos) "
+            f"TO '{target}' (FORMAT json)"
+        )
+
+
+def _merged_rows(export: Path, path: str, converter: CurrencyConverter) -> Iterator[Any]:
     """Rows of every touched process, compiled from all its releases in store order."""
-    result = con.execute(
-        "SELECT ocid, file_hash <> ? AS earlier, location, release FROM gp_releases "
-        "WHERE ocid IN (SELECT ocid FROM gp_touched) ORDER BY ocid, file_seq, pos",
-        [digest],
-    )
     current: str | None = None
     group: list[tuple[dict[str, Any], str]] = []
     earlier = 0
-    while batch := result.fetchmany(_FETCH):
-        for ocid, is_earlier, location, release in batch:
+    with open(export, "rb") as lines:
+        for line in lines:
+            entry = orjson.loads(line)
+            ocid = entry["ocid"]
             if ocid != current:
                 if current is not None:
                     yield from _group_rows(current, group, earlier, path, converter)
                 current, group, earlier = ocid, [], 0
-            group.append((orjson.loads(release), location))
-            earlier += bool(is_earlier)
+            group.append((entry["release"], entry["location"]))
+            earlier += bool(entry["earlier"])
     if current is not None:
         yield from _group_rows(current, group, earlier, path, converter)
 

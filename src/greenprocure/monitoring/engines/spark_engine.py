@@ -331,29 +331,20 @@ def ingest(
         (large if splittable and size > split_bytes else small).append(task)
     pending: list[dict[str, Any]] = []  # files with releases: stored after the merge
     try:
-        for manifest in _run_tasks(small, large, split_bytes):
-            if "failed" in manifest:
-                tally.fail(manifest["path"], manifest["failed"])
-            elif manifest["releases"]:
-                pending.append(manifest)
-            else:
-                _store_file(store, manifest, tally, progress)
-        if pending:
-            new = {m["file_hash"]: (m["path"], m["seq"]) for m in pending}
-            outcomes = merge_new_files(spark_session(), store, new, with_releases, currency)
-            for manifest in sorted(pending, key=lambda m: int(m["seq"])):
-                outcome = outcomes.get(manifest["file_hash"])
-                if outcome is not None:
-                    manifest["lot_rows"] += outcome.rows_delta
-                    manifest["errors"] += outcome.errors
-                    manifest["merged"] = outcome.merged
-                _store_file(store, manifest, tally, progress)
-            if outcomes:
-                # The run's rows: the change in the rows that count (merges replace some
-                # of the earlier files' rows, which stay in place but count no more).
-                spark = spark_session()
-                after = _live_rows(spark, store, _manifests(store))
-                tally.lot_rows = after - _live_rows(spark, store, manifests)
+        try:
+            for manifest in _run_tasks(small, large, split_bytes):
+                if "failed" in manifest:
+                    tally.fail(manifest["path"], manifest["failed"])
+                elif manifest["releases"]:
+                    pending.append(manifest)
+                else:
+                    _store_file(store, manifest, tally, progress)
+        except Exception:
+            # A later file's failure keeps the files read before it, merged among
+            # themselves and with the store (as each file is kept without releases).
+            _store_pending(store, pending, with_releases, manifests, currency, tally, progress)
+            raise
+        _store_pending(store, pending, with_releases, manifests, currency, tally, progress)
     finally:
         errors_path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(errors_path, b"".join(line + b"\n" for line in tally.error_lines))
@@ -362,6 +353,37 @@ def ingest(
     tally.failed.sort(key=lambda text: order.get(text, len(order)))
     tally.failures.sort(key=lambda pair: order.get(pair[0], len(order)))
     return tally.summary(store, errors_path, started)
+
+
+def _store_pending(
+    store: Path,
+    pending: list[dict[str, Any]],
+    with_releases: list[str],
+    before: list[dict[str, Any]],
+    currency: str,
+    tally: IngestTally,
+    progress: ProgressCallback | None,
+) -> None:
+    """Merge the run's files with releases (``pending``) with the store and with each other,
+    then store them; ``before`` are the manifests of the store before the run."""
+    if not pending:
+        return
+    new = {m["file_hash"]: (m["path"], m["seq"]) for m in pending}
+    outcomes = merge_new_files(spark_session(), store, new, with_releases, currency)
+    for manifest in sorted(pending, key=lambda m: int(m["seq"])):
+        outcome = outcomes.get(manifest["file_hash"])
+        if outcome is not None:
+            manifest["lot_rows"] += outcome.rows_delta
+            manifest["errors"] += outcome.errors
+            manifest["merged"] = outcome.merged
+        _store_file(store, manifest, tally, progress)
+    if outcomes:
+        # The run's rows: the change in the rows that count (merges replace some of the
+        # earlier files' rows, which stay in place but count no more).
+        spark = spark_session()
+        tally.lot_rows = _live_rows(spark, store, _manifests(store)) - _live_rows(
+            spark, store, before
+        )
 
 
 def _store_file(

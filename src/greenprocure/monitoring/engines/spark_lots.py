@@ -112,7 +112,9 @@ class ReleaseWriter:
 
     def document(self, document: Any) -> None:
         """A release from the readers (:class:`~greenprocure.monitoring.readers.Document`)."""
-        self.add(self.count, document.ocid, document.location, orjson.dumps(document.data))
+        from greenprocure.monitoring.lots import json_bytes
+
+        self.add(self.count, document.ocid, document.location, json_bytes(document.data))
 
     def _flush(self) -> None:
         import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
@@ -350,22 +352,28 @@ def _compiled_task(
 
 
 def _release_items(task: tuple[str, str, int, int]) -> Iterator[tuple[str, Any]]:
-    """``(ocid, (path, location, release bytes | error))`` of every release in a range."""
+    """``(ocid, (path, location, JSON bytes | None, error | None, compiled))`` of every
+    release in a range, checked as the readers check them (an ocid; a date, unless it is a
+    compiled release, which needs no grouping)."""
+    from greenprocure.monitoring.lots import json_bytes
+    from greenprocure.monitoring.readers.ocds import read_release
+
     _kind, path, start, end = task
     for location, value, malformed in _json_lines(path, start, end):
         if malformed is not None:
-            yield "", (path, location, None, malformed)
+            yield "", (path, location, None, malformed, False)
             continue
         releases = value.get("releases") if isinstance(value, dict) else None
         if not isinstance(releases, list):
             releases = [value]
         for number, release in enumerate(releases):
             where = f"{location} release {number}" if "releases" in value else location
-            ocid = release.get("ocid") if isinstance(release, dict) else None
-            if not isinstance(ocid, str) or not ocid.strip():
-                yield "", (path, where, None, "release without ocid")
+            item = read_release(release, path, where)
+            if isinstance(item, RecordError):
+                yield item.ocid or "", (path, where, None, item.reason, False)
                 continue
-            yield ocid, (path, where, orjson.dumps(release), None)
+            compiled = item.kind == "compiled"
+            yield item.ocid, (path, where, json_bytes(item.data), None, compiled)
 
 
 def _partition_of(ocid: str) -> int:
@@ -390,14 +398,18 @@ def _grouped_task(
         else ReleaseWriter(releases[0], f"group-{index:05d}", *releases[1:])
     )
     groups: dict[str, list[tuple[str, str, bytes]]] = {}
-    for ocid, (path, location, data, reason) in items:
+    converter = _converter(currency)
+    for ocid, (path, location, data, reason, compiled) in items:
         if data is None:
             writer.add(RecordError(path, location, ocid or None, reason), path)
+            continue
+        if compiled:
+            rows = rows_from_compiled(orjson.loads(data), path, location, converter)
+            writer.add_record(rows, path)
             continue
         groups.setdefault(ocid, []).append((path, location, data))
         if log is not None:
             log.add(_position(location), ocid, location, data)
-    converter = _converter(currency)
     for ocid in sorted(groups):
         group = groups.pop(ocid)
         group.sort(key=lambda entry: (entry[0], _offset(entry[1])))

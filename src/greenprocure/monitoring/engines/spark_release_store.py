@@ -80,6 +80,8 @@ def merge_new_files(
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         written = _compile_pairs(releases, pairs, scratch, new, currency)
+        if not scratch.is_dir():
+            return {}  # no process of the new files is in files before them
         outcomes = {}
         for target in sorted(path.name for path in scratch.iterdir() if path.is_dir()):
             ocids = _touched(scratch / target)
@@ -139,13 +141,16 @@ def _merge_task(
     currency: str,
 ) -> dict[str, tuple[int, int]]:
     """In a Spark task: the rows of merged processes, one Parquet part per new file."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
+
     from greenprocure.monitoring.currency import CurrencyConverter
     from greenprocure.monitoring.engines.spark_lots import _Writer
     from greenprocure.monitoring.lots import rows_across_files
 
     converter = CurrencyConverter(currency)
     writers: dict[str, Any] = {}
-    touched: dict[str, list[bytes]] = {}
+    touched: dict[str, list[str]] = {}
     for (digest, ocid), entries in groups:
         ordered = sorted(entries, key=lambda entry: (entry[0], entry[1]))
         earlier = sum(1 for entry in ordered if entry[2])
@@ -154,37 +159,40 @@ def _merge_task(
         if writer is None:
             os.makedirs(os.path.join(folder, digest), exist_ok=True)
             writer = writers[digest] = _Writer(os.path.join(folder, digest), f"merged-{index:05d}")
-        touched.setdefault(digest, []).append(orjson.dumps(ocid))
+        touched.setdefault(digest, []).append(ocid)
         path = paths[digest]
         writer.add_record(rows_across_files(ocid, releases, earlier, path, converter), path)
     counts: dict[str, tuple[int, int]] = {}
     for digest, writer in writers.items():
-        ocids = os.path.join(folder, digest, f"merged-{index:05d}.ocids")
-        with open(ocids, "wb") as out:
-            out.write(b"".join(line + b"\n" for line in touched[digest]))
+        listing = os.path.join(folder, digest, f"merged-{index:05d}.ocids")
+        table = pa.table({"ocid": pa.array(touched[digest], type=pa.string())})
+        pq.write_table(table, listing)
         result = writer.close()
         name = os.path.basename(result["part"])
         counts[f"{digest}/{name}"] = (sum(result["rows"].values()), sum(result["errors"].values()))
     return counts
 
 
-def _touched(folder: Path) -> set[str]:
-    """The processes merged for one file (the ``*.ocids`` lists of the merge tasks)."""
-    ocids: set[str] = set()
-    for listing in folder.glob("*.ocids"):
-        ocids.update(str(orjson.loads(line)) for line in listing.read_bytes().splitlines())
-        listing.unlink()
-    return ocids
-
-
-def _drop_own_rows(folder: Path, ocids: set[str]) -> int:
-    """Rewrite the file's own Parquet parts without the rows of ``ocids``; return how many
-    rows were dropped."""
+def _touched(folder: Path) -> Any:
+    """The processes merged for one file, as an Arrow array (compact: a file's processes
+    may number millions), from the ``*.ocids`` lists of the merge tasks (each process is in
+    one task's list)."""
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
+
+    listings = sorted(folder.glob("*.ocids"))
+    parts = [pq.read_table(listing).column("ocid") for listing in listings]
+    for listing in listings:
+        listing.unlink()
+    return pa.chunked_array(parts, type=pa.string()).combine_chunks()
+
+
+def _drop_own_rows(folder: Path, wanted: Any) -> int:
+    """Rewrite the file's own Parquet parts without the rows of the processes ``wanted``
+    (an Arrow array); return how many rows were dropped."""
     import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
     import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
 
-    wanted = pa.array(sorted(ocids), type=pa.string())
     dropped = 0
     for part in sorted(folder.glob("*.parquet")):
         source = pq.ParquetFile(part)

@@ -52,7 +52,7 @@ from greenprocure.monitoring.compile import compile_releases, unversion
 from greenprocure.monitoring.readers._source import Source, iter_sources
 from greenprocure.monitoring.rows import RecordError
 
-__all__ = ["Document", "iter_documents"]
+__all__ = ["Document", "iter_documents", "read_release"]
 
 _FIRST_LINE_LIMIT = 16 * 1024 * 1024
 _LINE_LIMIT = 256 * 1024 * 1024
@@ -488,6 +488,12 @@ def _release(value: Any, file: str, location: str) -> Iterator[Item]:
             yield RecordError(file, location, value["ocid"], "field date: missing or not a string")
             return
         yield Document("release", value, file, location)
+
+
+def read_release(value: Any, file: str, location: str) -> Item:
+    """One release object as the readers take it: a release, a compiled release (tagged
+    ``compiled``, or versioned) or the RecordError that rejects it (no ocid, no date)."""
+    return next(_release(value, file, location))
 
 
 def _record(value: Any, file: str, location: str) -> Iterator[Item]:
