@@ -26,9 +26,8 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from monitoring_bench import BIN, DATA, measure  # noqa: E402
-
-from greenprocure.monitoring.synth import iter_processes  # noqa: E402
+from greenprocure.monitoring.synth import iter_processes
+from monitoring_bench import BIN, DATA, measure
 
 
 def write_layouts(folder: Path, releases: int, per_ocid: int = 3) -> tuple[Path, Path]:
@@ -94,7 +93,9 @@ def main() -> None:
                 else:
                     store.unlink()
                     Path(f"{store}.errors.jsonl").unlink(missing_ok=True)
-    print(f"{args.releases:,} releases, engine {args.engine}, {args.repeat} runs each (alternating)")
+    print(
+        f"{args.releases:,} releases, engine {args.engine}, {args.repeat} runs each (alternating)"
+    )
     print()
     print("| input | seconds (each run) | peak RSS MiB | store MB | lot rows | processes merged |")
     print("|---|---:|---:|---:|---:|---:|")

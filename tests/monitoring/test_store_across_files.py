@@ -172,7 +172,7 @@ def test_releases_with_huge_integers_are_kept_and_merged(tmp_path: Path) -> None
     first = tmp_path / "a.json"
     first.write_text(
         '{"releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01", '
-        '"tender": {"id": "T", "lots": [{"id": "L1", "value": {"amount": ' + huge + ', '
+        '"tender": {"id": "T", "lots": [{"id": "L1", "value": {"amount": ' + huge + ", "
         '"currency": "EUR"}}]}}]}',
         encoding="utf-8",
     )
