@@ -26,6 +26,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import monitoring_bench
 from greenprocure.monitoring.synth import iter_processes
 from monitoring_bench import BIN, DATA, measure
 
@@ -66,12 +67,20 @@ def main() -> None:
     parser.add_argument("--releases", type=int, default=240_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    parser.add_argument(
+        "--pss",
+        action="store_true",
+        help="sum the proportional set size of the process tree instead of its RSS (pages "
+        "shared by Spark's forked Python workers counted once)",
+    )
     args = parser.parse_args()
+    monitoring_bench.PSS = args.pss
     DATA.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=DATA) as scratch_text:
         scratch = Path(scratch_text)
         whole, monthly = write_layouts(scratch, args.releases)
         layouts = {"one file": whole, f"{len(list(monthly.iterdir()))} monthly files": monthly}
+        sizes = {label: _size(path) for label, path in layouts.items()}
         results: dict[str, list[tuple[float, int, int, dict[str, object]]]] = {}
         for run in range(args.repeat):
             for label, source in layouts.items():
@@ -97,14 +106,15 @@ def main() -> None:
         f"{args.releases:,} releases, engine {args.engine}, {args.repeat} runs each (alternating)"
     )
     print()
-    print("| input | seconds (each run) | peak RSS MiB | store MB | lot rows | processes merged |")
+    memory = "peak PSS MiB" if args.pss else "peak RSS MiB"
+    print(f"| input | seconds (each run) | {memory} | store MB | lot rows | processes merged |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, runs in results.items():
         seconds = [r[0] for r in runs]
         each = ", ".join(f"{s:.1f}" for s in seconds)
         data = runs[0][3]
         print(
-            f"| {label} ({_size(layouts[label]) / 1e6:.0f} MB) | "
+            f"| {label} ({sizes[label] / 1e6:.0f} MB) | "
             f"{statistics.median(seconds):.1f} ({each}) | "
             f"{max(r[1] for r in runs) / 2**20:.0f} | {runs[0][2] / 1e6:.0f} | "
             f"{data['lot_rows']:,} | {data['processes_merged']:,} |"

@@ -50,6 +50,10 @@ def run() -> None:
     """Run every step; stop at the first failure with its exit code."""
     console = Console()
     Path("out").mkdir(exist_ok=True)
+    # The demo's monitoring store starts afresh: one left by an earlier version may have
+    # another layout, which the store refuses.
+    for stale in Path("out").glob("monitoring.duckdb*"):
+        stale.unlink()
     for step in STEPS:
         line = step.format(examples=EXAMPLES)
         console.rule(f"[bold]greenprocure {line}")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,10 @@ def merge_new_files(
     scratch = store / "lots" / f".merge-{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
-        written = _compile_pairs(releases, pairs, scratch, new, currency)
+        stored_bytes = sum(
+            part.stat().st_size for folder in folders for part in Path(folder).glob("*.parquet")
+        )
+        written = _compile_pairs(releases, pairs, scratch, new, currency, stored_bytes)
         if not scratch.is_dir():
             return {}  # no process of the new files is in files before them
         outcomes = {}
@@ -99,6 +102,7 @@ def _compile_pairs(
     scratch: Path,
     new: dict[str, tuple[str, int]],
     currency: str,
+    stored_bytes: int,
 ) -> dict[str, tuple[int, int]]:
     """Compile every (new file, process) pair from the releases numbered up to that file;
     rows and errors written under ``scratch/<file hash>/`` with the list of the processes
@@ -107,7 +111,7 @@ def _compile_pairs(
         pairs.alias("p"),
         (sf.col("r.ocid") == sf.col("p.ocid")) & (sf.col("r.seq") <= sf.col("p.target_seq")),
     )
-    keyed = joined.select(
+    columns = joined.select(
         sf.col("p.target").alias("target"),
         sf.col("r.ocid").alias("ocid"),
         sf.col("r.seq").alias("seq"),
@@ -115,22 +119,39 @@ def _compile_pairs(
         (sf.col("r.file_hash") != sf.col("p.target")).alias("earlier"),
         sf.col("r.location").alias("location"),
         sf.col("r.release").alias("release"),
-    ).rdd.map(lambda row: ((row["target"], row["ocid"]), tuple(row)[2:]))
+    )
+    # Sorted by Spark (which spills) rather than grouped in Python (whose workers may hold
+    # 512 MiB each before they spill): each task then streams one process at a time.
+    # About 8 MB of stored (compressed) releases per task, so that each sorts in little memory.
+    partitions = max(2, min(2048, stored_bytes // (8 << 20) + 1))
+    ordered = columns.repartition(partitions, "target", "ocid").sortWithinPartitions(
+        "target", "ocid", "seq", "pos"
+    )
     target = os.fspath(scratch.resolve())
     paths = {digest: path for digest, (path, _seq) in new.items()}
-    partitions = max(2, releases.rdd.getNumPartitions())
-    results = (
-        keyed.groupByKey(partitions)
-        .mapPartitionsWithIndex(
-            lambda index, groups: [_merge_task(index, groups, target, paths, currency)]
-        )
-        .collect()
-    )
+    results = ordered.rdd.mapPartitionsWithIndex(
+        lambda index, rows: [_merge_task(index, _processes(rows), target, paths, currency)]
+    ).collect()
     counts: dict[str, tuple[int, int]] = {}
     for result in results:
         for part, (rows, errors) in result.items():
             counts[part] = (rows, errors)
     return counts
+
+
+def _processes(rows: Iterable[Any]) -> Iterator[tuple[tuple[str, str], list[tuple[Any, ...]]]]:
+    """Consecutive rows of one (file, process), sorted, as one group."""
+    key: tuple[str, str] | None = None
+    group: list[tuple[Any, ...]] = []
+    for row in rows:
+        here = (row["target"], row["ocid"])
+        if here != key:
+            if key is not None:
+                yield key, group
+            key, group = here, []
+        group.append(tuple(row)[2:])
+    if key is not None:
+        yield key, group
 
 
 def _merge_task(
@@ -149,27 +170,34 @@ def _merge_task(
     from greenprocure.monitoring.lots import rows_across_files
 
     converter = CurrencyConverter(currency)
-    writers: dict[str, Any] = {}
-    touched: dict[str, list[str]] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    # The rows come sorted by file: one writer open at a time (each buffers a batch of rows).
+    writer: Any = None
+    current = ""
+    touched: list[str] = []
+
+    def close() -> None:
+        if writer is None:
+            return
+        listing = os.path.join(folder, current, f"merged-{index:05d}.ocids")
+        pq.write_table(pa.table({"ocid": pa.array(touched, type=pa.string())}), listing)
+        result = writer.close()
+        name = os.path.basename(result["part"])
+        counts[f"{current}/{name}"] = (sum(result["rows"].values()), sum(result["errors"].values()))
+
     for (digest, ocid), entries in groups:
+        if digest != current:
+            close()
+            current, touched = digest, []
+            os.makedirs(os.path.join(folder, digest), exist_ok=True)
+            writer = _Writer(os.path.join(folder, digest), f"merged-{index:05d}")
         ordered = sorted(entries, key=lambda entry: (entry[0], entry[1]))
         earlier = sum(1 for entry in ordered if entry[2])
         releases = [(orjson.loads(entry[4]), str(entry[3])) for entry in ordered]
-        writer = writers.get(digest)
-        if writer is None:
-            os.makedirs(os.path.join(folder, digest), exist_ok=True)
-            writer = writers[digest] = _Writer(os.path.join(folder, digest), f"merged-{index:05d}")
-        touched.setdefault(digest, []).append(ocid)
+        touched.append(ocid)
         path = paths[digest]
         writer.add_record(rows_across_files(ocid, releases, earlier, path, converter), path)
-    counts: dict[str, tuple[int, int]] = {}
-    for digest, writer in writers.items():
-        listing = os.path.join(folder, digest, f"merged-{index:05d}.ocids")
-        table = pa.table({"ocid": pa.array(touched[digest], type=pa.string())})
-        pq.write_table(table, listing)
-        result = writer.close()
-        name = os.path.basename(result["part"])
-        counts[f"{digest}/{name}"] = (sum(result["rows"].values()), sum(result["errors"].values()))
+    close()
     return counts
 
 
