@@ -158,11 +158,38 @@ def test_a_process_broken_by_a_later_file_is_reported(tmp_path: Path) -> None:
     assert summary.processes_merged == 1
     assert summary.lot_rows == -1  # the change in the store: the earlier row counts no more
     errors = [orjson.loads(line) for line in (tmp_path / "errors.jsonl").read_bytes().splitlines()]
-    # the file's own release fails alone, and the process compiled with the earlier release
-    assert [e["ocid"] for e in errors] == ["ocds-x-1", "ocds-x-1"]
-    assert all(e["file"] == str(second) and "tender/lots" in e["reason"] for e in errors)
-    assert "1 of earlier files" in errors[1]["location"]
+    # reported once: the merged process (what the file's release gave alone is replaced)
+    assert [e["ocid"] for e in errors] == ["ocds-x-1"]
+    assert errors[0]["file"] == str(second)
+    assert "tender/lots" in errors[0]["reason"]
+    assert "1 of earlier files" in errors[0]["location"]
     assert _rows(store) == []
+
+
+def test_a_process_mended_by_the_merge_is_no_error(tmp_path: Path) -> None:
+    """A later release that cannot make rows alone (its tender a string) but merges into an
+    earlier tender (a scalar does not replace an object already built): no error, one row."""
+    first = tmp_path / "a.json"
+    first.write_bytes(
+        _package([{"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01",
+                   "tender": {"id": "T", "lots": [{"id": "L1"}]}}])
+    )  # fmt: skip
+    second = tmp_path / "b.json"
+    second.write_bytes(
+        _package([{"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01", "tender": "x"},
+                  {"ocid": "ocds-x-2", "id": "1", "tender": {"id": "T"}}])
+    )  # fmt: skip
+    store = tmp_path / "m.duckdb"
+    ingest([first], store)
+    summary = ingest([second], store, errors_file=tmp_path / "errors.jsonl")
+    assert summary.processes_merged == 1
+    errors = [orjson.loads(line) for line in (tmp_path / "errors.jsonl").read_bytes().splitlines()]
+    # the release without date stays an error; the string tender's does not
+    assert [(e["ocid"], e["reason"]) for e in errors] == [
+        ("ocds-x-2", "field date: missing or not a string")
+    ]
+    assert summary.errors == 1
+    assert [row[2] for row in _rows(store)] == ["L1"]
 
 
 def test_releases_with_huge_integers_are_kept_and_merged(tmp_path: Path) -> None:

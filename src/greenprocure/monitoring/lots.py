@@ -354,6 +354,15 @@ def json_bytes(value: Any) -> bytes:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def replaced_by_merge(error: RecordError, first: str) -> bool:
+    """Whether ``error`` is what a file's own compile of a process reported (its location is
+    the one of the process's first release in the file, ``first``, with or without
+    ``(+N releases)``): once the process is merged with earlier files' releases, the merge's
+    outcome replaces it. Errors of single releases (malformed, no date, late) keep their own
+    locations and stay."""
+    return error.location == first or error.location.startswith(f"{first} (+")
+
+
 def rows_across_files(
     ocid: str,
     releases: list[tuple[dict[str, Any], str]],

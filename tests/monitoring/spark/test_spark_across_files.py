@@ -68,7 +68,7 @@ def _both(files: list[Path], runs: list[list[Path]], tmp_path: Path) -> tuple[An
 def test_one_run_merges_as_duckdb(spark: Any, monthly: list[Path], tmp_path: Path) -> None:
     runs, _duck = _both(monthly, [monthly], tmp_path)
     assert runs[0].processes_merged > 40
-    assert runs[0].errors == 2  # the broken release alone, and its process merged
+    assert runs[0].errors == 1  # the process the broken release ends, merged
 
 
 def test_several_runs_merge_as_duckdb(spark: Any, monthly: list[Path], tmp_path: Path) -> None:
@@ -132,3 +132,20 @@ def test_large_files_read_in_ranges_merge_as_duckdb(spark: Any, tmp_path: Path) 
         spark_engine.compute_indicators(tmp_path / "s", BY),
         duckdb_engine.compute_indicators(tmp_path / "d.duckdb", BY),
     )
+
+
+def test_errors_a_merge_replaces_are_dropped_as_on_duckdb(spark: Any, tmp_path: Path) -> None:
+    """A release that cannot make rows alone but merges into an earlier tender: its error
+    goes, as on DuckDB; a release without date stays an error."""
+    first = tmp_path / "a.json"
+    first.write_bytes(
+        _package([{"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01",
+                   "tender": {"id": "T", "lots": [{"id": "L1"}]}}])
+    )  # fmt: skip
+    second = tmp_path / "b.json"
+    second.write_bytes(
+        _package([{"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01", "tender": "x"},
+                  {"ocid": "ocds-x-2", "id": "1", "tender": {"id": "T"}}])
+    )  # fmt: skip
+    runs, _duck = _both([first, second], [[first], [second]], tmp_path)
+    assert (runs[1].processes_merged, runs[1].errors) == (1, 1)

@@ -306,10 +306,9 @@ def _merge(
     if not release_log.count:
         return count, (0, 0)
     store_releases(con, digest, release_log.scratch, release_log.longest)
-    merged, delta, replaced, merge_errors = merge_across_files(
-        con, digest, os.fspath(path), reporting_currency, scratch
+    merged, delta, replaced, errors[:] = merge_across_files(
+        con, digest, os.fspath(path), reporting_currency, scratch, errors
     )
-    errors.extend(merge_errors)
     return count + delta, (merged, replaced)
 
 

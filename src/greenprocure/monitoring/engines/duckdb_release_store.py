@@ -28,9 +28,9 @@ import orjson
 
 from greenprocure.monitoring.currency import CurrencyConverter
 from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows
-from greenprocure.monitoring.lots import json_bytes, rows_across_files
+from greenprocure.monitoring.lots import json_bytes, replaced_by_merge, rows_across_files
 from greenprocure.monitoring.readers import Document
-from greenprocure.monitoring.rows import RecordError
+from greenprocure.monitoring.rows import LotRow, RecordError
 
 __all__ = ["ReleaseLog", "create_release_table", "merge_across_files", "store_releases"]
 
@@ -129,13 +129,16 @@ def merge_across_files(
     path: str,
     reporting_currency: str,
     scratch: Path,
+    own_errors: list[RecordError],
 ) -> tuple[int, int, int, list[RecordError]]:
     """Compile again the processes of file ``digest`` that earlier files hold releases of.
 
-    Inside the file's transaction, after its rows and releases are in. Returns (processes
-    merged, change in this file's lot rows: added minus its own rows replaced, rows of
-    earlier files replaced, record errors). ``scratch`` (and ``scratch`` + ``.releases``)
-    are scratch files, removed at the end.
+    Inside the file's transaction, after its rows and releases are in. ``own_errors`` are the
+    file's record errors so far. Returns (processes merged, change in this file's lot rows:
+    added minus its own rows replaced, rows of earlier files replaced, the file's record
+    errors now: its own but those its compile of a merged process reported, then the
+    merge's). ``scratch`` (and ``scratch`` + ``.releases``) are scratch files, removed at
+    the end.
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE gp_touched AS SELECT DISTINCT ocid FROM gp_releases "
@@ -148,20 +151,29 @@ def merge_across_files(
     touched = int(touched_row[0]) if touched_row else 0
     if not touched:
         con.execute("DROP TABLE gp_touched")
-        return 0, 0, 0, []
+        return 0, 0, 0, own_errors
     export = Path(os.fspath(scratch) + ".releases")
+    by_ocid: dict[str, list[int]] = {}
+    for index, error in enumerate(own_errors):
+        if error.ocid is not None:
+            by_ocid.setdefault(error.ocid, []).append(index)
+    replaced: set[int] = set()
     try:
         _export_releases(con, digest, export)
         errors: list[RecordError] = []
         added = 0
         converter = CurrencyConverter(reporting_currency)
         with open(scratch, "wb") as out:
-            for item in _merged_rows(export, path, converter):
-                if isinstance(item, RecordError):
-                    errors.append(item)
+            for ocid, first, result in _merged_processes(export, path, converter):
+                for index in by_ocid.get(ocid, ()):
+                    if replaced_by_merge(own_errors[index], first):
+                        replaced.add(index)
+                if isinstance(result, RecordError):
+                    errors.append(result)
                     continue
-                out.write(orjson.dumps(item, default=_plain) + b"\n")
-                added += 1
+                for row in result:
+                    out.write(orjson.dumps(row, default=_plain) + b"\n")
+                    added += 1
         own, others = _replace_rows(con, digest)
         if added:
             insert_lot_rows(con, digest, scratch)
@@ -169,7 +181,8 @@ def merge_across_files(
         scratch.unlink(missing_ok=True)
         export.unlink(missing_ok=True)
     con.execute("DROP TABLE gp_touched")
-    return touched, added - own, others, errors
+    kept = [error for index, error in enumerate(own_errors) if index not in replaced]
+    return touched, added - own, others, kept + errors
 
 
 def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) -> None:
@@ -190,8 +203,11 @@ def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) 
         )
 
 
-def _merged_rows(export: Path, path: str, converter: CurrencyConverter) -> Iterator[Any]:
-    """Rows of every touched process, compiled from all its releases in store order."""
+def _merged_processes(
+    export: Path, path: str, converter: CurrencyConverter
+) -> Iterator[tuple[str, str, list[LotRow] | RecordError]]:
+    """(ocid, location of its first release in the new file, rows or error) of every
+    touched process, compiled from all its releases in store order."""
     current: str | None = None
     group: list[tuple[dict[str, Any], str]] = []
     earlier = 0
@@ -201,26 +217,20 @@ def _merged_rows(export: Path, path: str, converter: CurrencyConverter) -> Itera
             ocid = entry["ocid"]
             if ocid != current:
                 if current is not None:
-                    yield from _group_rows(current, group, earlier, path, converter)
+                    yield (
+                        current,
+                        group[earlier][1],
+                        rows_across_files(current, group, earlier, path, converter),
+                    )
                 current, group, earlier = ocid, [], 0
             group.append((entry["release"], entry["location"]))
             earlier += bool(entry["earlier"])
     if current is not None:
-        yield from _group_rows(current, group, earlier, path, converter)
-
-
-def _group_rows(
-    ocid: str,
-    group: list[tuple[dict[str, Any], str]],
-    earlier: int,
-    path: str,
-    converter: CurrencyConverter,
-) -> Iterator[Any]:
-    result = rows_across_files(ocid, group, earlier, path, converter)
-    if isinstance(result, RecordError):
-        yield result
-    else:
-        yield from result
+        yield (
+            current,
+            group[earlier][1],
+            rows_across_files(current, group, earlier, path, converter),
+        )
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, int]:

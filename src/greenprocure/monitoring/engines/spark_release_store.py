@@ -87,10 +87,11 @@ def merge_new_files(
             return {}  # no process of the new files is in files before them
         outcomes = {}
         for target in sorted(path.name for path in scratch.iterdir() if path.is_dir()):
-            ocids = _touched(scratch / target)
-            removed = _drop_own_rows(store / "lots" / target, ocids)
+            touched = _touched(scratch / target)
+            removed = _drop_own_rows(store / "lots" / target, touched.column("ocid"))
+            replaced = _drop_own_errors(store / "lots" / target, touched)
             added, errors = _move_parts(scratch / target, store / "lots" / target, written)
-            outcomes[target] = MergeOutcome(len(ocids), added - removed, errors)
+            outcomes[target] = MergeOutcome(touched.num_rows, added - removed, errors - replaced)
         return outcomes
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -175,12 +176,19 @@ def _merge_task(
     writer: Any = None
     current = ""
     touched: list[str] = []
+    firsts: list[str] = []  # location of each process's first release in the new file
 
     def close() -> None:
         if writer is None:
             return
         listing = os.path.join(folder, current, f"merged-{index:05d}.ocids")
-        pq.write_table(pa.table({"ocid": pa.array(touched, type=pa.string())}), listing)
+        table = pa.table(
+            {
+                "ocid": pa.array(touched, type=pa.string()),
+                "first": pa.array(firsts, type=pa.string()),
+            }
+        )
+        pq.write_table(table, listing)
         result = writer.close()
         name = os.path.basename(result["part"])
         counts[f"{current}/{name}"] = (sum(result["rows"].values()), sum(result["errors"].values()))
@@ -188,13 +196,14 @@ def _merge_task(
     for (digest, ocid), entries in groups:
         if digest != current:
             close()
-            current, touched = digest, []
+            current, touched, firsts = digest, [], []
             os.makedirs(os.path.join(folder, digest), exist_ok=True)
             writer = _Writer(os.path.join(folder, digest), f"merged-{index:05d}")
         ordered = sorted(entries, key=lambda entry: (entry[0], entry[1]))
         earlier = sum(1 for entry in ordered if entry[2])
         releases = [(orjson.loads(entry[4]), str(entry[3])) for entry in ordered]
         touched.append(ocid)
+        firsts.append(releases[earlier][1])
         path = paths[digest]
         writer.add_record(rows_across_files(ocid, releases, earlier, path, converter), path)
     close()
@@ -202,17 +211,58 @@ def _merge_task(
 
 
 def _touched(folder: Path) -> Any:
-    """The processes merged for one file, as an Arrow array (compact: a file's processes
-    may number millions), from the ``*.ocids`` lists of the merge tasks (each process is in
-    one task's list)."""
+    """The processes merged for one file with the location of each one's first release in
+    it, as an Arrow table (compact: a file's processes may number millions), from the
+    ``*.ocids`` lists of the merge tasks (each process is in one task's list)."""
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
     import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
 
     listings = sorted(folder.glob("*.ocids"))
-    parts = [pq.read_table(listing).column("ocid") for listing in listings]
+    tables = [pq.read_table(listing) for listing in listings]
     for listing in listings:
         listing.unlink()
-    return pa.chunked_array(parts, type=pa.string()).combine_chunks()
+    return pa.concat_tables(tables).combine_chunks()
+
+
+def _drop_own_errors(folder: Path, touched: Any) -> int:
+    """Drop from the file's own errors files what its compile of a merged process reported
+    (:func:`~greenprocure.monitoring.lots.replaced_by_merge`); return how many."""
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+    from greenprocure.monitoring.lots import replaced_by_merge
+    from greenprocure.monitoring.rows import RecordError
+
+    files = sorted(folder.glob("*.errors.jsonl"))
+    parsed = {
+        part: [orjson.loads(line) for line in part.read_bytes().splitlines()] for part in files
+    }
+    ocids = {e["ocid"] for lines in parsed.values() for e in lines if e.get("ocid")}
+    if not ocids:
+        return 0
+    found = touched.filter(pc.is_in(touched.column("ocid"), value_set=_strings(ocids)))
+    firsts = dict(
+        zip(found.column("ocid").to_pylist(), found.column("first").to_pylist(), strict=True)
+    )
+    dropped = 0
+    for part, lines in parsed.items():
+        kept = [
+            e for e in lines
+            if e.get("ocid") not in firsts
+            or not replaced_by_merge(RecordError(**e), firsts[e["ocid"]])
+        ]  # fmt: skip
+        if len(kept) != len(lines):
+            dropped += len(lines) - len(kept)
+            temporary = part.with_name(f".{part.name}.tmp")
+            temporary.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in kept))
+            temporary.replace(part)
+    return dropped
+
+
+def _strings(values: set[str]) -> Any:
+    """``values`` as an Arrow array of strings."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    return pa.array(sorted(values), type=pa.string())
 
 
 def _drop_own_rows(folder: Path, wanted: Any) -> int:
