@@ -210,7 +210,11 @@ def register(app: typer.Typer) -> None:
     )
 
     @group.command(
-        "ingest", help=_("Read files into the local store; a file already stored adds nothing.")
+        "ingest",
+        help=_(
+            "Read files into the local store; a file already stored adds nothing; a process "
+            "whose releases are in several files is compiled from all of them."
+        ),
     )
     @handles_errors
     def ingest(
