@@ -257,3 +257,30 @@ def test_a_release_beyond_16_mib_is_kept(tmp_path: Path) -> None:
     summary = ingest([second], store)
     assert (summary.processes_merged, summary.errors, summary.lot_rows) == (1, 0, 1)
     assert sorted(row[2] for row in _rows(store)) == ["L1", "L2"]  # (source_kind, ocid, lot_id)
+
+
+def test_errors_of_zip_members_are_told_apart(tmp_path: Path) -> None:
+    """A zip whose two members hold releases of one process at the same location in each
+    (``releases[0]``), the second one undated: when the zip's ingest merges the process with
+    an earlier file, the undated release's error stays (only what the zip's own compile of
+    the process reported is replaced, and that is told apart by member as well)."""
+    import zipfile
+
+    tender = {"id": "T", "lots": [{"id": "L1"}]}
+    earlier = tmp_path / "a.json"
+    earlier.write_bytes(_package([{"ocid": "ocds-z-1", "id": "0", "date": "2023-12-01",
+                                   "tender": tender}]))  # fmt: skip
+    archive = tmp_path / "b.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("01.json", _package([{"ocid": "ocds-z-1", "id": "1", "date": "2024-01-01",
+                                           "tender": tender}]))  # fmt: skip
+        out.writestr("02.json", _package([{"ocid": "ocds-z-1", "id": "2", "tender": tender}]))
+    store = tmp_path / "m.duckdb"
+    ingest([earlier], store)
+    summary = ingest([archive], store, errors_file=tmp_path / "errors.jsonl")
+    assert (summary.processes_merged, summary.errors) == (1, 1)
+    errors = [orjson.loads(line) for line in (tmp_path / "errors.jsonl").read_bytes().splitlines()]
+    assert [(e["location"], e["reason"]) for e in errors] == [
+        ("line 1, releases[0]", "field date: missing or not a string")
+    ]
+    assert errors[0]["file"].endswith("02.json")

@@ -351,16 +351,20 @@ def json_bytes(value: Any) -> bytes:
     try:
         return orjson.dumps(value)
     except TypeError:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        # (ASCII escapes: a lone surrogate, which the exact parser may give, stays writable)
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
-def replaced_by_merge(error: RecordError, first: str) -> bool:
-    """Whether ``error`` is what a file's own compile of a process reported (its location is
-    the one of the process's first release in the file, ``first``, with or without
-    ``(+N releases)``): once the process is merged with earlier files' releases, the merge's
-    outcome replaces it. Errors of single releases (malformed, no date, late) keep their own
-    locations and stay."""
-    return error.location == first or error.location.startswith(f"{first} (+")
+def replaced_by_merge(error: RecordError, first: tuple[str, str]) -> bool:
+    """Whether ``error`` is what a file's own compile of a process reported: the file (a zip
+    member's name, for one) and location of the process's first release in the file,
+    ``first``, the location with or without ``(+N releases)``. Once the process is merged
+    with earlier files' releases, the merge's outcome replaces it. Errors of single releases
+    (malformed, no date, late) keep their own locations and stay."""
+    file, location = first
+    return error.file == file and (
+        error.location == location or error.location.startswith(f"{location} (+")
+    )
 
 
 def rows_across_files(

@@ -149,3 +149,21 @@ def test_errors_a_merge_replaces_are_dropped_as_on_duckdb(spark: Any, tmp_path: 
     )  # fmt: skip
     runs, _duck = _both([first, second], [[first], [second]], tmp_path)
     assert (runs[1].processes_merged, runs[1].errors) == (1, 1)
+
+
+def test_zip_members_merge_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """A zip merged with an earlier file, its members holding releases of one process at
+    the same location: same rows, errors and counts as DuckDB."""
+    import zipfile
+
+    tender = {"id": "T", "lots": [{"id": "L1"}]}
+    earlier = tmp_path / "a.json"
+    earlier.write_bytes(_package([{"ocid": "ocds-z-1", "id": "0", "date": "2023-12-01",
+                                   "tender": tender}]))  # fmt: skip
+    archive = tmp_path / "b.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("01.json", _package([{"ocid": "ocds-z-1", "id": "1", "date": "2024-01-01",
+                                           "tender": tender}]))  # fmt: skip
+        out.writestr("02.json", _package([{"ocid": "ocds-z-1", "id": "2", "tender": tender}]))
+    runs, _duck = _both([earlier, archive], [[earlier], [archive]], tmp_path)
+    assert (runs[1].processes_merged, runs[1].errors) == (1, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 pytest.importorskip("pyspark")
@@ -46,3 +47,13 @@ def test_layouts_are_recognised(tmp_path: Path, shared_data: Path) -> None:
     )}  # fmt: skip
     assert kinds == {"p.jsonl": RELEASES, "c.jsonl": COMPILED, "c.jsonl.gz": WHOLE,
                      first.name: WHOLE}  # fmt: skip
+
+
+def test_json_lines_of_records_are_read_whole(tmp_path: Path) -> None:
+    """A record (ocid with releases, or a compiled release) is read by the readers, which
+    take its compiled release: its embedded releases are not grouped as releases."""
+    path = tmp_path / "records.jsonl"
+    record = {"ocid": "ocds-r-1", "releases": [{"url": "https://example.org/1"}],
+              "compiledRelease": {"ocid": "ocds-r-1", "id": "c", "date": "2024-01-01"}}  # fmt: skip
+    path.write_bytes(orjson.dumps(record) + b"\n")
+    assert [t[0] for t in plan_tasks([path], 10**9)] == [WHOLE]

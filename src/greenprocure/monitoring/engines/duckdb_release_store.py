@@ -34,7 +34,10 @@ from greenprocure.monitoring.rows import LotRow, RecordError
 
 __all__ = ["ReleaseLog", "create_release_table", "merge_across_files", "store_releases"]
 
-_RELEASE_COLUMNS = "{'ocid': 'VARCHAR', 'pos': 'BIGINT', 'location': 'VARCHAR', 'release': 'JSON'}"
+_RELEASE_COLUMNS = (
+    "{'ocid': 'VARCHAR', 'pos': 'BIGINT', 'source': 'VARCHAR', 'location': 'VARCHAR', "
+    "'release': 'JSON'}"
+)
 #: DuckDB's default largest JSON value read (bytes).
 _DEFAULT_OBJECT = 16 << 20
 
@@ -43,7 +46,8 @@ def create_release_table(con: duckdb.DuckDBPyConnection) -> None:
     """The table of releases (inside the caller's transaction)."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS gp_releases (file_hash VARCHAR, file_seq BIGINT, "
-        "pos BIGINT, ocid VARCHAR, location VARCHAR, release VARCHAR, size BIGINT)"
+        "pos BIGINT, ocid VARCHAR, source VARCHAR, location VARCHAR, release VARCHAR, "
+        "size BIGINT)"
     )
 
 
@@ -63,6 +67,7 @@ class ReleaseLog:
         line = {
             "ocid": document.ocid,
             "pos": self.count,
+            "source": document.file,
             "location": document.location,
             "release": document.data,
         }
@@ -99,7 +104,7 @@ def store_releases(
     size = max(_DEFAULT_OBJECT, longest + 1024)
     with _room(con, longest):
         con.execute(
-            "INSERT INTO gp_releases SELECT ?, ?, pos, ocid, location, release::VARCHAR, "
+            "INSERT INTO gp_releases SELECT ?, ?, pos, ocid, source, location, release::VARCHAR, "
             "strlen(release::VARCHAR) "
             f"FROM read_json(?, format='newline_delimited', columns={_RELEASE_COLUMNS}, "
             f"maximum_object_size={size})",
@@ -196,7 +201,7 @@ def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) 
     ).fetchone()
     with _room(con, int(row[0] or 0) if row else 0):
         con.execute(
-            f"COPY (SELECT ocid, file_hash <> '{digest}' AS earlier, location, "
+            f"COPY (SELECT ocid, file_hash <> '{digest}' AS earlier, source, location, "
             "release::JSON AS release FROM gp_releases "
             "WHERE ocid IN (SELECT ocid FROM gp_touched) ORDER BY ocid, file_seq, pos) "
             f"TO '{target}' (FORMAT json)"
@@ -205,11 +210,12 @@ def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) 
 
 def _merged_processes(
     export: Path, path: str, converter: CurrencyConverter
-) -> Iterator[tuple[str, str, list[LotRow] | RecordError]]:
-    """(ocid, location of its first release in the new file, rows or error) of every
-    touched process, compiled from all its releases in store order."""
+) -> Iterator[tuple[str, tuple[str, str], list[LotRow] | RecordError]]:
+    """(ocid, (file, location) of its first release in the new file, rows or error) of
+    every touched process, compiled from all its releases in store order."""
     current: str | None = None
     group: list[tuple[dict[str, Any], str]] = []
+    sources: list[str] = []
     earlier = 0
     with open(export, "rb") as lines:
         for line in lines:
@@ -217,20 +223,19 @@ def _merged_processes(
             ocid = entry["ocid"]
             if ocid != current:
                 if current is not None:
+                    first = (sources[earlier], group[earlier][1])
                     yield (
                         current,
-                        group[earlier][1],
+                        first,
                         rows_across_files(current, group, earlier, path, converter),
                     )
-                current, group, earlier = ocid, [], 0
+                current, group, sources, earlier = ocid, [], [], 0
             group.append((entry["release"], entry["location"]))
+            sources.append(entry["source"])
             earlier += bool(entry["earlier"])
     if current is not None:
-        yield (
-            current,
-            group[earlier][1],
-            rows_across_files(current, group, earlier, path, converter),
-        )
+        first = (sources[earlier], group[earlier][1])
+        yield current, first, rows_across_files(current, group, earlier, path, converter)
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, int]:

@@ -306,6 +306,8 @@ def ingest(
         for folder in (store / kind).iterdir():
             if folder.is_dir() and folder.name not in known:
                 shutil.rmtree(folder, ignore_errors=True)  # rows of a stopped ingest
+    for folder in store.glob(".gp-current-*"):
+        shutil.rmtree(folder, ignore_errors=True)  # the copy of a stopped indicators run
     tally = IngestTally()
     small: list[_FileTask] = []
     large: list[_FileTask] = []
@@ -339,10 +341,13 @@ def ingest(
                     pending.append(manifest)
                 else:
                     _store_file(store, manifest, tally, progress)
-        except Exception:
+        except Exception as error:
             # A later file's failure keeps the files read before it, merged among
             # themselves and with the store (as each file is kept without releases).
-            _store_pending(store, pending, with_releases, manifests, currency, tally, progress)
+            try:
+                _store_pending(store, pending, with_releases, manifests, currency, tally, progress)
+            except Exception as merge_error:  # the first failure is the one to report
+                error.add_note(f"the files read before it were not stored: {merge_error}")
             raise
         _store_pending(store, pending, with_releases, manifests, currency, tally, progress)
     finally:
@@ -510,17 +515,18 @@ def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> I
     frame = _lot_frame(spark, store, manifests)
     merged = any(int(m.get("merged", 0)) for m in manifests)
     scratch: Path | None = None
-    if merged:
-        # Rows that later files' merges replaced are left out once, into a scratch copy:
-        # every indicator query then scans it instead of repeating the join (3x quicker).
-        local = (spark.sparkContext.master or "").startswith("local")
-        # (a cluster's executors write where all of them can: beside the store)
-        scratch = Path(tempfile.mkdtemp(prefix=".gp-current-", dir=None if local else store))
-        current_rows(spark, store, frame, manifests).write.mode("overwrite").parquet(
-            scratch.as_uri()
-        )
-        frame = spark.read.schema(lot_schema()).parquet(scratch.as_uri())
     try:
+        if merged:
+            # Rows that later files' merges replaced are left out once, into a scratch copy:
+            # every indicator query then scans it instead of repeating the join (3x quicker).
+            local = (spark.sparkContext.master or "").startswith("local")
+            # (a cluster's executors write where all of them can: beside the store)
+            where = None if local else store.resolve()
+            scratch = Path(tempfile.mkdtemp(prefix=".gp-current-", dir=where)).resolve()
+            current_rows(spark, store, frame, manifests).write.mode("overwrite").parquet(
+                scratch.as_uri()
+            )
+            frame = spark.read.schema(lot_schema()).parquet(scratch.as_uri())
         tables, totals = run_indicators(spark, frame, keys)
         rows = frame.count() if merged else sum(int(m["lot_rows"]) for m in manifests)
     finally:

@@ -86,6 +86,7 @@ def release_schema() -> Any:
             ("seq", pa.int64()),
             ("pos", pa.int64()),
             ("ocid", pa.string()),
+            ("source", pa.string()),
             ("location", pa.string()),
             ("release", pa.string()),
         ]
@@ -101,11 +102,13 @@ class ReleaseWriter:
         self.digest = digest
         self.seq = seq
         self.count = 0
-        self.batch: list[tuple[int, str, str, bytes]] = []
+        self.batch: list[tuple[int, str, str, str, bytes]] = []
         self.writer: Any = None
 
-    def add(self, pos: int, ocid: str, location: str, release: bytes) -> None:
-        self.batch.append((pos, ocid, location, release))
+    def add(self, pos: int, ocid: str, source: str, location: str, release: bytes) -> None:
+        """A release: its position in the file, ocid, file (a zip member's name, for one),
+        location and JSON."""
+        self.batch.append((pos, ocid, source, location, release))
         self.count += 1
         if len(self.batch) >= _BATCH:
             self._flush()
@@ -114,7 +117,9 @@ class ReleaseWriter:
         """A release from the readers (:class:`~greenprocure.monitoring.readers.Document`)."""
         from greenprocure.monitoring.lots import json_bytes
 
-        self.add(self.count, document.ocid, document.location, json_bytes(document.data))
+        self.add(
+            self.count, document.ocid, document.file, document.location, json_bytes(document.data)
+        )
 
     def _flush(self) -> None:
         import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
@@ -133,7 +138,8 @@ class ReleaseWriter:
             pa.array([entry[0] for entry in self.batch], type=pa.int64()),
             pa.array([entry[1] for entry in self.batch], type=pa.string()),
             pa.array([entry[2] for entry in self.batch], type=pa.string()),
-            pa.array([entry[3].decode("utf-8") for entry in self.batch], type=pa.string()),
+            pa.array([entry[3] for entry in self.batch], type=pa.string()),
+            pa.array([entry[4].decode("utf-8") for entry in self.batch], type=pa.string()),
         ]
         self.writer.write_table(pa.Table.from_arrays(columns, schema=schema))
         self.batch = []
@@ -171,6 +177,12 @@ def _layout(path: Path) -> str:
         return WHOLE
     if not isinstance(value, dict):
         return WHOLE
+    if "ocid" in value and (
+        isinstance(value.get("releases"), list)
+        or "compiledRelease" in value
+        or "versionedRelease" in value
+    ):
+        return WHOLE  # records: the readers take their compiled release
     if isinstance(value.get("releases"), list):
         return RELEASES
     if "ocid" in value and not isinstance(value.get("records"), list):
@@ -409,7 +421,7 @@ def _grouped_task(
             continue
         groups.setdefault(ocid, []).append((path, location, data))
         if log is not None:
-            log.add(_position(location), ocid, location, data)
+            log.add(_position(location), ocid, path, location, data)
     for ocid in sorted(groups):
         group = groups.pop(ocid)
         group.sort(key=lambda entry: (entry[0], _offset(entry[1])))

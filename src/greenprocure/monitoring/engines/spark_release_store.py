@@ -118,6 +118,7 @@ def _compile_pairs(
         sf.col("r.seq").alias("seq"),
         sf.col("r.pos").alias("pos"),
         (sf.col("r.file_hash") != sf.col("p.target")).alias("earlier"),
+        sf.col("r.source").alias("source"),
         sf.col("r.location").alias("location"),
         sf.col("r.release").alias("release"),
     )
@@ -176,15 +177,18 @@ def _merge_task(
     writer: Any = None
     current = ""
     touched: list[str] = []
-    firsts: list[str] = []  # location of each process's first release in the new file
+    # file and location of each process's first release in the new file
+    first_files: list[str] = []
+    firsts: list[str] = []
 
     def close() -> None:
         if writer is None:
             return
-        listing = os.path.join(folder, current, f"merged-{index:05d}.ocids")
+        listing = os.path.join(folder, current, f"part-merged-{index:05d}.ocids")
         table = pa.table(
             {
                 "ocid": pa.array(touched, type=pa.string()),
+                "first_file": pa.array(first_files, type=pa.string()),
                 "first": pa.array(firsts, type=pa.string()),
             }
         )
@@ -196,13 +200,15 @@ def _merge_task(
     for (digest, ocid), entries in groups:
         if digest != current:
             close()
-            current, touched, firsts = digest, [], []
+            current, touched, first_files, firsts = digest, [], [], []
             os.makedirs(os.path.join(folder, digest), exist_ok=True)
-            writer = _Writer(os.path.join(folder, digest), f"merged-{index:05d}")
+            # (named to sort after the file's own parts: its errors file lists them first)
+            writer = _Writer(os.path.join(folder, digest), f"part-merged-{index:05d}")
         ordered = sorted(entries, key=lambda entry: (entry[0], entry[1]))
         earlier = sum(1 for entry in ordered if entry[2])
-        releases = [(orjson.loads(entry[4]), str(entry[3])) for entry in ordered]
+        releases = [(orjson.loads(entry[5]), str(entry[4])) for entry in ordered]
         touched.append(ocid)
+        first_files.append(str(ordered[earlier][3]))
         firsts.append(releases[earlier][1])
         path = paths[digest]
         writer.add_record(rows_across_files(ocid, releases, earlier, path, converter), path)
@@ -241,7 +247,15 @@ def _drop_own_errors(folder: Path, touched: Any) -> int:
         return 0
     found = touched.filter(pc.is_in(touched.column("ocid"), value_set=_strings(ocids)))
     firsts = dict(
-        zip(found.column("ocid").to_pylist(), found.column("first").to_pylist(), strict=True)
+        zip(
+            found.column("ocid").to_pylist(),
+            zip(
+                found.column("first_file").to_pylist(),
+                found.column("first").to_pylist(),
+                strict=True,
+            ),
+            strict=True,
+        )
     )
     dropped = 0
     for part, lines in parsed.items():
@@ -290,6 +304,18 @@ def _move_parts(source: Path, folder: Path, written: dict[str, tuple[int, int]])
     rows = errors = 0
     if not source.is_dir():
         return 0, 0
+    # The merge's errors in one file, in ocid order as DuckDB lists them (after the file's
+    # own errors: the name sorts after theirs).
+    lines = [
+        line
+        for part in sorted(source.glob("*.errors.jsonl"))
+        for line in part.read_bytes().splitlines()
+        if line
+    ]
+    for part in source.glob("*.errors.jsonl"):
+        part.unlink()
+    lines.sort(key=lambda line: str(orjson.loads(line).get("ocid") or ""))
+    _write(folder / "part-merged.errors.jsonl", b"".join(line + b"\n" for line in lines))
     for item in sorted(source.iterdir()):
         item.replace(folder / item.name)
         counted = written.get(f"{source.name}/{item.name}")
@@ -297,6 +323,12 @@ def _move_parts(source: Path, folder: Path, written: dict[str, tuple[int, int]])
             rows += counted[0]
             errors += counted[1]
     return rows, errors
+
+
+def _write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
 
 
 def current_rows(
