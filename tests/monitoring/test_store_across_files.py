@@ -139,19 +139,27 @@ def test_a_failed_merge_leaves_the_store_as_before(
     assert kept == (2,)
 
 
+def _first_tender(folder: Path) -> Path:
+    """A file with the first release of process ``ocds-x-1``: a tender with lot L1."""
+    path = folder / "a.json"
+    path.write_bytes(_package([{"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01",
+                                "tender": {"id": "T", "lots": [{"id": "L1"}]}}]))  # fmt: skip
+    return path
+
+
+def _later(folder: Path, releases: list[dict[str, Any]]) -> Path:
+    """A later file with ``releases``."""
+    path = folder / "b.json"
+    path.write_bytes(_package(releases))
+    return path
+
+
 def test_a_process_broken_by_a_later_file_is_reported(tmp_path: Path) -> None:
     """A later release that breaks the schema (lots as an object): the merged process is an
     error of the new file, and the earlier file's row for it no longer counts."""
-    first = tmp_path / "a.json"
-    first.write_bytes(
-        _package([{"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01",
-                   "tender": {"id": "T", "lots": [{"id": "L1"}]}}])
-    )  # fmt: skip
-    second = tmp_path / "b.json"
-    second.write_bytes(
-        _package([{"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01",
-                   "tender": {"id": "T", "lots": {"id": "L2"}}}])
-    )  # fmt: skip
+    first = _first_tender(tmp_path)
+    second = _later(tmp_path, [{"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01",
+                                "tender": {"id": "T", "lots": {"id": "L2"}}}])  # fmt: skip
     store = tmp_path / "m.duckdb"
     assert ingest([first], store).lot_rows == 1
     summary = ingest([second], store, errors_file=tmp_path / "errors.jsonl")
@@ -169,16 +177,9 @@ def test_a_process_broken_by_a_later_file_is_reported(tmp_path: Path) -> None:
 def test_a_process_mended_by_the_merge_is_no_error(tmp_path: Path) -> None:
     """A later release that cannot make rows alone (its tender a string) but merges into an
     earlier tender (a scalar does not replace an object already built): no error, one row."""
-    first = tmp_path / "a.json"
-    first.write_bytes(
-        _package([{"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01",
-                   "tender": {"id": "T", "lots": [{"id": "L1"}]}}])
-    )  # fmt: skip
-    second = tmp_path / "b.json"
-    second.write_bytes(
-        _package([{"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01", "tender": "x"},
-                  {"ocid": "ocds-x-2", "id": "1", "tender": {"id": "T"}}])
-    )  # fmt: skip
+    first = _first_tender(tmp_path)
+    second = _later(tmp_path, [{"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01", "tender": "x"},
+                               {"ocid": "ocds-x-2", "id": "1", "tender": {"id": "T"}}])  # fmt: skip
     store = tmp_path / "m.duckdb"
     ingest([first], store)
     summary = ingest([second], store, errors_file=tmp_path / "errors.jsonl")

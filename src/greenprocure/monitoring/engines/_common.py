@@ -35,6 +35,7 @@ __all__ = [
     "IndicatorQuery",
     "IngestTally",
     "ProgressCallback",
+    "atomic_write",
     "currency_conflict",
     "expand_inputs",
     "file_hash",
@@ -122,6 +123,13 @@ class IngestTally:
             failures=tuple(self.failures),
             processes_merged=self.processes_merged,
         )
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (a hidden temporary file, then renamed)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
 
 
 def no_store(store: Path) -> StoreError:

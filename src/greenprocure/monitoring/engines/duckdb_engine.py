@@ -47,6 +47,7 @@ from greenprocure.i18n import N_
 from greenprocure.monitoring.engines._common import (
     IngestTally,
     ProgressCallback,
+    atomic_write,
     currency_conflict,
     file_hash,
     layout_mismatch,
@@ -63,7 +64,7 @@ from greenprocure.monitoring.engines.duckdb_release_store import (
     store_releases,
 )
 from greenprocure.monitoring.engines.duckdb_releases import indicators_from_releases
-from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows, struct_columns
+from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows, row_json, struct_columns
 from greenprocure.monitoring.indicators import (
     INDICATOR_COLUMNS,
     IndicatorResult,
@@ -156,12 +157,6 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("COMMIT")
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
 class _Batcher:
     """Rows of one file, flushed in batches into ``lot_rows`` inside the open transaction."""
 
@@ -173,7 +168,7 @@ class _Batcher:
         self.count = 0
 
     def add(self, row: Any) -> None:
-        self.lines.append(orjson.dumps(row, default=_default))
+        self.lines.append(row_json(row))
         if len(self.lines) >= _BATCH:
             self.flush()
 
@@ -279,7 +274,6 @@ def _ingest_file(
         raise
     finally:
         scratch.unlink(missing_ok=True)
-        release_log.discard()
     errors_out.extend(orjson.dumps(e.to_dict()) for e in errors)
     meter.records(records % 1000)
     meter.finish()
@@ -363,7 +357,7 @@ def _prepare_file(
                 if isinstance(item, RecordError):
                     errors.append(item.to_dict())
                 else:
-                    out.write(orjson.dumps(item, default=_default) + b"\n")
+                    out.write(row_json(item) + b"\n")
                     count += 1
     except (GreenProcureError, OSError) as error:
         Path(scratch).unlink(missing_ok=True)
@@ -557,9 +551,7 @@ def _ingest_parallel(
 
 def _write_errors(path: Path, lines: list[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(b"".join(line + b"\n" for line in lines))
-    temporary.replace(path)
+    atomic_write(path, b"".join(line + b"\n" for line in lines))
 
 
 #: Memory DuckDB may use before it spills to disk (the issue asks for < 1 GiB in all).

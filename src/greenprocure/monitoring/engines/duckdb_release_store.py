@@ -17,7 +17,6 @@ indicators' deduplication as before.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ import duckdb
 import orjson
 
 from greenprocure.monitoring.currency import CurrencyConverter
-from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows
+from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows, row_json
 from greenprocure.monitoring.lots import json_bytes, replaced_by_merge, rows_across_files
 from greenprocure.monitoring.readers import Document
 from greenprocure.monitoring.rows import LotRow, RecordError
@@ -84,12 +83,6 @@ class ReleaseLog:
     def discard(self) -> None:
         self.close()
         self.scratch.unlink(missing_ok=True)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
 
 
 def store_releases(
@@ -177,7 +170,7 @@ def merge_across_files(
                     errors.append(result)
                     continue
                 for row in result:
-                    out.write(orjson.dumps(row, default=_plain) + b"\n")
+                    out.write(row_json(row) + b"\n")
                     added += 1
         own, others = _replace_rows(con, digest)
         if added:

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import orjson
 
 from greenprocure.monitoring.rows import LOT_COLUMNS
 
-__all__ = ["insert_lot_rows", "struct_columns"]
+__all__ = ["insert_lot_rows", "row_json", "struct_columns"]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def row_json(row: Any) -> bytes:
+    """A lot row as one line of JSON (dates as ``YYYY-MM-DD``), as ``read_json`` loads it."""
+    return orjson.dumps(row, default=_plain)
 
 
 def struct_columns(columns: Sequence[tuple[str, str]]) -> str:

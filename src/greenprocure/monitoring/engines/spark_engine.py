@@ -53,6 +53,7 @@ from greenprocure.errors import GreenProcureError
 from greenprocure.monitoring.engines._common import (
     IngestTally,
     ProgressCallback,
+    atomic_write,
     currency_conflict,
     file_hash,
     indicator_tables,
@@ -159,12 +160,6 @@ def spark_session() -> SparkSession:
 # --- the store -----------------------------------------------------------------------------
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-
-
 def _open_store(store: Path, reporting_currency: str | None, *, create: bool) -> dict[str, Any]:
     meta_path = store / "meta.json"
     if not meta_path.is_file():
@@ -173,7 +168,7 @@ def _open_store(store: Path, reporting_currency: str | None, *, create: bool) ->
         for folder in ("files", "lots", "errors", "releases"):
             (store / folder).mkdir(parents=True, exist_ok=True)
         meta = {"layout_version": LAYOUT_VERSION, "reporting_currency": reporting_currency}
-        _atomic_write(meta_path, orjson.dumps(meta))
+        atomic_write(meta_path, orjson.dumps(meta))
         return meta
     meta = dict(orjson.loads(meta_path.read_bytes()))
     if meta.get("layout_version") != LAYOUT_VERSION:
@@ -352,7 +347,7 @@ def ingest(
         _store_pending(store, pending, with_releases, manifests, currency, tally, progress)
     finally:
         errors_path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(errors_path, b"".join(line + b"\n" for line in tally.error_lines))
+        atomic_write(errors_path, b"".join(line + b"\n" for line in tally.error_lines))
     order = {os.fspath(Path(item)): index for index, item in enumerate(paths)}
     tally.ingested.sort(key=lambda text: order.get(text, len(order)))
     tally.failed.sort(key=lambda text: order.get(text, len(order)))
@@ -399,7 +394,7 @@ def _store_file(
     for part in sorted((store / "lots" / digest).glob("*.errors.jsonl")):
         lines = part.read_bytes().splitlines()
         tally.error_lines.extend(line for line in lines if line)
-    _atomic_write(store / "files" / f"{digest}.json", orjson.dumps(manifest))
+    atomic_write(store / "files" / f"{digest}.json", orjson.dumps(manifest))
     tally.stored(
         manifest["path"],
         manifest["lot_rows"],

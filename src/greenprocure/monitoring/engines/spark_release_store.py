@@ -29,6 +29,8 @@ import orjson
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as sf
 
+from greenprocure.monitoring.engines._common import atomic_write
+
 __all__ = ["MergeOutcome", "current_rows", "merge_new_files"]
 
 
@@ -266,9 +268,7 @@ def _drop_own_errors(folder: Path, touched: Any) -> int:
         ]  # fmt: skip
         if len(kept) != len(lines):
             dropped += len(lines) - len(kept)
-            temporary = part.with_name(f".{part.name}.tmp")
-            temporary.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in kept))
-            temporary.replace(part)
+            atomic_write(part, b"".join(orjson.dumps(e) + b"\n" for e in kept))
     return dropped
 
 
@@ -315,7 +315,7 @@ def _move_parts(source: Path, folder: Path, written: dict[str, tuple[int, int]])
     for part in source.glob("*.errors.jsonl"):
         part.unlink()
     lines.sort(key=lambda line: str(orjson.loads(line).get("ocid") or ""))
-    _write(folder / "part-merged.errors.jsonl", b"".join(line + b"\n" for line in lines))
+    atomic_write(folder / "part-merged.errors.jsonl", b"".join(line + b"\n" for line in lines))
     for item in sorted(source.iterdir()):
         item.replace(folder / item.name)
         counted = written.get(f"{source.name}/{item.name}")
@@ -323,12 +323,6 @@ def _move_parts(source: Path, folder: Path, written: dict[str, tuple[int, int]])
             rows += counted[0]
             errors += counted[1]
     return rows, errors
-
-
-def _write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
 
 
 def current_rows(
