@@ -13,7 +13,7 @@ import orjson
 import pytest
 from indicator_checks import ALL_KEYS, assert_same
 
-from greenprocure.monitoring.engines import duckdb_engine
+from greenprocure.monitoring.engines import duckdb_engine, duckdb_release_store
 from greenprocure.monitoring.engines.duckdb_engine import (
     compute_indicators,
     indicators_from_releases,
@@ -110,6 +110,9 @@ def test_workers_merge_the_same(
 ) -> None:
     whole, files = monthly
     monkeypatch.setattr(duckdb_engine, "PARALLEL_MIN_BYTES", 0)
+    # the merges are compiled in worker processes, a few processes per batch
+    monkeypatch.setattr(duckdb_release_store, "_BATCH_PROCESSES", 3)
+    monkeypatch.setattr(duckdb_release_store, "_IN_FLIGHT", 2)
     summary = ingest(files, tmp_path / "w.duckdb", workers=2)
     assert summary.processes_merged > 50
     ingest([whole], tmp_path / "whole.duckdb")
@@ -285,3 +288,29 @@ def test_errors_of_zip_members_are_told_apart(tmp_path: Path) -> None:
         ("line 1, releases[0]", "field date: missing or not a string")
     ]
     assert errors[0]["file"].endswith("02.json")
+
+
+def test_merge_batches_hold_whole_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export is cut into batches between processes, told apart by the ocid's JSON text
+    on each line: ocids holding quotes, backslashes, commas or other scripts included."""
+    ocids = ['a","earlier":true', "b\\", 'c\\"', 'd,"earlier":', "e\u00e9\u6771", "f"]
+    con = duckdb.connect()
+    duckdb_release_store.create_release_table(con)
+    for n, ocid in enumerate(ocids * 2):
+        release = orjson.dumps({"ocid": ocid, "id": str(n)}).decode()
+        con.execute(
+            "INSERT INTO gp_releases VALUES (?, ?, ?, ?, 'f.json', ?, ?, 1)",
+            ["new" if n >= len(ocids) else "old", n // len(ocids), n, ocid, f"line {n}", release],
+        )
+    con.execute("CREATE TEMP TABLE gp_touched AS SELECT DISTINCT ocid FROM gp_releases")
+    export = tmp_path / "export.jsonl"
+    duckdb_release_store._export_releases(con, "new", export)
+    monkeypatch.setattr(duckdb_release_store, "_BATCH_PROCESSES", 1)
+    batches = list(duckdb_release_store._batches(export))
+    assert len(batches) == len(ocids)
+    for batch, ocid in zip(batches, sorted(ocids), strict=True):
+        lines = [orjson.loads(line) for line in batch.splitlines()]
+        assert [line["ocid"] for line in lines] == [ocid, ocid]
+        assert [line["earlier"] for line in lines] == [True, False]

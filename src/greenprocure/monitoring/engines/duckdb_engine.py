@@ -35,7 +35,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -293,15 +293,16 @@ def _merge(
     scratch: Path,
     count: int,
     errors: list[RecordError],
+    pool: Executor | None = None,
 ) -> tuple[int, tuple[int, int]]:
     """Keep the file's releases and merge its processes with earlier files' (in the file's
-    transaction); return (the file's lot rows now, (processes merged, earlier files' rows
-    they replaced))."""
+    transaction; compiled in ``pool`` if given); return (the file's lot rows now,
+    (processes merged, earlier files' rows they replaced))."""
     if not release_log.count:
         return count, (0, 0)
     store_releases(con, digest, release_log.scratch, release_log.longest)
     merged, delta, replaced, errors[:] = merge_across_files(
-        con, digest, os.fspath(path), reporting_currency, scratch, errors
+        con, digest, os.fspath(path), reporting_currency, scratch, errors, pool
     )
     return count + delta, (merged, replaced)
 
@@ -377,9 +378,10 @@ def _commit_prepared(
     count: int,
     errors: list[RecordError],
     releases: tuple[int, int],
+    pool: Executor | None = None,
 ) -> tuple[int, tuple[int, int]]:
-    """Add a file prepared by a worker in one transaction; return (lot rows, (merged,
-    replaced))."""
+    """Add a file prepared by a worker in one transaction (its processes merged across
+    files compiled in ``pool``); return (lot rows, (merged, replaced))."""
     log = ReleaseLog(Path(os.fspath(scratch) + ".releases"))
     log.count, log.longest = releases
     merge_scratch = _scratch(scratch.parent, "-merge")
@@ -388,7 +390,7 @@ def _commit_prepared(
         if count:
             insert_lot_rows(con, digest, scratch)
         count, merged = _merge(
-            con, digest, path, reporting_currency, log, merge_scratch, count, errors
+            con, digest, path, reporting_currency, log, merge_scratch, count, errors, pool
         )
         _store_errors(con, digest, errors)
         _record_file(con, digest, path, size, reporting_currency, count, len(errors))
@@ -518,7 +520,13 @@ def _ingest_parallel(
     scratches = [scratch_folder / f"gp-ingest-{stamp}-{n}.jsonl" for n in range(len(todo))]
     context = multiprocessing.get_context("spawn")
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # the files are read in one pool; the processes their files continue are compiled
+        # again in another (its workers start when a file first merges): a batch of merges
+        # is not queued behind every file still to read
+        with (
+            ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+            ProcessPoolExecutor(max_workers=workers, mp_context=context) as merges,
+        ):
             futures = [
                 pool.submit(_prepare_file, os.fspath(path), currency, os.fspath(scratch), encoding)
                 for (path, _digest, _size), scratch in zip(todo, scratches, strict=True)
@@ -532,7 +540,16 @@ def _ingest_parallel(
                     merged = (0, 0)
                     if reason is None:
                         count, merged = _commit_prepared(
-                            con, path, digest, size, currency, scratch, count, errors, releases
+                            con,
+                            path,
+                            digest,
+                            size,
+                            currency,
+                            scratch,
+                            count,
+                            errors,
+                            releases,
+                            merges,
                         )
                     scratch.unlink(missing_ok=True)
                     results.append((path, count, errors, reason, merged))

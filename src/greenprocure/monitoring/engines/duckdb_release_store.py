@@ -17,8 +17,11 @@ indicators' deduplication as before.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,9 +32,16 @@ from greenprocure.monitoring.currency import CurrencyConverter
 from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows, row_json
 from greenprocure.monitoring.lots import json_bytes, replaced_by_merge, rows_across_files
 from greenprocure.monitoring.readers import Document
-from greenprocure.monitoring.rows import LotRow, RecordError
+from greenprocure.monitoring.rows import RecordError
 
-__all__ = ["ReleaseLog", "create_release_table", "merge_across_files", "store_releases"]
+__all__ = [
+    "MergedProcess",
+    "ReleaseLog",
+    "create_release_table",
+    "merge_across_files",
+    "merge_batch",
+    "store_releases",
+]
 
 _RELEASE_COLUMNS = (
     "{'ocid': 'VARCHAR', 'pos': 'BIGINT', 'source': 'VARCHAR', 'location': 'VARCHAR', "
@@ -128,6 +138,7 @@ def merge_across_files(
     reporting_currency: str,
     scratch: Path,
     own_errors: list[RecordError],
+    pool: Executor | None = None,
 ) -> tuple[int, int, int, list[RecordError]]:
     """Compile again the processes of file ``digest`` that earlier files hold releases of.
 
@@ -136,7 +147,8 @@ def merge_across_files(
     added minus its own rows replaced, rows of earlier files replaced, the file's record
     errors now: its own but those its compile of a merged process reported, then the
     merge's). ``scratch`` (and ``scratch`` + ``.releases``) are scratch files, removed at
-    the end.
+    the end. With ``pool`` (worker processes), the processes are compiled there, in batches
+    (:func:`merge_batch`), while this process reads the next ones and writes the rows.
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE gp_touched AS SELECT DISTINCT ocid FROM gp_releases "
@@ -160,18 +172,17 @@ def merge_across_files(
         _export_releases(con, digest, export)
         errors: list[RecordError] = []
         added = 0
-        converter = CurrencyConverter(reporting_currency)
         with open(scratch, "wb") as out:
-            for ocid, first, result in _merged_processes(export, path, converter):
-                for index in by_ocid.get(ocid, ()):
-                    if replaced_by_merge(own_errors[index], first):
-                        replaced.add(index)
-                if isinstance(result, RecordError):
-                    errors.append(result)
-                    continue
-                for row in result:
-                    out.write(row_json(row) + b"\n")
-                    added += 1
+            for batch in _compiled_batches(export, path, reporting_currency, pool):
+                for ocid, first, rows, count, failure in batch:
+                    for index in by_ocid.get(ocid, ()):
+                        if replaced_by_merge(own_errors[index], first):
+                            replaced.add(index)
+                    if failure is not None:
+                        errors.append(RecordError(**failure))
+                        continue
+                    out.write(rows)
+                    added += count
         own, others = _replace_rows(con, digest)
         if added:
             insert_lot_rows(con, digest, scratch)
@@ -186,7 +197,10 @@ def merge_across_files(
 def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) -> None:
     """The releases of the touched processes, in store order, to a JSON Lines file: DuckDB
     sorts them within its memory limit (spilling) and writes them out, so that Python reads
-    one process at a time (a query result read with ``fetchmany`` may be held whole)."""
+    one process at a time (a query result read with ``fetchmany`` may be held whole).
+
+    Each line starts ``{"ocid":<the ocid as JSON>,"earlier":`` (DuckDB writes the columns in
+    order, without spaces): :func:`_process_key` reads the ocid's bytes from there."""
     con.execute("SET preserve_insertion_order = true")
     target = os.fspath(export).replace("'", "''")
     row = con.execute(
@@ -201,34 +215,110 @@ def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) 
         )
 
 
-def _merged_processes(
-    export: Path, path: str, converter: CurrencyConverter
-) -> Iterator[tuple[str, tuple[str, str], list[LotRow] | RecordError]]:
-    """(ocid, (file, location) of its first release in the new file, rows or error) of
-    every touched process, compiled from all its releases in store order."""
-    current: str | None = None
-    group: list[tuple[dict[str, Any], str]] = []
-    sources: list[str] = []
-    earlier = 0
+#: What follows the ocid on each line of the export (:func:`_export_releases`). A JSON
+#: string escapes every quote it holds, so these bytes cannot occur inside the ocid's text.
+_AFTER_OCID = b',"earlier":'
+
+#: A batch of processes sent to a worker: at most this many processes ...
+_BATCH_PROCESSES = 2_000
+#: ... or about this many bytes of releases (a process's releases are never split).
+_BATCH_BYTES = 8 << 20
+#: Batches compiled or waiting in the workers at a time (bounds this process's memory).
+_IN_FLIGHT = 4
+
+#: One merged process: (ocid, (file, location) of its first release in the new file, its
+#: lot rows as JSON Lines, how many, its record error as a dict or None).
+MergedProcess = tuple[str, tuple[str, str], bytes, int, "dict[str, Any] | None"]
+
+
+def _process_key(line: bytes) -> bytes:
+    """The ocid of an export line, as the JSON text DuckDB wrote (no parsing needed)."""
+    return line[: line.index(_AFTER_OCID)]
+
+
+def _batches(export: Path) -> Iterator[bytes]:
+    """The export's lines in batches of whole processes (:data:`_BATCH_PROCESSES`,
+    :data:`_BATCH_BYTES`)."""
+    batch: list[bytes] = []
+    size = processes = 0
+    current: bytes | None = None
     with open(export, "rb") as lines:
         for line in lines:
-            entry = orjson.loads(line)
-            ocid = entry["ocid"]
-            if ocid != current:
-                if current is not None:
-                    first = (sources[earlier], group[earlier][1])
-                    yield (
-                        current,
-                        first,
-                        rows_across_files(current, group, earlier, path, converter),
-                    )
-                current, group, sources, earlier = ocid, [], [], 0
-            group.append((entry["release"], entry["location"]))
-            sources.append(entry["source"])
-            earlier += bool(entry["earlier"])
-    if current is not None:
+            key = _process_key(line)
+            if key != current:
+                if processes >= _BATCH_PROCESSES or size >= _BATCH_BYTES:
+                    yield b"".join(batch)
+                    batch, size, processes = [], 0, 0
+                current = key
+                processes += 1
+            batch.append(line)
+            size += len(line)
+    if batch:
+        yield b"".join(batch)
+
+
+def _compiled_batches(
+    export: Path, path: str, currency: str, pool: Executor | None
+) -> Iterator[list[MergedProcess]]:
+    """:func:`merge_batch` of each batch of the export, in order: in this process, or in
+    ``pool`` with :data:`_IN_FLIGHT` batches at most submitted and not yet read."""
+    if pool is None:
+        for batch in _batches(export):
+            yield merge_batch(batch, path, currency)
+        return
+    pending: deque[Future[list[MergedProcess]]] = deque()
+    try:
+        for batch in _batches(export):
+            pending.append(pool.submit(merge_batch, batch, path, currency))
+            if len(pending) >= _IN_FLIGHT:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+@functools.lru_cache(maxsize=4)
+def _converter(currency: str) -> CurrencyConverter:
+    return CurrencyConverter(currency)
+
+
+def merge_batch(lines: bytes, path: str, currency: str) -> list[MergedProcess]:
+    """Compile each process of a batch of export lines (:func:`_batches`: whole processes,
+    in store order) from all its releases (:func:`~greenprocure.monitoring.lots.
+    rows_across_files`); run in a worker process or in this one."""
+    out: list[MergedProcess] = []
+    converter = _converter(currency)
+    group: list[tuple[dict[str, Any], str]] = []
+    sources: list[str] = []
+    current: str | None = None
+    earlier = 0
+
+    def flush() -> None:
+        if current is None:
+            return
         first = (sources[earlier], group[earlier][1])
-        yield current, first, rows_across_files(current, group, earlier, path, converter)
+        result = rows_across_files(current, group, earlier, path, converter)
+        if isinstance(result, RecordError):
+            out.append((current, first, b"", 0, result.to_dict()))
+        else:
+            rows = b"".join(row_json(row) + b"\n" for row in result)
+            out.append((current, first, rows, len(result), None))
+
+    for line in lines.split(b"\n"):
+        if not line:
+            continue
+        entry = orjson.loads(line)
+        ocid = entry["ocid"]
+        if ocid != current:
+            flush()
+            current, group, sources, earlier = ocid, [], [], 0
+        group.append((entry["release"], entry["location"]))
+        sources.append(entry["source"])
+        earlier += bool(entry["earlier"])
+    flush()
+    return out
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, int]:
