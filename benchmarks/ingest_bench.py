@@ -8,13 +8,14 @@ fresh store, alternating, ``--repeat`` times; the table gives the median wall se
 RSS of the process tree, the store's size, the lot rows and the processes merged, which must
 be the same lot rows for both layouts.
 
-    .venv/bin/python benchmarks/ingest_bench.py --releases 240000 --repeat 3
+    .venv/bin/python benchmarks/ingest_bench.py --releases 240000 --repeat 3 [--workers 1,2]
     .venv/bin/python benchmarks/ingest_bench.py --releases 240000 --engine spark
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shutil
 import statistics
@@ -68,6 +69,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument(
+        "--workers",
+        default="1",
+        help="comma-separated --workers values to run each layout with (DuckDB: with 2 or "
+        "more, several files are read in worker processes and the processes they continue "
+        "are compiled again in another pool; one file is read in one process)",
+    )
+    parser.add_argument(
         "--pss",
         action="store_true",
         help="sum the proportional set size of the process tree instead of its RSS (pages "
@@ -81,22 +89,23 @@ def main() -> None:
         whole, monthly = write_layouts(scratch, args.releases)
         layouts = {"one file": whole, f"{len(list(monthly.iterdir()))} monthly files": monthly}
         sizes = {label: _size(path) for label, path in layouts.items()}
-        results: dict[str, list[tuple[float, int, int, dict[str, object]]]] = {}
+        results: dict[tuple[str, str], list[tuple[float, int, int, dict[str, object]]]] = {}
+        workers = [w.strip() for w in args.workers.split(",") if w.strip()]
         for run in range(args.repeat):
-            for label, source in layouts.items():
-                store = scratch / f"store-{run}-{len(results.get(label, []))}"
+            for (label, source), count in itertools.product(layouts.items(), workers):
+                store = scratch / f"store-{run}-{count}-{len(results.get((label, count), []))}"
                 if args.engine == "duckdb":
                     store = store.with_suffix(".duckdb")
                 summary = scratch / "summary.json"
                 command = [
                     str(BIN / "greenprocure"), "monitor", "ingest", str(source),
-                    "--engine", args.engine, "--store", str(store), "--workers", "1", "--json",
+                    "--engine", args.engine, "--store", str(store), "--workers", count, "--json",
                 ]  # fmt: skip
                 seconds, peak, code = measure(command, stdout=summary)
                 if code:
                     raise SystemExit(f"{label}: exit code {code}")
                 data = json.loads(summary.read_text(encoding="utf-8"))
-                results.setdefault(label, []).append((seconds, peak, _size(store), data))
+                results.setdefault((label, count), []).append((seconds, peak, _size(store), data))
                 if store.is_dir():
                     shutil.rmtree(store)
                 else:
@@ -107,14 +116,17 @@ def main() -> None:
     )
     print()
     memory = "peak PSS MiB" if args.pss else "peak RSS MiB"
-    print(f"| input | seconds (each run) | {memory} | store MB | lot rows | processes merged |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for label, runs in results.items():
+    print(
+        f"| input | workers | seconds (each run) | {memory} | store MB | lot rows "
+        "| processes merged |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for (label, count), runs in results.items():
         seconds = [r[0] for r in runs]
         each = ", ".join(f"{s:.1f}" for s in seconds)
         data = runs[0][3]
         print(
-            f"| {label} ({sizes[label] / 1e6:.0f} MB) | "
+            f"| {label} ({sizes[label] / 1e6:.0f} MB) | {count} | "
             f"{statistics.median(seconds):.1f} ({each}) | "
             f"{max(r[1] for r in runs) / 2**20:.0f} | {runs[0][2] / 1e6:.0f} | "
             f"{data['lot_rows']:,} | {data['processes_merged']:,} |"
