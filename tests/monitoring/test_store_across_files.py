@@ -305,10 +305,12 @@ def test_merge_batches_hold_whole_processes(
             ["new" if n >= len(ocids) else "old", n // len(ocids), n, ocid, f"line {n}", release],
         )
     con.execute("CREATE TEMP TABLE gp_touched AS SELECT DISTINCT ocid FROM gp_releases")
-    export = tmp_path / "export.jsonl"
-    duckdb_release_store._export_releases(con, "new", export)
+    # two releases of one byte each (the size column) per process: a file per process
+    monkeypatch.setattr(duckdb_release_store, "_EXPORT_BYTES", 2)
+    exports = duckdb_release_store._export_releases(con, "new", tmp_path / "export.jsonl")
+    assert len(exports) == len(ocids)
     monkeypatch.setattr(duckdb_release_store, "_BATCH_PROCESSES", 1)
-    batches = list(duckdb_release_store._batches(export))
+    batches = list(duckdb_release_store._batches(exports))
     assert len(batches) == len(ocids)
     for batch, ocid in zip(batches, sorted(ocids), strict=True):
         lines = [orjson.loads(line) for line in batch.splitlines()]

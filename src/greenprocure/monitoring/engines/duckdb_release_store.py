@@ -101,14 +101,18 @@ def store_releases(
     """Add the releases written by a :class:`ReleaseLog` (inside the file's transaction);
     ``longest`` is the length of its longest line (the readers take lines up to 256 MiB).
     DuckDB's reader holds two buffers of that size: for a release beyond 16 MiB its memory
-    limit is raised for this statement."""
+    limit is raised for this statement.
+
+    On one thread: on two, 8,000 releases of 40 KB (320 MB) ran out of the 256 MB that DuckDB
+    has while ingesting (each thread's reader and rows waiting to be written held their own
+    buffers); on one, 960 MB of them went in with the process at 483 MiB."""
     row = con.execute("SELECT COALESCE(MAX(file_seq), 0) + 1 FROM gp_releases").fetchone()
     seq = int(row[0]) if row else 1
     size = max(_DEFAULT_OBJECT, longest + 1024)
-    with _room(con, longest):
+    with _setting(con, "threads", "1"), _room(con, longest):
         con.execute(
-            "INSERT INTO gp_releases SELECT ?, ?, pos, ocid, source, location, release::VARCHAR, "
-            "strlen(release::VARCHAR) "
+            "INSERT INTO gp_releases SELECT ?, ?, pos, ocid, source, location, "
+            "release::VARCHAR, strlen(release::VARCHAR) "
             f"FROM read_json(?, format='newline_delimited', columns={_RELEASE_COLUMNS}, "
             f"maximum_object_size={size})",
             [digest, seq, os.fspath(scratch)],
@@ -116,19 +120,38 @@ def store_releases(
 
 
 @contextlib.contextmanager
-def _room(con: duckdb.DuckDBPyConnection, longest: int) -> Iterator[None]:
-    """Room in DuckDB's memory for values of ``longest`` bytes: its limit is raised for the
-    statement when they are beyond 16 MiB (reading and sorting hold a few of them)."""
-    if longest + 1024 <= _DEFAULT_OBJECT:
-        yield
-        return
-    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
-    con.execute(f"SET memory_limit = '{4 * (longest + 1024) + (256 << 20)}B'")
+def _setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> Iterator[None]:
+    """DuckDB setting ``name`` at ``value`` for a statement, then as it was. After a failed
+    statement the transaction is aborted and refuses any ``SET``: the setting is then left
+    (the caller rolls back and stops), so that the statement's own error is the one raised."""
+    row = con.execute(f"SELECT current_setting('{name}')").fetchone()
+    con.execute(f"SET {name} = '{value}'")
+    done = False
     try:
         yield
+        done = True
     finally:
         if row is not None:
-            con.execute(f"SET memory_limit = '{row[0]}'")
+            try:
+                con.execute(f"SET {name} = '{row[0]}'")
+            except duckdb.Error:
+                if done:
+                    raise
+
+
+@contextlib.contextmanager
+def _room(con: duckdb.DuckDBPyConnection, longest: int, total: int = 0) -> Iterator[None]:
+    """Room in DuckDB's memory for values of ``longest`` bytes (``total`` in all, sorted):
+    its limit is raised for the statement when they are beyond 16 MiB (reading and sorting
+    hold a few of them), or when a sort holds more than twice :data:`_EXPORT_BYTES` (an
+    export file holds up to that much and one process more; 85 MB of releases sorted within
+    DuckDB's 256 MB while ingesting)."""
+    if longest + 1024 <= _DEFAULT_OBJECT and total <= 2 * _EXPORT_BYTES:
+        yield
+        return
+    needed = 4 * max(longest + 1024, total) + (256 << 20)
+    with _setting(con, "memory_limit", f"{needed}B"):
+        yield
 
 
 def merge_across_files(
@@ -163,17 +186,18 @@ def merge_across_files(
         con.execute("DROP TABLE gp_touched")
         return 0, 0, 0, own_errors
     export = Path(os.fspath(scratch) + ".releases")
+    exports: list[Path] = []
     by_ocid: dict[str, list[int]] = {}
     for index, error in enumerate(own_errors):
         if error.ocid is not None:
             by_ocid.setdefault(error.ocid, []).append(index)
     replaced: set[int] = set()
     try:
-        _export_releases(con, digest, export)
+        exports = _export_releases(con, digest, export)
         errors: list[RecordError] = []
         added = 0
         with open(scratch, "wb") as out:
-            for batch in _compiled_batches(export, path, reporting_currency, pool):
+            for batch in _compiled_batches(exports, path, reporting_currency, pool):
                 for ocid, first, rows, count, failure in batch:
                     for index in by_ocid.get(ocid, ()):
                         if replaced_by_merge(own_errors[index], first):
@@ -188,39 +212,70 @@ def merge_across_files(
             insert_lot_rows(con, digest, scratch)
     finally:
         scratch.unlink(missing_ok=True)
-        export.unlink(missing_ok=True)
+        for file in exports:
+            file.unlink(missing_ok=True)
     con.execute("DROP TABLE gp_touched")
     kept = [error for index, error in enumerate(own_errors) if index not in replaced]
     return touched, added - own, others, kept + errors
 
 
-def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) -> None:
-    """The releases of the touched processes, in store order, to a JSON Lines file: DuckDB
-    sorts them within its memory limit (spilling) and writes them out, so that Python reads
-    one process at a time (a query result read with ``fetchmany`` may be held whole).
+def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) -> list[Path]:
+    """The releases of the touched processes, in store order, to JSON Lines files (``export``
+    with ``.0``, ``.1``, ...: read one after the other, they hold the processes in ``ocid``
+    order): DuckDB sorts them within its memory limit and writes them out, so that Python
+    reads one process at a time (a query result read with ``fetchmany`` may be held whole).
 
-    Each line starts ``{"ocid":<the ocid as JSON>,"earlier":`` (DuckDB writes the columns in
-    order, without spaces): :func:`_process_key` reads the ocid's bytes from there.
+    Each file holds the processes of a range of ocids whose releases total about
+    :data:`_EXPORT_BYTES` (a process is never split): DuckDB's sort of long text values needs
+    several times their size (with releases of 12 KB, 85 MB sorted at once held 250 MB of
+    its memory, 190 MB did not fit in 640 MB). The lines are made in SQL and written by the
+    CSV writer, unquoted (DuckDB's JSON writer ran out of its 256 MB on 23 MB of such
+    releases). Each line starts ``{"ocid":<the ocid as JSON>,"earlier":``:
+    :func:`_process_key` reads the ocid's bytes from there.
 
     The releases' JSON is read only between the first and the last row holding a touched
     process (found on the narrow columns first): a file mostly continues recent processes,
     and DuckDB skips the row groups outside that range (on 1.8 GB of stored releases, 0.11 s
     instead of 0.69 s for 3,000 processes of the last months)."""
     con.execute("SET preserve_insertion_order = true")
-    target = os.fspath(export).replace("'", "''")
     row = con.execute(
         "SELECT MAX(size), MIN(rowid), MAX(rowid) FROM gp_releases "
         "WHERE ocid IN (SELECT ocid FROM gp_touched)"
     ).fetchone()
     longest, first, last = row if row is not None else (0, 0, -1)
-    with _room(con, int(longest or 0)):
-        con.execute(
-            f"COPY (SELECT ocid, file_hash <> '{digest}' AS earlier, source, location, "
-            "release::JSON AS release FROM gp_releases "
-            "WHERE rowid BETWEEN ? AND ? AND ocid IN (SELECT ocid FROM gp_touched) "
-            f"ORDER BY ocid, file_seq, pos) TO '{target}' (FORMAT json)",
-            [int(first or 0), int(last if last is not None else -1)],
-        )
+    rows = [int(first or 0), int(last if last is not None else -1)]
+    where = "rowid BETWEEN ? AND ? AND ocid IN (SELECT ocid FROM gp_touched)"
+    chunks = con.execute(
+        "SELECT MIN(ocid), MAX(ocid), SUM(bytes) FROM (SELECT ocid, bytes, "
+        f"(SUM(bytes) OVER (ORDER BY ocid) - bytes) // {_EXPORT_BYTES} AS chunk "
+        f"FROM (SELECT ocid, SUM(size) AS bytes FROM gp_releases WHERE {where} "
+        "GROUP BY ocid)) GROUP BY chunk ORDER BY chunk",
+        rows,
+    ).fetchall()
+    line = (
+        """'{"ocid":' || to_json(ocid) || ',"earlier":' || """
+        "CASE WHEN file_hash <> ? THEN 'true' ELSE 'false' END || "
+        """',"source":' || coalesce(to_json(source), 'null') || """
+        """',"location":' || coalesce(to_json(location), 'null') || """
+        """',"release":' || release || '}'"""
+    )
+    files = []
+    for number, (low, high, total) in enumerate(chunks):
+        target = Path(f"{os.fspath(export)}.{number}")
+        files.append(target)
+        with _room(con, int(longest or 0), int(total or 0)):
+            con.execute(
+                f"COPY (SELECT {line} FROM gp_releases WHERE {where} "
+                "AND ocid BETWEEN ? AND ? ORDER BY ocid, file_seq, pos) "
+                f"TO '{os.fspath(target).replace(chr(39), chr(39) * 2)}' "
+                "(FORMAT csv, header false, quote '', escape '', delimiter '\x01')",
+                [digest, *rows, low, high],
+            )
+    return files
+
+
+#: Bytes of releases sorted and written per export file (:func:`_export_releases`).
+_EXPORT_BYTES = 32 << 20
 
 
 #: What follows the ocid on each line of the export (:func:`_export_releases`). A JSON
@@ -244,39 +299,44 @@ def _process_key(line: bytes) -> bytes:
     return line[: line.index(_AFTER_OCID)]
 
 
-def _batches(export: Path) -> Iterator[bytes]:
-    """The export's lines in batches of whole processes (:data:`_BATCH_PROCESSES`,
-    :data:`_BATCH_BYTES`)."""
+def _batches(exports: list[Path]) -> Iterator[bytes]:
+    """The lines of the export files, in order, in batches of whole processes
+    (:data:`_BATCH_PROCESSES`, :data:`_BATCH_BYTES`)."""
     batch: list[bytes] = []
     size = processes = 0
     current: bytes | None = None
-    with open(export, "rb") as lines:
-        for line in lines:
-            key = _process_key(line)
-            if key != current:
-                if processes >= _BATCH_PROCESSES or size >= _BATCH_BYTES:
-                    yield b"".join(batch)
-                    batch, size, processes = [], 0, 0
-                current = key
-                processes += 1
-            batch.append(line)
-            size += len(line)
+    for line in _lines(exports):
+        key = _process_key(line)
+        if key != current:
+            if processes >= _BATCH_PROCESSES or size >= _BATCH_BYTES:
+                yield b"".join(batch)
+                batch, size, processes = [], 0, 0
+            current = key
+            processes += 1
+        batch.append(line)
+        size += len(line)
     if batch:
         yield b"".join(batch)
 
 
+def _lines(exports: list[Path]) -> Iterator[bytes]:
+    for export in exports:
+        with open(export, "rb") as lines:
+            yield from lines
+
+
 def _compiled_batches(
-    export: Path, path: str, currency: str, pool: Executor | None
+    exports: list[Path], path: str, currency: str, pool: Executor | None
 ) -> Iterator[list[MergedProcess]]:
     """:func:`merge_batch` of each batch of the export, in order: in this process, or in
     ``pool`` with :data:`_IN_FLIGHT` batches at most submitted and not yet read."""
     if pool is None:
-        for batch in _batches(export):
+        for batch in _batches(exports):
             yield merge_batch(batch, path, currency)
         return
     pending: deque[Future[list[MergedProcess]]] = deque()
     try:
-        for batch in _batches(export):
+        for batch in _batches(exports):
             pending.append(pool.submit(merge_batch, batch, path, currency))
             if len(pending) >= _IN_FLIGHT:
                 yield pending.popleft().result()
