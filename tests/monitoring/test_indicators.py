@@ -152,6 +152,25 @@ def test_grouped_by_buyer_and_year(con: duckdb.DuckDBPyConnection) -> None:
     assert keyed[("b2", 2023)]["green_share_awarded"] is None
 
 
+
+def test_a_group_with_values_and_no_green_lot_has_a_green_share_of_zero(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    names = [name for name, _ in LOT_COLUMNS]
+    extra = _row(ocid="o5", buyer_id="b3", year=2024, awarded_value_rc=70.0)
+    con.execute(
+        f"INSERT INTO lot_rows VALUES ({', '.join('?' for _ in names)})",
+        [extra[n] for n in names],
+    )
+    rows = _records(con, indicator_sql("green_share", ["buyer", "year"]))
+    row = next(r for r in rows if r["buyer_id"] == "b3")
+    assert row["awarded_value"] == pytest.approx(70.0)
+    assert row["green_awarded_value"] == 0
+    assert row["green_share_awarded"] == 0
+    # no value at all: no share either
+    assert row["green_estimated_value"] is None
+    assert row["green_share_estimated"] is None
+
 def test_month_groups_by_year_and_month(con: duckdb.DuckDBPyConnection) -> None:
     assert key_columns(["month"]) == ("year", "month")
     assert key_columns(["year", "month"]) == ("year", "month")

@@ -316,3 +316,29 @@ def test_merge_batches_hold_whole_processes(
         lines = [orjson.loads(line) for line in batch.splitlines()]
         assert [line["ocid"] for line in lines] == [ocid, ocid]
         assert [line["earlier"] for line in lines] == [True, False]
+
+
+def test_long_releases_merge_within_the_ingest_memory(tmp_path: Path) -> None:
+    """3,000 releases of 12 KB, the second file continuing every process of the first: the
+    merge sorts 36 MB of releases within DuckDB's 256 MB while ingesting (its JSON writer ran
+    out of memory on such an export)."""
+    pad = "x" * 12_000
+    files = []
+    for number in range(2):
+        releases = [
+            {
+                "ocid": f"ocds-long-{n}",
+                "id": str(number),
+                "date": f"2024-0{number + 1}-01T00:00:00Z",
+                "description": pad,
+                "tender": {"id": "T", "lots": [{"id": "L1"}]},
+            }
+            for n in range(1_500)
+        ]
+        path = tmp_path / f"{number}.json"
+        path.write_bytes(_package(releases))
+        files.append(path)
+    summary = ingest(files, tmp_path / "long.duckdb", workers=1)
+    assert summary.processes_merged == 1_500
+    assert summary.lot_rows == 1_500
+    assert summary.errors == 0

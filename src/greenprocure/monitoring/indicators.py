@@ -223,7 +223,9 @@ def indicator_sql(
     base = _base(table, dialect, deduplicated)
     if indicator == "green_share":
         select, group, order = _group(columns)
-        green = "CASE WHEN is_green THEN {} END"
+        # a lot with a value counts 0 green value when it is not green: a group with values
+        # and no green lot has a green value (and share) of 0, not none
+        green = "CASE WHEN {0} IS NOT NULL THEN CASE WHEN is_green THEN {0} ELSE 0 END END"
         measures = [
             "COUNT(*) AS lots",
             "SUM(CASE WHEN is_green THEN 1 ELSE 0 END) AS green_lots",
