@@ -311,3 +311,18 @@ def test_competitive_dialogue_is_selective(shared_data: Path) -> None:
     patched = data.replace(code + b"neg-w-call<", code + b"comp-dial<")
     release = notice_to_release(parse_notice_bytes(patched, "cn_24_maximal.xml"))
     assert release["tender"]["procurementMethod"] == "selective"
+
+
+def test_buyers_with_notice_local_ids_are_told_apart(shared_data: Path) -> None:
+    """eForms numbers the organisations of each notice (ORG-0001, ...): as a buyer key,
+    such an id gives way to the buyer's name, so the notices of different buyers are not
+    one group (they were: 115 lots of 69 buyers under ORG-0001)."""
+    folder = shared_data / "eforms/ted-doffin/xml"
+    names: dict[str, set[str]] = {}
+    for row in lot_rows(folder):
+        if isinstance(row, RecordError):
+            continue
+        names.setdefault(row["buyer_id"] or "", set()).add(row["buyer_name"] or "")
+    assert len(names) > 50
+    assert all(len(group) == 1 for key, group in names.items() if key)
+    assert not any(key.startswith("ORG-") for key, group in names.items() if group != {""})

@@ -3,10 +3,10 @@
 The synthetic generator and the real data are well-formed; these records are not: lot ids
 that repeat, awards naming lots the tender does not have, statuses with spaces, contracts
 naming several awards or none that exists, currencies in lower case, unknown or missing,
-dates that cannot be read, country names instead of codes, buyers without ids, CPV codes
-only on the awards' items, goals spelt the eForms way. Each record is drawn at random (a
-fixed seed) from these cases, so that their combinations are covered too; the indicators of
-both paths must agree on every group key.
+dates that cannot be read, country names instead of codes, buyers without ids or with eForms'
+notice-local ids, CPV codes only on the awards' items, goals spelt the eForms way. Each
+record is drawn at random (a fixed seed) from these cases, so that their combinations are
+covered too; the indicators of both paths must agree on every group key.
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ def _record(rng: random.Random, number: int) -> dict[str, Any]:
         lot_ids = [f"L{k + 1}" for k in range(count)]  # distinct, usually
     buyer: dict[str, Any] = {}
     if rng.random() < 0.8:
-        buyer["id"] = rng.choice(["B1", " B2", "B3"])
+        # ORG-0001: an eForms organisation id, numbered per notice (keyed by the name)
+        buyer["id"] = rng.choice(["B1", " B2", "B3", "ORG-0001", " ORG-0001"])
     elif rng.random() < 0.5:
         buyer["identifier"] = {"scheme": rng.choice(["GB-COH", ""]), "id": "123"}
     if rng.random() < 0.5:
@@ -109,7 +110,7 @@ def _record(rng: random.Random, number: int) -> dict[str, Any]:
     if buyer:
         release["buyer"] = buyer
     parties = []
-    for party_id in ("B1", "B2", "B3", "S1"):
+    for party_id in ("B1", "B2", "B3", "ORG-0001", "S1"):
         if rng.random() < 0.5:
             party: dict[str, Any] = {"id": party_id, "name": f"Party {party_id}"}
             party["roles"] = ["buyer"] if party_id != "S1" else ["supplier"]

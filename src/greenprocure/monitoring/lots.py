@@ -58,6 +58,7 @@ import datetime as dt
 import gc
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
@@ -556,6 +557,13 @@ def _country(address: Any) -> str | None:
     return None
 
 
+#: eForms' organisation ids (OPT-200: ``ORG-0001``, ...) number the organisations of one
+#: notice, and the OCDS for eForms profile maps them to ``parties/id``: as a buyer key they
+#: would put every notice's first organisation in one group, so such a buyer is keyed by its
+#: name (the same rule is in :mod:`.engines.duckdb_lot_sql`).
+_NOTICE_LOCAL_ID = re.compile(r"ORG-[0-9]{4}")
+
+
 def _buyer(release: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
     buyer = _dict(release.get("buyer"), "buyer")
     parties = _list(release.get("parties"), "parties")
@@ -580,6 +588,8 @@ def _buyer(release: Mapping[str, Any]) -> tuple[str | None, str | None, str | No
             buyer_id = _text(party.get("id"))
     if name is None and party is not None:
         name = _text(party.get("name"))
+    if buyer_id is not None and name is not None and _NOTICE_LOCAL_ID.fullmatch(buyer_id):
+        buyer_id = name
     country = _country(buyer.get("address"))
     if country is None and party is not None:
         country = _country(party.get("address"))

@@ -492,6 +492,18 @@ def compiled_lot_rows_sql(
         if NAME_COLUMNS & set(wanted)
         else "NULL::VARCHAR"
     )
+    buyer_id = """coalesce(nullif(trim(buyer.id), ''),
+      CASE WHEN nullif(trim(buyer.identifier.id), '') IS NOT NULL THEN
+        CASE WHEN nullif(trim(buyer.identifier.scheme), '') IS NOT NULL
+          THEN trim(buyer.identifier.scheme) || '-' || buyer.identifier.id
+          ELSE trim(buyer.identifier.id) END END,
+      nullif(trim(party.id), ''))"""
+    # an eForms organisation id (ORG-0001: numbered within its notice) gives way to the
+    # buyer's name, as in lots._buyer
+    buyer_key = (
+        f"CASE WHEN regexp_full_match({buyer_id}, 'ORG-[0-9]{{4}}') "
+        f"AND {buyer_name} IS NOT NULL THEN {buyer_name} ELSE {buyer_id} END"
+    )
     items = (
         "list_filter(list_transform(coalesce(items, []), lambda i: struct_pack("
         f"related := coalesce(i.relatedLot, ''), cpv := {_cpv_sql('i')})), "
@@ -629,12 +641,7 @@ WITH src AS (
     {_goals_of("tender_sus", "tender_env")} AS tender_goals,
     {_strategies_of("tender_sus", "tender_env")} AS tender_strategies,
     coalesce({_cvd("tender_covered")}, false) AS tender_cvd,
-    coalesce(nullif(trim(buyer.id), ''),
-      CASE WHEN nullif(trim(buyer.identifier.id), '') IS NOT NULL THEN
-        CASE WHEN nullif(trim(buyer.identifier.scheme), '') IS NOT NULL
-          THEN trim(buyer.identifier.scheme) || '-' || buyer.identifier.id
-          ELSE trim(buyer.identifier.id) END END,
-      nullif(trim(party.id), '')) AS buyer_id_,
+    {buyer_key} AS buyer_id_,
     {buyer_name} AS buyer_name_,
     buyer_country_code, party_country_code,
     CASE WHEN buyer_country_code IS NULL THEN {buyer_name_key} END AS buyer_country_key,
