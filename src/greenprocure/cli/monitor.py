@@ -33,6 +33,7 @@ from greenprocure.errors import InputError
 from greenprocure.i18n import N_, format_currency, format_number, format_percent
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring.engines import expand_inputs, load_engine, report_data
+from greenprocure.monitoring.engines._common import currency_conflict
 from greenprocure.monitoring.indicators import (
     KEY_LABELS,
     IndicatorResult,
@@ -256,6 +257,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
+        currency = _reporting_currency(currency)
         module = load_engine(engine.value)
         files = expand_inputs(paths)
         extra: dict[str, Any] = {"encoding": encoding}
@@ -320,7 +322,7 @@ def register(app: typer.Typer) -> None:
                 ),
             ),
         ] = None,
-        currency: Annotated[str, currency_option] = "EUR",
+        currency: Annotated[str | None, currency_option] = None,
         output_format: Annotated[
             Format, typer.Option("--format", help=_("Output format."))
         ] = Format.table,
@@ -335,12 +337,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
+        if len([given for given in (store, compiled, releases) if given]) > 1:
+            raise InputError(N_("use one of --store, --compiled and --releases"), field="compiled")
+        _check_output(output_format, output)
         module = load_engine(engine.value)
         keys = parse_group_keys(by)
         result: IndicatorResult
+        wanted = _reporting_currency(currency) if currency is not None else None
         if compiled:
             result = module.indicators_from_compiled(
-                expand_inputs(compiled), keys, reporting_currency=currency
+                expand_inputs(compiled), keys, reporting_currency=wanted or "EUR"
             )
         elif releases:
             from_releases = getattr(module, "indicators_from_releases", None)
@@ -350,14 +356,22 @@ def register(app: typer.Typer) -> None:
                     field="releases",
                     engine=engine.value,
                 )
-            result = from_releases(expand_inputs(releases), keys, reporting_currency=currency)
+            result = from_releases(
+                expand_inputs(releases), keys, reporting_currency=wanted or "EUR"
+            )
         else:
             result = module.compute_indicators(_store(engine, store), keys)
+            if wanted is not None and result.reporting_currency != wanted:
+                # the store's values are in its own currency: not converted again here
+                raise currency_conflict(_store(engine, store), result.reporting_currency, wanted)
         _emit(result, output_format, output)
 
     @group.command(
         "report",
-        help=_("Write one self-contained HTML report (charts, tables, method) in the language."),
+        help=_(
+            "Write one self-contained HTML report (charts, tables, method) in the language "
+            "chosen with --lang (en, zh, ko or ja)."
+        ),
     )
     @handles_errors
     def report(
@@ -385,6 +399,40 @@ def register(app: typer.Typer) -> None:
 
     monitor_synth.register(group)
     app.add_typer(group, name="monitor")
+
+
+def _reporting_currency(code: str) -> str:
+    """``code`` as a reporting currency: one the reference rates convert to."""
+    from greenprocure.reference import currencies
+
+    wanted = code.strip().upper()
+    known = sorted(currencies())
+    if wanted not in known:
+        raise InputError(
+            N_("unknown reporting currency {currency}: use one of {known}"),
+            field="currency",
+            currency=code,
+            known=", ".join(known),
+        )
+    return wanted
+
+
+def _check_output(output_format: Format, output: Path | None) -> None:
+    """Refuse an ``--output`` that the format cannot write to, before any work is done."""
+    if output is None:
+        return
+    if output_format is Format.table:
+        raise InputError(
+            N_("--output needs --format json, csv or parquet (a table is shown here)"),
+            field="output",
+        )
+    if output_format in (Format.csv, Format.parquet) and output.exists() and not output.is_dir():
+        raise InputError(
+            N_("--format {format} writes one file per table into a folder: {path} is a file"),
+            field="output",
+            format=output_format.value,
+            path=str(output),
+        )
 
 
 def _emit(result: IndicatorResult, output_format: Format, output: Path | None) -> None:
