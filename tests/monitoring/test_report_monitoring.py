@@ -55,6 +55,9 @@ def test_report_states_the_method(data: MonitoringReportData) -> None:
     html = render_monitoring_report(data, "en")
     assert "does not make a lot green" in html
     assert "annual average exchange rate" in html
+    # the header tells the rows read from the lots counted (as the headline counts them)
+    total = data.breakdown.totals["green_share"].records()[0]
+    assert f"{data.breakdown.lot_rows} lot rows read, {total['lots']} lots counted" in html
     for source in data.breakdown.sources:
         assert Path(source).name in html
 
