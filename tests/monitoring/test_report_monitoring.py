@@ -70,3 +70,16 @@ def test_report_of_an_empty_store(tmp_path: Path) -> None:
     assert "로트가 없습니다." in html
     assert data.breakdown.computed_at is not None
     assert data.breakdown.computed_at.date() <= dt.datetime.now(dt.UTC).date()
+
+
+def test_procedure_and_category_codes_are_named_in_the_language(tmp_path: Path) -> None:
+    store = tmp_path / "m.duckdb"
+    ingest(expand_inputs([EXAMPLES / "monitoring"]), store)
+    data = report_data(store, ["procurement_method", "main_category"])
+    methods = {r["procurement_method"] for r in data.breakdown.tables["green_share"].records()}
+    assert "open" in methods
+    html = render_monitoring_report(data, "ja")
+    assert "一般競争" in html  # open
+    assert ">open<" not in html and "open ·" not in html
+    english = render_monitoring_report(data, "en")
+    assert "Open" in english

@@ -41,7 +41,7 @@ from greenprocure.monitoring.indicators import (
     IngestSummary,
     parse_group_keys,
 )
-from greenprocure.monitoring.labels import goal_label, strategy_label
+from greenprocure.monitoring.labels import goal_label, key_value_label, strategy_label
 
 __all__ = ["HEADERS", "Engine", "Format", "Period", "register"]
 
@@ -125,7 +125,7 @@ def _cell(column: str, value: Any, currency: str) -> str:
         return goal_label(str(value))
     if column == "strategy":
         return strategy_label(str(value))
-    return str(value)
+    return key_value_label(column, value)
 
 
 #: Rows shown in the terminal per table; the others are counted and named.

@@ -11,7 +11,17 @@ from collections.abc import Mapping
 from greenprocure.i18n import N_
 from greenprocure.i18n import gettext as _
 
-__all__ = ["GOAL_LABELS", "STRATEGY_LABELS", "goal_label", "label", "strategy_label"]
+__all__ = [
+    "CATEGORY_LABELS",
+    "GOAL_LABELS",
+    "KEY_VALUE_LABELS",
+    "METHOD_LABELS",
+    "STRATEGY_LABELS",
+    "goal_label",
+    "key_value_label",
+    "label",
+    "strategy_label",
+]
 
 #: Names of the environmental goals (sustainability extension codelist).
 GOAL_LABELS: Mapping[str, str] = {
@@ -45,6 +55,28 @@ STRATEGY_LABELS: Mapping[str, str] = {
 }
 
 
+#: Names of the procurement methods (OCDS ``method`` codelist: ``tender/procurementMethod``).
+METHOD_LABELS: Mapping[str, str] = {
+    "open": N_("Open"),
+    "selective": N_("Selective"),
+    "limited": N_("Limited"),
+    "direct": N_("Direct"),
+}
+
+#: Names of the main procurement categories (OCDS ``procurementCategory`` codelist).
+CATEGORY_LABELS: Mapping[str, str] = {
+    "goods": N_("Goods"),
+    "works": N_("Works"),
+    "services": N_("Services"),
+}
+
+#: The names of the values of the group keys that hold codes.
+KEY_VALUE_LABELS: Mapping[str, Mapping[str, str]] = {
+    "procurement_method": METHOD_LABELS,
+    "main_category": CATEGORY_LABELS,
+}
+
+
 def label(code: str, labels: Mapping[str, str]) -> str:
     """The translated name of ``code`` in ``labels``; a code not there as it is."""
     return _(labels[code]) if code in labels else code
@@ -58,3 +90,10 @@ def goal_label(code: str) -> str:
 def strategy_label(code: str) -> str:
     """The translated name of a strategy code; an unknown code as it is."""
     return label(code, STRATEGY_LABELS)
+
+
+def key_value_label(column: str, value: object) -> str:
+    """How a value of group-key ``column`` is shown: the translated name of a code of the
+    procurement method or the main category, any other value as it is."""
+    labels = KEY_VALUE_LABELS.get(column)
+    return label(str(value), labels) if labels is not None else str(value)

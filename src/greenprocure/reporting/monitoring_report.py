@@ -18,7 +18,12 @@ from greenprocure.i18n import format_percent, get_language
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring import IndicatorResult, IndicatorTable, MonitoringReportData
 from greenprocure.monitoring.indicators import KEY_LABELS
-from greenprocure.monitoring.labels import GOAL_LABELS, STRATEGY_LABELS, label
+from greenprocure.monitoring.labels import (
+    GOAL_LABELS,
+    STRATEGY_LABELS,
+    key_value_label,
+    label,
+)
 from greenprocure.reporting.charts import chart_svg
 from greenprocure.reporting.html import render_html
 
@@ -41,7 +46,7 @@ def _group_label(record: Mapping[str, Any], keys: Sequence[str]) -> str:
         if key == "month" and value is not None:
             parts[-1:] = [f"{record.get('year')}-{int(value):02d}"] if "year" in keys else []
             continue
-        parts.append(_("unknown") if value is None else str(value))
+        parts.append(_("unknown") if value is None else key_value_label(key, value))
     return " · ".join(parts) if parts else _("All")
 
 
