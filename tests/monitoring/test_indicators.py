@@ -152,7 +152,6 @@ def test_grouped_by_buyer_and_year(con: duckdb.DuckDBPyConnection) -> None:
     assert keyed[("b2", 2023)]["green_share_awarded"] is None
 
 
-
 def test_a_group_with_values_and_no_green_lot_has_a_green_share_of_zero(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -170,6 +169,7 @@ def test_a_group_with_values_and_no_green_lot_has_a_green_share_of_zero(
     # no value at all: no share either
     assert row["green_estimated_value"] is None
     assert row["green_share_estimated"] is None
+
 
 def test_month_groups_by_year_and_month(con: duckdb.DuckDBPyConnection) -> None:
     assert key_columns(["month"]) == ("year", "month")
