@@ -12,6 +12,7 @@ from greenprocure.i18n import format_percent, use_language
 from greenprocure.monitoring.engines import expand_inputs, report_data
 from greenprocure.monitoring.engines.duckdb_engine import ingest
 from greenprocure.monitoring.indicators import MonitoringReportData
+from greenprocure.monitoring.synth import generate
 from greenprocure.reporting.monitoring_report import render_monitoring_report
 
 
@@ -80,6 +81,21 @@ def test_procedure_and_category_codes_are_named_in_the_language(tmp_path: Path) 
     assert "open" in methods
     html = render_monitoring_report(data, "ja")
     assert "一般競争" in html  # open
-    assert ">open<" not in html and "open ·" not in html
+    assert ">open<" not in html
+    assert "open ·" not in html
     english = render_monitoring_report(data, "en")
     assert "Open" in english
+
+
+def test_a_chart_of_the_largest_groups_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "c.jsonl"
+    generate(400, source, form="compiled", seed=3, workers=1)
+    store = tmp_path / "m.duckdb"
+    ingest([source], store)
+    data = report_data(store, ["buyer"])
+    groups = sum(1 for r in data.breakdown.tables["green_share"].records() if r["lots"])
+    assert groups > 20
+    html = render_monitoring_report(data, "en")
+    assert f"The chart shows the 20 groups with the most lots, of {groups:,}" in html
+    few = render_monitoring_report(report_data(store, ["year"]), "en")
+    assert "The chart shows the" not in few

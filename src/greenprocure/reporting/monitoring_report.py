@@ -169,6 +169,11 @@ def render_monitoring_report(data: MonitoringReportData, lang: str | None = None
             "by_label": by_label or _("All"),
             "series_rows": _rows(series.tables["green_share"]),
             "breakdown_rows": _rows(breakdown.tables["green_share"]),
+            # the bar chart shows the largest groups only: say so when some are left out
+            "breakdown_groups": sum(
+                1 for r in breakdown.tables["green_share"].records() if r["lots"]
+            ),
+            "max_bars": _MAX_BARS,
             "goals": goals,
             "strategies": strategies,
             "series_chart": _share_chart(
