@@ -30,7 +30,8 @@ def test_synth_compiled_in_japanese(tmp_path: Path, capsys: pytest.CaptureFixtur
         main(["monitor", "synth", "--releases", "90", "--output", str(target),
               "--form", "compiled", "--lang", "ja"])  # fmt: skip
     assert len(target.read_bytes().splitlines()) == 30
-    assert "件のロット" in capsys.readouterr().err
+    # a compiled release per process: the summary counts them, not the releases they merge
+    assert "コンパイル済みリリース 30 件（リリース 90 件から作成）" in capsys.readouterr().err
 
 
 def test_synth_refuses_a_bad_share(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,5 +39,9 @@ def test_synth_refuses_a_bad_share(tmp_path: Path, capsys: pytest.CaptureFixture
         main(["monitor", "synth", "--releases", "10", "--output", str(tmp_path / "x.jsonl"),
               "--green-share", "2"])  # fmt: skip
     assert done.value.code == 2
-    assert "green_share" in capsys.readouterr().err
+    assert "--green-share" in capsys.readouterr().err  # the option, not the parameter
     assert not (tmp_path / "x.jsonl").exists()
+    with pytest.raises(SystemExit) as done:
+        main(["monitor", "synth", "--releases", "0", "--output", str(tmp_path / "x.jsonl")])
+    assert done.value.code == 2
+    assert "--releases must be at least 1, got 0" in capsys.readouterr().err

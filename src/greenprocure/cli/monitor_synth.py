@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from greenprocure.cli.io import error_console, handles_errors, print_json
+from greenprocure.errors import ValidationError
 from greenprocure.i18n import format_number
 from greenprocure.i18n import gettext as _
 
@@ -20,6 +21,16 @@ class SynthForm(StrEnum):
 
     release_package = "release-package"
     compiled = "compiled"
+
+
+#: The options of the generator's parameters (its errors name the parameters).
+_OPTIONS = {
+    "n_releases": "--releases",
+    "releases_per_ocid": "--releases-per-ocid",
+    "max_lots": "--max-lots",
+    "package_size": "--package-size",
+    "green_share": "--green-share",
+}
 
 
 def register(group: typer.Typer) -> None:
@@ -63,23 +74,41 @@ def register(group: typer.Typer) -> None:
         # imported here: the other monitor commands do not pay for the generator
         from greenprocure.monitoring.synth import generate
 
-        result = generate(
-            releases,
-            output,
-            seed=seed,
-            green_share=green_share,
-            releases_per_ocid=per_ocid,
-            max_lots=max_lots,
-            form=form.value,
-            package_size=package_size,
-        )
+        try:
+            result = generate(
+                releases,
+                output,
+                seed=seed,
+                green_share=green_share,
+                releases_per_ocid=per_ocid,
+                max_lots=max_lots,
+                form=form.value,
+                package_size=package_size,
+            )
+        except ValidationError as error:
+            # the generator names its parameters; say which option it was
+            option = _OPTIONS.get(str(error.field))
+            if option is None:
+                raise
+            params = dict(error.params)
+            if "name" in params:
+                params["name"] = option
+            raise ValidationError(error.message, field=option, **params) from error
         if as_json:
             print_json(result.to_dict())
             return
+        compiled = form is SynthForm.compiled
         error_console.print(
-            _(
-                "Wrote {path}: {releases} releases of {processes} contracting processes, "
-                "{lots} lots of which {green} green, {size} bytes."
+            (
+                _(
+                    "Wrote {path}: {processes} compiled releases (made of {releases} "
+                    "releases), {lots} lots of which {green} green, {size} bytes."
+                )
+                if compiled
+                else _(
+                    "Wrote {path}: {releases} releases of {processes} contracting processes, "
+                    "{lots} lots of which {green} green, {size} bytes."
+                )
             ).format(
                 path=result.path,
                 releases=format_number(result.releases),
