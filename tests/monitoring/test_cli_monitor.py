@@ -131,6 +131,12 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     code, output = _run("monitor", "ingest", str(tmp_path / "missing.json"))
     assert code == 2
     assert "no such file or folder" in output
+    empty = tmp_path / "nodata"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not data")
+    code, output = _run("monitor", "ingest", str(empty), "--store", str(tmp_path / "e.duckdb"))
+    assert code == 2
+    assert "no data file in this folder" in output
     code, output = _run("monitor", "indicators", "--format", "parquet", "--compiled", "x.jsonl")
     assert code == 2
 

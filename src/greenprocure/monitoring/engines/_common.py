@@ -204,7 +204,8 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     """Files named by ``paths``: files as given, folders walked, glob patterns expanded.
 
     Folders contribute their data files (``.json``, ``.jsonl``, ``.ndjson``, ``.xml``,
-    ``.gz``, ``.zip``), sorted; the result has no repeats and keeps the order given.
+    ``.gz``, ``.zip``), sorted; a folder without any is an error, as a pattern that matches
+    no file is. The result has no repeats and keeps the order given.
     """
     found: list[Path] = []
     seen: set[Path] = set()
@@ -219,9 +220,19 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
         text = os.fspath(item)
         path = Path(text)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.name.lower().endswith(_SUFFIXES):
-                    add(child)
+            children = [
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file() and child.name.lower().endswith(_SUFFIXES)
+            ]
+            if not children:
+                # as for a pattern that matches nothing: a run that reads nothing is a mistake
+                raise InputError(
+                    N_("no data file in this folder (.json, .jsonl, .ndjson, .xml, .gz, .zip)"),
+                    file=text,
+                )
+            for child in children:
+                add(child)
         elif path.is_file():
             add(path)
         elif glob.has_magic(text):
