@@ -29,6 +29,7 @@ at most :data:`MEMORY_LIMIT` and spills to a temporary folder beyond it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -43,7 +44,7 @@ import duckdb
 import orjson
 
 from greenprocure.errors import GreenProcureError, StoreError
-from greenprocure.i18n import N_
+from greenprocure.i18n import N_, get_language, use_language
 from greenprocure.monitoring.engines._common import (
     IngestTally,
     ProgressCallback,
@@ -58,6 +59,7 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
     indicators_from_compiled,
 )
 from greenprocure.monitoring.engines.duckdb_release_store import (
+    CheckpointPacer,
     ReleaseLog,
     create_release_table,
     merge_across_files,
@@ -240,6 +242,7 @@ def _ingest_file(
     errors_out: list[bytes],
     meter: _Meter,
     scratch_folder: Path,
+    pacer: CheckpointPacer,
 ) -> tuple[int, int, tuple[int, int]]:
     """Add one file in one transaction; return (lot rows, record errors, (processes merged,
     earlier files' rows they replaced)).
@@ -270,10 +273,11 @@ def _ingest_file(
         _record_file(con, digest, path, size, reporting_currency, count, len(errors))
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     finally:
         scratch.unlink(missing_ok=True)
+    pacer.committed(release_log.scratch)
     errors_out.extend(orjson.dumps(e.to_dict()) for e in errors)
     meter.records(records % 1000)
     meter.finish()
@@ -339,13 +343,13 @@ PARALLEL_MIN_BYTES = 128 * 1024 * 1024
 
 
 def _prepare_file(
-    path: str, currency: str, scratch: str, encoding: str | None = None
+    path: str, currency: str, scratch: str, encoding: str | None = None, language: str = "en"
 ) -> tuple[int, list[dict[str, Any]], str | None, tuple[int, int]]:
     """In a worker process: write the lot rows of ``path`` to ``scratch`` (JSON Lines) and
     its releases to ``scratch`` + ``.releases`` (:class:`ReleaseLog`).
 
-    Returns (rows written, record errors, reason the file cannot be read or None, (releases,
-    longest release line)).
+    Returns (rows written, record errors, reason the file cannot be read, in ``language``,
+    or None, (releases, longest release line)).
     """
     count = 0
     errors: list[dict[str, Any]] = []
@@ -363,6 +367,9 @@ def _prepare_file(
     except (GreenProcureError, OSError) as error:
         Path(scratch).unlink(missing_ok=True)
         log.discard()
+        if isinstance(error, GreenProcureError):
+            with use_language(language):
+                return 0, [], error.localized(), (0, 0)
         return 0, [], str(error), (0, 0)
     log.close()
     return count, errors, None, (log.count, log.longest)
@@ -378,6 +385,7 @@ def _commit_prepared(
     count: int,
     errors: list[RecordError],
     releases: tuple[int, int],
+    pacer: CheckpointPacer,
     pool: Executor | None = None,
 ) -> tuple[int, tuple[int, int]]:
     """Add a file prepared by a worker in one transaction (its processes merged across
@@ -396,12 +404,23 @@ def _commit_prepared(
         _record_file(con, digest, path, size, reporting_currency, count, len(errors))
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     finally:
-        log.discard()
         merge_scratch.unlink(missing_ok=True)
+    try:
+        pacer.committed(log.scratch)
+    finally:
+        log.discard()
     return count, merged
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll the current file back after an error or an interrupt, which is then raised: if
+    the transaction is already gone (an interrupted ``COMMIT`` ends it), DuckDB's complaint
+    about that must not replace it."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
 
 
 def ingest(
@@ -443,6 +462,7 @@ def ingest(
     con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{quote_path(temp_folder())}'")
     tally = IngestTally()
+    pacer = CheckpointPacer(con)
     try:
         todo: list[tuple[Path, str, int]] = []
         digests: set[str] = set()
@@ -462,7 +482,9 @@ def ingest(
             digests.add(digest)
             todo.append((path, digest, size))
         if workers > 1 and len(todo) > 1 and sum(t[2] for t in todo) >= PARALLEL_MIN_BYTES:
-            done = _ingest_parallel(con, todo, currency, workers, store.parent, progress, encoding)
+            done = _ingest_parallel(
+                con, todo, currency, workers, store.parent, progress, pacer, encoding
+            )
             for path, count, record_errors, reason, merged in done:
                 if reason is not None:
                     tally.fail(os.fspath(path), reason)
@@ -487,6 +509,7 @@ def ingest(
                     tally.error_lines,
                     meter,
                     store.parent,
+                    pacer,
                 )
             except (GreenProcureError, OSError) as error:
                 reason = error.localized() if isinstance(error, GreenProcureError) else str(error)
@@ -508,6 +531,7 @@ def _ingest_parallel(
     workers: int,
     scratch_folder: Path,
     progress: ProgressCallback | None,
+    pacer: CheckpointPacer,
     encoding: str | None = None,
 ) -> list[tuple[Path, int, list[RecordError], str | None, tuple[int, int]]]:
     """Read files in worker processes; commit each here, in order, one transaction each.
@@ -528,7 +552,14 @@ def _ingest_parallel(
             ProcessPoolExecutor(max_workers=workers, mp_context=context) as merges,
         ):
             futures = [
-                pool.submit(_prepare_file, os.fspath(path), currency, os.fspath(scratch), encoding)
+                pool.submit(
+                    _prepare_file,
+                    os.fspath(path),
+                    currency,
+                    os.fspath(scratch),
+                    encoding,
+                    get_language(),
+                )
                 for (path, _digest, _size), scratch in zip(todo, scratches, strict=True)
             ]
             try:
@@ -549,6 +580,7 @@ def _ingest_parallel(
                             count,
                             errors,
                             releases,
+                            pacer,
                             merges,
                         )
                     scratch.unlink(missing_ok=True)

@@ -5,6 +5,13 @@ yajl2_c backend) only ever see UTF-8. A legacy encoding (e.g. ISO-8859-1, used b
 Mexico City publisher) is either declared by the caller or detected: a byte-order mark
 wins, else the first 4 MiB are tried as UTF-8 and the file is read as ``cp1252`` (a
 superset of ISO-8859-1's printable range) when they are not valid UTF-8.
+
+Damaged compressed input (a gzip stream cut short or corrupt, a file that is not a zip
+archive, a zip member cut short or failing its CRC) raises an
+:class:`~greenprocure.errors.InputError` naming the file (or ``file!member``) and how many
+bytes of content were read before the damage, never the decompressor's own exception: every
+caller then treats the file as one that cannot be read (rolled back, listed, the run goes
+on). The guard is on compressed streams only; plain files are read as they are.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import lzma
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +30,26 @@ from typing import IO, cast
 from greenprocure.errors import InputError
 from greenprocure.i18n import N_
 
-__all__ = ["Source", "iter_sources", "plain_opener", "text_encoding"]
+__all__ = [
+    "COMPRESSION_ERRORS",
+    "Source",
+    "iter_sources",
+    "open_zip",
+    "plain_opener",
+    "text_encoding",
+]
+
+#: What gzip, zlib and zipfile raise for damaged data (besides ``OSError`` for the file).
+COMPRESSION_ERRORS: tuple[type[Exception], ...] = (
+    EOFError,  # gzip stream or zip member cut short
+    zlib.error,  # corrupt deflate data
+    lzma.LZMAError,  # corrupt LZMA zip member
+    zipfile.BadZipFile,  # not a zip archive, bad member header, bad CRC-32 of a member
+    gzip.BadGzipFile,  # not gzip, bad CRC or length of a gzip member
+)
 
 _SNIFF = 4 * 1024 * 1024
+_CHUNK = 64 * 1024
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -109,6 +135,97 @@ class _Tally:
         self.add(self.size - self.done)
 
 
+def _damaged(name: str, offset: int, error: BaseException) -> InputError:
+    return InputError(
+        N_("compressed data damaged or cut short after {offset} bytes of content: {reason}"),
+        file=name,
+        offset=offset,
+        reason=str(error) or type(error).__name__,
+    )
+
+
+class _Guarded(io.BufferedIOBase):
+    """A compressed stream (gzip, zip member) whose damage is an :class:`InputError`
+    naming ``name`` and the bytes of content read before it (see the module docstring)."""
+
+    def __init__(self, inner: IO[bytes], name: str) -> None:
+        super().__init__()
+        self._inner = inner
+        self._name = name
+        self._offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        # piece by piece (what one step of the decompressor gives): what a call that fails
+        # had decompressed is lost, so the offset of the damage is known to such a piece
+        left = -1 if size is None or size < 0 else size
+        parts: list[bytes] = []
+        read1 = cast(io.BufferedIOBase, self._inner).read1
+        while left:
+            try:
+                part = read1(_CHUNK if left < 0 else min(left, _CHUNK))
+            except COMPRESSION_ERRORS as error:
+                raise _damaged(self._name, self._offset, error) from error
+            if not part:
+                break
+            self._offset += len(part)
+            parts.append(part)
+            if left > 0:
+                left -= len(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(_CHUNK if size < 0 else min(size, _CHUNK))
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        count = len(data)
+        buffer[:count] = data
+        return count
+
+    def readline(self, size: int | None = -1) -> bytes:
+        try:
+            line = self._inner.readline(-1 if size is None else size)
+        except COMPRESSION_ERRORS as error:
+            raise _damaged(self._name, self._offset, error) from error
+        self._offset += len(line)
+        return line
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self._inner.close()
+            finally:
+                super().close()
+
+
+def _guarded(name: str, opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
+    """``opener`` with its stream guarded (:class:`_Guarded`), and damage found on opening
+    (a bad zip member header) an :class:`InputError` too."""
+
+    def guarded() -> IO[bytes]:
+        try:
+            stream = opener()
+        except COMPRESSION_ERRORS as error:
+            raise _damaged(name, 0, error) from error
+        return cast(IO[bytes], _Guarded(stream, name))
+
+    return guarded
+
+
+def open_zip(path: Path) -> zipfile.ZipFile:
+    """The zip archive ``path``; an :class:`InputError` naming it when it is not one (or its
+    directory is damaged)."""
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise InputError(
+            N_("cannot read the file: {reason}"), file=str(path), reason=str(error)
+        ) from error
+
+
 @dataclass(frozen=True)
 class Source:
     """One logical input: a file, or one member of a zip archive.
@@ -173,8 +290,12 @@ def _gunzip(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
 
 def _member_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
     def opener() -> IO[bytes]:
-        archive = zipfile.ZipFile(path)
-        stream = archive.open(member)
+        archive = open_zip(path)
+        try:
+            stream = archive.open(member)
+        except BaseException:
+            archive.close()
+            raise
         # Closing the member stream must close the archive too.
         original_close = stream.close
 
@@ -229,7 +350,7 @@ def iter_sources(
     """
     path = Path(path)
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as archive:
+        with open_zip(path) as archive:
             infos = [
                 info
                 for info in archive.infolist()
@@ -239,11 +360,13 @@ def iter_sources(
         members = [info.filename for info in infos]
         sizes = {info.filename: info.compress_size for info in infos}
         for member in sorted(members):
+            name = f"{path}!{member}"
             opener = _member_opener(path, member)
             if member.lower().endswith(".gz"):
                 opener = _gunzip(opener)
+            opener = _guarded(name, opener)
             yield Source(
-                f"{path}!{member}",
+                name,
                 opener,
                 _declared(encoding) or _detect(opener),
                 tally=_Tally(sizes[member], progress),
@@ -251,11 +374,14 @@ def iter_sources(
         return
     opener = plain_opener(path)
     tally = _Tally(path.stat().st_size, progress)
+    counted = _counted_plain(path, tally)
+    if path.suffix.lower() == ".gz":
+        opener, counted = _guarded(str(path), opener), _guarded(str(path), counted)
     yield Source(
         str(path),
         opener,
         _declared(encoding) or _detect(opener),
-        counted_opener=_counted_plain(path, tally),
+        counted_opener=counted,
         tally=tally,
     )
 

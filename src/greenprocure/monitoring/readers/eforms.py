@@ -37,7 +37,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
@@ -46,6 +45,7 @@ from lxml import etree
 
 from greenprocure.errors import ParseError, UnsafeInputError, ValidationError
 from greenprocure.i18n import N_
+from greenprocure.monitoring.readers._source import COMPRESSION_ERRORS, open_zip
 from greenprocure.monitoring.readers.ocds import Document
 from greenprocure.monitoring.rows import RecordError
 
@@ -480,7 +480,7 @@ def _inputs(path: Path) -> Iterator[tuple[str, Callable[[], IO[bytes]], int]]:
         return
     lowered = path.name.lower()
     if lowered.endswith(".zip"):
-        with zipfile.ZipFile(path) as archive:
+        with open_zip(path) as archive:
             infos = [
                 info
                 for info in archive.infolist()
@@ -498,13 +498,17 @@ def _inputs(path: Path) -> Iterator[tuple[str, Callable[[], IO[bytes]], int]]:
 
 def _member(path: Path, member: str) -> Callable[[], IO[bytes]]:
     def opener() -> IO[bytes]:
-        with zipfile.ZipFile(path) as archive:
+        with open_zip(path) as archive:
             data = archive.open(member).read(_MAX_BYTES + 1)
         if member.lower().endswith(".gz"):
             data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(_MAX_BYTES + 1)
         return io.BytesIO(data)
 
     return opener
+
+
+#: What reading a notice's bytes raises when they cannot be read.
+_UNREADABLE: tuple[type[Exception], ...] = (OSError, *COMPRESSION_ERRORS)
 
 
 def iter_notices(
@@ -514,8 +518,9 @@ def iter_notices(
 
     ``path`` is a notice (``.xml`` or ``.xml.gz``), a zip archive (its XML members) or a folder
     (its XML files, recursively). A hostile, oversized or malformed notice is a
-    :class:`RecordError` naming the file (never raised). ``progress`` is called with each
-    notice's size on disk once it is read.
+    :class:`RecordError` naming the file (never raised); a ``.zip`` that is not a readable
+    zip archive raises an :class:`~greenprocure.errors.InputError` naming it. ``progress``
+    is called with each notice's size on disk once it is read.
     """
     for name, opener, size in _inputs(Path(path)):
         if progress is not None:
@@ -528,7 +533,9 @@ def iter_notices(
         except (UnsafeInputError, ParseError, ValidationError) as error:
             yield RecordError(name, "file", None, str(error))
             continue
-        except (OSError, EOFError, zipfile.BadZipFile) as error:
+        except _UNREADABLE as error:
+            # a damaged notice (.xml.gz cut short, a zip member failing its CRC) is one
+            # notice: a record error, as a malformed one
             yield RecordError(name, "file", None, f"cannot read: {error}")
             continue
         yield Document("compiled", release, name, f"notice {release['id']}")

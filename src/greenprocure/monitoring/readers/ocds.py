@@ -47,7 +47,7 @@ import ijson
 import orjson
 from ijson.common import ObjectBuilder
 
-from greenprocure.errors import GreenProcureError
+from greenprocure.errors import GreenProcureError, InputError
 from greenprocure.monitoring.compile import compile_releases, unversion
 from greenprocure.monitoring.readers._source import Source, iter_sources
 from greenprocure.monitoring.rows import RecordError
@@ -86,7 +86,11 @@ def iter_documents(
 ) -> Iterator[Item]:
     """Every release and compiled release in ``path``, and a :class:`RecordError` per bad one.
 
-    Never raises for bad content (a missing file still raises ``OSError``). ``skip_xml``
+    Never raises for bad content of the JSON. A file that cannot be read raises: ``OSError``
+    (missing, no permission) or an :class:`~greenprocure.errors.InputError` naming the file
+    (or zip member), the bytes of content read and, when known, the line or item reached,
+    for damaged compressed data (a ``.gz`` cut short or corrupt, not a zip archive, a zip
+    member cut short or failing its CRC): the file is not to be kept in part. ``skip_xml``
     leaves out the XML members of a zip archive (see :func:`iter_notices`). ``progress`` is
     called with the numbers of bytes of the file read (on disk, compressed if it is), adding
     up to its size at the end: for progress bars.
@@ -95,7 +99,7 @@ def iter_documents(
         try:
             yield from _read_source(source)
         except (OSError, EOFError, ValueError) as error:
-            # Damaged compression or zip member: the rest of this source is unreadable.
+            # A read error of the disk: the rest of this source is unreadable.
             yield RecordError(source.name, "file", None, f"cannot read: {error}")
         source.finish()
 
@@ -150,32 +154,40 @@ def _read_lines(source: Source, stream: IO[bytes], head: list[bytes]) -> Iterato
     loads = orjson.loads
     limit = _LINE_LIMIT
     pending = list(head)
-    line = pending.pop(0) if pending else stream.readline(limit)
-    while line:
-        number += 1
-        if len(line) >= limit:
-            # Keep memory bounded: a giant line is skipped (to its end) and reported.
-            ocid = _guess_ocid(line[:4096])
-            while line and not line.endswith(b"\n"):
-                line = stream.readline(limit)
-            yield RecordError(
-                name,
-                f"line {number}",
-                ocid,
-                f"line longer than {limit} bytes not read: store such a package as a file of "
-                "its own (it is then streamed item by item)",
-            )
-        else:
-            text = line.strip()
-            if text:
-                location = f"line {number}"
-                try:
-                    value = loads(text)
-                except orjson.JSONDecodeError as error:
-                    yield RecordError(name, location, _guess_ocid(text), f"malformed JSON: {error}")
-                else:
-                    yield from _classify(value, name, location)
+    try:
         line = pending.pop(0) if pending else stream.readline(limit)
+        while line:
+            number += 1
+            if len(line) >= limit:
+                # Keep memory bounded: a giant line is skipped (to its end) and reported.
+                ocid = _guess_ocid(line[:4096])
+                while line and not line.endswith(b"\n"):
+                    line = stream.readline(limit)
+                yield RecordError(
+                    name,
+                    f"line {number}",
+                    ocid,
+                    f"line longer than {limit} bytes not read: store such a package as a file of "
+                    "its own (it is then streamed item by item)",
+                )
+            else:
+                text = line.strip()
+                if text:
+                    location = f"line {number}"
+                    try:
+                        value = loads(text)
+                    except orjson.JSONDecodeError as error:
+                        yield RecordError(
+                            name, location, _guess_ocid(text), f"malformed JSON: {error}"
+                        )
+                    else:
+                        yield from _classify(value, name, location)
+            line = pending.pop(0) if pending else stream.readline(limit)
+    except InputError as error:
+        # damaged compressed data (see ._source): say which line it cut
+        if error.record is None:
+            error.record = f"line {number + 1}"
+        raise
 
 
 def _guess_ocid(text: bytes) -> str | None:
@@ -252,6 +264,11 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
                         yield from _classify(value, name, f"{label}[{index}]")
                     done = index + 1
                 return
+            except InputError as error:
+                # damaged compressed data (see ._source): say which item it cut
+                if error.record is None:
+                    error.record = f"after {label}[{index}]" if index >= 0 else f"{label}[0]"
+                raise
             except ijson.JSONError as error:
                 text = str(error)
                 if "integer overflow" in text and attempt is not _EXACT:

@@ -1,0 +1,38 @@
+"""On Spark too, damaged compressed input is a file that cannot be read: named in the
+failures, nothing of it stored, the run goes on with the next file."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from greenprocure.monitoring.synth import generate
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group("spark")]
+
+
+def test_damaged_gz_and_zip_fail_and_the_run_goes_on(spark: Any, tmp_path: Path) -> None:
+    from greenprocure.monitoring.engines import spark_engine
+
+    lines = tmp_path / "p.jsonl"
+    generate(60, lines, seed=33, workers=1, package_size=5)
+    packed = gzip.compress(lines.read_bytes())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(packed[: len(packed) // 2])
+    not_zip = tmp_path / "corrupt.zip"
+    not_zip.write_bytes(b"x\n")
+    good = tmp_path / "good.jsonl"
+    generate(30, good, seed=34, workers=1)
+    store = tmp_path / "store"
+    summary = spark_engine.ingest([cut, not_zip, good], store)
+    assert summary.files_failed == (str(cut), str(not_zip))
+    assert summary.files_ingested == (str(good),)
+    reasons = dict(summary.failures)
+    assert "cut short after" in reasons[str(cut)]
+    assert "File is not a zip file" in reasons[str(not_zip)]
+    # nothing of the failed files is left: one file's rows and manifest
+    assert len(list((store / "lots").iterdir())) == 1
+    assert len(list((store / "files").glob("*.json"))) == 1
