@@ -99,3 +99,22 @@ def test_a_chart_of_the_largest_groups_says_so(tmp_path: Path) -> None:
     assert f"The chart shows the 20 groups with the most lots, of {groups:,}" in html
     few = render_monitoring_report(report_data(store, ["year"]), "en")
     assert "The chart shows the" not in few
+
+
+def test_months_and_key_lists_are_written_as_the_language_writes_them(tmp_path: Path) -> None:
+    from greenprocure.i18n import format_list, format_month
+    from greenprocure.i18n import gettext as _
+    from greenprocure.monitoring.indicators import KEY_LABELS
+
+    store = tmp_path / "m.duckdb"
+    ingest(expand_inputs([EXAMPLES / "monitoring"]), store)
+    data = report_data(store, ["country", "cpv2"], period="month")
+    html = render_monitoring_report(data, "ja")
+    with use_language("ja"):
+        keys = format_list([_(KEY_LABELS["country"]), _(KEY_LABELS["cpv2"])])
+    assert "、" in keys
+    assert keys in html
+    first = next(r for r in data.time_series.tables["green_share"].records() if r["month"])
+    month = format_month(first["year"], first["month"], "ja")
+    assert "年" in month
+    assert month in html

@@ -18,6 +18,8 @@ __all__ = [
     "format_currency",
     "format_date",
     "format_datetime",
+    "format_list",
+    "format_month",
     "format_number",
     "format_percent",
     "format_quantity",
@@ -72,6 +74,18 @@ def format_date(value: dt.date, lang: str | None = None, style: str = "medium") 
 def format_datetime(value: dt.datetime, lang: str | None = None, style: str = "medium") -> str:
     """A date and time in the locale's style."""
     return dates.format_datetime(value, format=style, locale=babel_locale(lang))
+
+
+def format_month(year: int, month: int, lang: str | None = None) -> str:
+    """A month of a year in the locale's style (Aug 2019, 2019年8月, 2019년 8월)."""
+    return dates.format_skeleton("yMMM", dt.date(year, month, 1), locale=babel_locale(lang))
+
+
+def format_list(items: list[str], lang: str | None = None) -> str:
+    """Items joined as the locale writes a list (a, b and c; a、b和c; a、b、c; a, b 및 c)."""
+    from babel.lists import format_list as babel_list
+
+    return babel_list(items, locale=babel_locale(lang)) if items else ""
 
 
 def format_quantity(

@@ -14,7 +14,7 @@ from typing import Any
 
 import altair as alt
 
-from greenprocure.i18n import format_percent, get_language
+from greenprocure.i18n import format_list, format_month, format_percent, get_language
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring import IndicatorResult, IndicatorTable, MonitoringReportData
 from greenprocure.monitoring.indicators import KEY_LABELS
@@ -44,7 +44,8 @@ def _group_label(record: Mapping[str, Any], keys: Sequence[str]) -> str:
             continue
         value = record.get(key)
         if key == "month" and value is not None:
-            parts[-1:] = [f"{record.get('year')}-{int(value):02d}"] if "year" in keys else []
+            year = record.get("year")
+            parts[-1:] = [format_month(int(year), int(value))] if year is not None else []
             continue
         parts.append(_("unknown") if value is None else key_value_label(key, value))
     return " · ".join(parts) if parts else _("All")
@@ -72,7 +73,10 @@ def _share_chart(table: IndicatorTable, title: str, *, line: bool) -> str | None
             )
     data = alt.Data(values=rows)  # type: ignore[no-untyped-call]
     base = alt.Chart(data).properties(title=title, width=520)
-    share = alt.Y("share:Q", title=_("Green share"), axis=alt.Axis(format="%"))
+    # from 0, and at least to 1 %: shares that are all 0 would collapse the axis to 0 %-0 %
+    top = max((float(row["share"] or 0) for row in rows), default=0.0)
+    scale = alt.Scale(domain=[0, max(top, 0.01)], nice=True)
+    share = alt.Y("share:Q", title=_("Green share"), axis=alt.Axis(format="%"), scale=scale)
     colour = alt.Color(
         "measure:N",
         title=None,
@@ -88,7 +92,7 @@ def _share_chart(table: IndicatorTable, title: str, *, line: bool) -> str | None
     else:
         chart = base.mark_bar().encode(
             y=alt.Y(f"{group_name}:N", title=None, sort=None),
-            x=alt.X("share:Q", title=_("Green share"), axis=alt.Axis(format="%")),
+            x=alt.X("share:Q", title=_("Green share"), axis=alt.Axis(format="%"), scale=scale),
             color=colour,
             yOffset="measure:N",
         )
@@ -143,10 +147,12 @@ def render_monitoring_report(data: MonitoringReportData, lang: str | None = None
         series = data.time_series
         breakdown = data.breakdown
         headline = _headline(breakdown)
-        by_label = ", ".join(
-            _(KEY_LABELS[c])
-            for c in _key_columns(breakdown.tables["green_share"])
-            if c != "buyer_id"
+        by_label = format_list(
+            [
+                _(KEY_LABELS[c])
+                for c in _key_columns(breakdown.tables["green_share"])
+                if c != "buyer_id"
+            ]
         )
         goals = [
             {"label": _label(r["goal"], GOAL_LABELS), **r}
