@@ -170,6 +170,32 @@ def test_spill_grouping_gives_the_same_compiled_releases(tmp_path: Path) -> None
     assert in_memory["ocds-s-00007"]["awards"][0]["value"]["amount"] == 1.0
 
 
+def test_large_releases_give_up_memory_before_the_count_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the byte budget (96 MB of the file; lowered here) the releases are spilled even
+    under the count budget, with the same compiled releases as in memory (20,000 releases
+    of 40 KB held 896 MiB)."""
+    import greenprocure.monitoring.lots as lots_module
+
+    path = tmp_path / "shuffled.jsonl"
+    _write_shuffled(path, 400)
+    expected = [r for r in lot_rows(path) if not hasattr(r, "reason")]
+    spills: list[int] = []
+    original = lots_module._Spill.__init__
+
+    def counted(self: object, *args: object, **kwargs: object) -> None:
+        spills.append(1)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lots_module, "_BYTE_BUDGET", 10_000)
+    monkeypatch.setattr(lots_module._Spill, "__init__", counted)
+    rows = [r for r in lot_rows(path) if not hasattr(r, "reason")]
+    assert spills  # memory was given up, though 1,200 releases are under the count budget
+    key = lambda row: (row["ocid"], row["lot_id"])  # noqa: E731
+    assert sorted(rows, key=key) == sorted(expected, key=key)
+
+
 def test_lot_rows_group_releases_spread_through_a_file(tmp_path: Path) -> None:
     path = tmp_path / "shuffled.jsonl"
     _write_shuffled(path, 30)

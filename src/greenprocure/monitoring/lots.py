@@ -1,7 +1,8 @@
 """From files to lot rows: group and compile releases, then one row per lot.
 
 Grouping in bounded memory: releases are held in memory per ``ocid`` up to
-``memory_budget`` releases. A file that fits is compiled from memory, whatever its order.
+``memory_budget`` releases (and, for the readers of :func:`lot_rows`, up to 96 MB of the
+file read). A file that fits is compiled from memory, whatever its order.
 Beyond the budget:
 
 * if the releases so far are sorted by ocid (each ocid in one run, runs in ascending order)
@@ -85,6 +86,9 @@ __all__ = [
 ]
 
 _DEFAULT_BUDGET = 20_000
+#: Bytes of a file (as stored) read while its releases are all held, beyond which they are
+#: streamed or spilled even under the count budget: 20,000 releases of 40 KB held 896 MiB.
+_BYTE_BUDGET = 96 * 1024 * 1024
 _INPUT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".zip", ".xml", ".xml.gz")
 _BUCKETS = 32
 _MAX_BUCKET_BYTES = 48 * 1024 * 1024
@@ -163,13 +167,33 @@ def _lot_rows(
     if str(path).lower().endswith(".zip"):
         # An archive may hold eForms notices as well as OCDS files.
         yield from _rows_of(iter_notices(path, progress=progress), converter, "eforms")
+    read = _BytesRead(progress)
     documents = compiled_documents(
-        iter_documents(path, encoding, skip_xml=True, progress=progress),
+        iter_documents(path, encoding, skip_xml=True, progress=read),
         memory_budget,
         indicator_fields_only=True,
         releases=releases,
+        bytes_read=read.total,
     )
     yield from _rows_of(documents, converter, "ocds")
+
+
+class _BytesRead:
+    """A progress callback that counts the bytes read (and passes them on)."""
+
+    __slots__ = ("_count", "_then")
+
+    def __init__(self, then: Callable[[int], None] | None) -> None:
+        self._count = 0
+        self._then = then
+
+    def __call__(self, size: int) -> None:
+        self._count += size
+        if self._then is not None:
+            self._then(size)
+
+    def total(self) -> int:
+        return self._count
 
 
 def _rows_of(
@@ -197,15 +221,18 @@ def compiled_documents(
     *,
     indicator_fields_only: bool = False,
     releases: Callable[[Document], None] | None = None,
+    bytes_read: Callable[[], int] | None = None,
 ) -> Iterator[Document | RecordError]:
     """Compiled releases: compiled documents as they come, releases grouped by ocid and compiled.
 
     See the module docstring for the three grouping modes (memory, grouped stream, spill).
     With ``indicator_fields_only`` releases are compiled on the fields the rows read only
     (:data:`~greenprocure.monitoring.compile.INDICATOR_FIELDS`). ``releases``, if given, is
-    called with every release that is grouped (not with one reported late).
+    called with every release that is grouped (not with one reported late). ``bytes_read``,
+    if given, tells how many bytes of the input were read so far: memory is then also given
+    up (streamed or spilled) past :data:`_BYTE_BUDGET` bytes, for files of large releases.
     """
-    grouper = _Grouper(memory_budget, indicator_fields_only)
+    grouper = _Grouper(memory_budget, indicator_fields_only, bytes_read)
     try:
         for item in items:
             if isinstance(item, RecordError) or item.kind == "compiled":
@@ -225,9 +252,18 @@ _Entry = tuple[dict[str, Any], str, str]
 class _Grouper:
     """Groups releases by ocid: in memory, as a grouped stream, or through a spill."""
 
-    def __init__(self, budget: int, indicator_fields_only: bool = False) -> None:
+    def __init__(
+        self,
+        budget: int,
+        indicator_fields_only: bool = False,
+        bytes_read: Callable[[], int] | None = None,
+    ) -> None:
         self._budget = budget
         self._only = indicator_fields_only
+        #: bytes of the file read so far: while every release is held, about what they hold
+        self._bytes_read = bytes_read
+        #: releases held when memory was given up (the count budget, or fewer large ones)
+        self._switched_at = budget
         self._groups: dict[str, list[_Entry]] = {}
         self._held = 0
         self._grouped = True  # every ocid so far in one run, runs in ascending ocid order
@@ -286,8 +322,9 @@ class _Grouper:
                 self._repeated += 1
             group.append(entry)
         self._held += 1
-        if self._held <= self._budget:
+        if self._held <= self._budget and not self._too_large():
             return
+        self._switched_at = self._held
         if self._grouped and self._repeated * 10 >= len(self._groups):
             self._streaming = True
             self._current = self._groups.pop(ocid)
@@ -301,13 +338,21 @@ class _Grouper:
                     self._spill.add(done, data, file, location)
         self._groups = {}
 
+    def _too_large(self) -> bool:
+        """Whether the releases held are beyond :data:`_BYTE_BUDGET` (looked at every 64)."""
+        return (
+            self._bytes_read is not None
+            and self._held % 64 == 0
+            and self._bytes_read() > _BYTE_BUDGET
+        )
+
     def _late(self, item: Document) -> RecordError:
         self.rejected = True
         return RecordError(
             item.file,
             item.location,
             item.ocid,
-            f"release comes after its process was compiled: the first {self._budget} releases "
+            f"release comes after its process was compiled: the first {self._switched_at} releases "
             "were grouped by ocid but this one is not; sort the input by ocid or raise the "
             "memory budget",
         )
