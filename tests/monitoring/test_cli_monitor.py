@@ -139,6 +139,16 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     assert "no data file in this folder" in output
     code, output = _run("monitor", "indicators", "--format", "parquet", "--compiled", "x.jsonl")
     assert code == 2
+    # pretty-printed JSON is not JSON Lines: the error names the file DuckDB stopped at
+    pretty = tmp_path / "pretty"
+    pretty.mkdir()
+    for n in range(5):
+        (pretty / f"f{n}.json").write_text('{"ocid": "x",\n "tag": ["compiled"]}\n')
+    code, output = _run("monitor", "indicators", "--compiled", str(pretty))
+    assert code != 0
+    flat = "".join(output.split())
+    assert "f0.json" in flat
+    assert "f3.json" not in flat
 
 
 def test_options_that_cannot_work_are_refused_before_any_work(store: Path, tmp_path: Path) -> None:

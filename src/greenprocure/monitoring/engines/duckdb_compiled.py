@@ -327,8 +327,17 @@ def _create_rows(
 
 def read_error(failure: str, files: Sequence[str], error: duckdb.Error) -> ParseError:
     """The error to raise when DuckDB fails on ``files``: message ``failure`` with the
-    first line of DuckDB's message as ``reason``."""
-    return ParseError(failure, file=", ".join(files), reason=str(error).splitlines()[0])
+    first line of DuckDB's message as ``reason``, naming the file DuckDB names (else the
+    files, the first three and how many more)."""
+    text = str(error)
+    named = [f for f in files if f in text]
+    if named:
+        where = max(named, key=len)  # a name can begin another's
+    elif len(files) > 3:
+        where = f"{', '.join(files[:3])} (+{len(files) - 3})"
+    else:
+        where = ", ".join(files)
+    return ParseError(failure, file=where, reason=text.splitlines()[0] if text else "")
 
 
 def resolve_country_names(con: duckdb.DuckDBPyConnection, table: str) -> None:
