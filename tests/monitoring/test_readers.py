@@ -246,10 +246,14 @@ def test_linked_only_record_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", [b"", b"\n\n"])
-def test_empty_file_yields_nothing(tmp_path: Path, content: bytes) -> None:
+def test_empty_file_is_one_record_error(tmp_path: Path, content: bytes) -> None:
+    """A run must say it read nothing from a file (it was counted as ingested, silently)."""
     path = tmp_path / "empty.json"
     path.write_bytes(content)
-    assert list(iter_documents(path)) == []
+    (error,) = list(iter_documents(path))
+    assert isinstance(error, RecordError)
+    assert error.location == "file"
+    assert "empty" in error.reason
 
 
 def test_giant_json_line_is_reported_not_loaded(

@@ -124,6 +124,8 @@ def _read_source(source: Source) -> Iterator[Item]:
                 break
         texts = [h.strip() for h in head if h.strip()]
         if not texts:
+            # counted as a record error, so that a run says it read nothing from this file
+            yield RecordError(source.name, "file", None, "no JSON in the file: it is empty")
             return
         if complete and _looks_like_lines(texts):
             yield from _read_lines(source, stream, head)
