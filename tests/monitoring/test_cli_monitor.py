@@ -166,7 +166,7 @@ def test_options_that_cannot_work_are_refused_before_any_work(store: Path, tmp_p
     # the store holds euros: another currency is refused, not silently ignored
     code, output = _run("monitor", "indicators", "--store", str(store), "--currency", "JPY")
     assert code != 0
-    assert "holds values in EUR" in " ".join(output.split())
+    assert "holds values in EUR: its indicators are in EUR, not JPY" in " ".join(output.split())
     code, output = _run("monitor", "indicators", "--store", str(store), "--currency", "eur")
     assert code == 0, output
     code, output = _run("monitor", "indicators", "--store", str(store), "-o", str(tmp_path / "t"))

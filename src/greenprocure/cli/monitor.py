@@ -33,7 +33,6 @@ from greenprocure.errors import InputError
 from greenprocure.i18n import N_, format_currency, format_number, format_percent
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring.engines import expand_inputs, load_engine, report_data
-from greenprocure.monitoring.engines._common import currency_conflict
 from greenprocure.monitoring.indicators import (
     KEY_LABELS,
     IndicatorResult,
@@ -363,7 +362,16 @@ def register(app: typer.Typer) -> None:
             result = module.compute_indicators(_store(engine, store), keys)
             if wanted is not None and result.reporting_currency != wanted:
                 # the store's values are in its own currency: not converted again here
-                raise currency_conflict(_store(engine, store), result.reporting_currency, wanted)
+                raise InputError(
+                    N_(
+                        "the store {store} holds values in {stored}: its indicators are in "
+                        "{stored}, not {currency} (ingest the files into a store in {currency})"
+                    ),
+                    field="currency",
+                    store=os.fspath(_store(engine, store)),
+                    stored=result.reporting_currency,
+                    currency=wanted,
+                )
         _emit(result, output_format, output)
 
     @group.command(

@@ -1,8 +1,9 @@
 """From files to lot rows: group and compile releases, then one row per lot.
 
 Grouping in bounded memory: releases are held in memory per ``ocid`` up to
-``memory_budget`` releases (and, for the readers of :func:`lot_rows`, up to 96 MB of the
-file read). A file that fits is compiled from memory, whatever its order.
+``memory_budget`` releases (and up to 96 MB of the file read, for :func:`lot_rows`, and
+768 MiB resident in all). A file that fits is compiled from memory, whatever its order.
+Large releases that fill those bounds first are spilled, never streamed.
 Beyond the budget:
 
 * if the releases so far are sorted by ocid (each ocid in one run, runs in ascending order)
@@ -89,6 +90,10 @@ _DEFAULT_BUDGET = 20_000
 #: Bytes of a file (as stored) read while its releases are all held, beyond which they are
 #: streamed or spilled even under the count budget: 20,000 releases of 40 KB held 896 MiB.
 _BYTE_BUDGET = 96 * 1024 * 1024
+#: Resident memory of the process beyond which releases held are spilled (gzip input of
+#: large releases, which the byte budget counts compressed).
+_RSS_BUDGET = 768 * 1024 * 1024
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _INPUT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".zip", ".xml", ".xml.gz")
 _BUCKETS = 32
 _MAX_BUCKET_BYTES = 48 * 1024 * 1024
@@ -176,6 +181,15 @@ def _lot_rows(
         bytes_read=read.total,
     )
     yield from _rows_of(documents, converter, "ocds")
+
+
+def _resident_bytes() -> int:
+    """The process's resident memory (Linux: ``/proc/self/statm``; elsewhere 0, unknown)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class _BytesRead:
@@ -322,10 +336,14 @@ class _Grouper:
                 self._repeated += 1
             group.append(entry)
         self._held += 1
-        if self._held <= self._budget and not self._too_large():
+        too_large = self._held <= self._budget and self._too_large()
+        if self._held <= self._budget and not too_large:
             return
         self._switched_at = self._held
-        if self._grouped and self._repeated * 10 >= len(self._groups):
+        # past the count budget, a file sorted so far is streamed; large releases that fill
+        # memory before it are always spilled: the few held are too little evidence of order
+        # (streaming a file that is not sorted after all reports its later releases late)
+        if not too_large and self._grouped and self._repeated * 10 >= len(self._groups):
             self._streaming = True
             self._current = self._groups.pop(ocid)
             for done, group in self._groups.items():
@@ -339,12 +357,14 @@ class _Grouper:
         self._groups = {}
 
     def _too_large(self) -> bool:
-        """Whether the releases held are beyond :data:`_BYTE_BUDGET` (looked at every 64)."""
-        return (
-            self._bytes_read is not None
-            and self._held % 64 == 0
-            and self._bytes_read() > _BYTE_BUDGET
-        )
+        """Whether the releases held are beyond :data:`_BYTE_BUDGET` bytes of the file read,
+        or the process beyond :data:`_RSS_BUDGET` (compressed input is counted as stored:
+        its releases can be ten times the bytes read). Looked at every 64 releases."""
+        if self._held % 64:
+            return False
+        if self._bytes_read is not None and self._bytes_read() > _BYTE_BUDGET:
+            return True
+        return _resident_bytes() > _RSS_BUDGET
 
     def _late(self, item: Document) -> RecordError:
         self.rejected = True

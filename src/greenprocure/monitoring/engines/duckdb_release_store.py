@@ -288,19 +288,39 @@ def _export_releases(con: duckdb.DuckDBPyConnection, digest: str, export: Path) 
         """',"location":' || coalesce(to_json(location), 'null') || """
         """',"release":' || release || '}'"""
     )
-    files = []
-    for number, (low, high, total) in enumerate(chunks):
-        target = Path(f"{os.fspath(export)}.{number}")
-        files.append(target)
-        with _room(con, int(longest or 0), int(total or 0)):
-            con.execute(
-                f"COPY (SELECT {line} FROM gp_releases WHERE {where} "
-                "AND ocid BETWEEN ? AND ? ORDER BY ocid, file_seq, pos) "
-                f"TO '{os.fspath(target).replace(chr(39), chr(39) * 2)}' "
-                "(FORMAT csv, header false, quote '', escape '', delimiter '\x01')",
-                [digest, *rows, low, high],
-            )
+    files: list[Path] = []
+    try:
+        for number, (low, high, total) in enumerate(chunks):
+            target = Path(f"{os.fspath(export)}.{number}")
+            files.append(target)
+            _export_chunk(con, line, where, target, [digest, *rows, low, high], longest, total)
+    except BaseException:
+        # the caller removes the files only once they are all written
+        for file in files:
+            file.unlink(missing_ok=True)
+        raise
     return files
+
+
+def _export_chunk(
+    con: duckdb.DuckDBPyConnection,
+    line: str,
+    where: str,
+    target: Path,
+    parameters: list[Any],
+    longest: int | None,
+    total: int | None,
+) -> None:
+    """Write the export lines (SQL ``line``) of the releases ``where`` says, of the ocids
+    between the last two ``parameters``, sorted, to ``target``."""
+    with _room(con, int(longest or 0), int(total or 0)):
+        con.execute(
+            f"COPY (SELECT {line} FROM gp_releases WHERE {where} "
+            "AND ocid BETWEEN ? AND ? ORDER BY ocid, file_seq, pos) "
+            f"TO '{os.fspath(target).replace(chr(39), chr(39) * 2)}' "
+            "(FORMAT csv, header false, quote '', escape '', delimiter '\x01')",
+            parameters,
+        )
 
 
 #: Bytes of releases sorted and written per export file (:func:`_export_releases`).
