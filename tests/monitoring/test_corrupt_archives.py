@@ -96,6 +96,18 @@ def _member_gz_cut_short(path: Path, content: bytes) -> Path:
     return _zip(path, {"a.jsonl.gz": packed[: len(packed) // 2]})
 
 
+def _member_encrypted(path: Path, content: bytes) -> Path:
+    """A member flagged as encrypted in both of its headers (zipfile reads none without a
+    password; its writer clears the flag, so the bytes are set afterwards)."""
+    _zip(path, {"a.jsonl": content})
+    data = bytearray(path.read_bytes())
+    for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature) + flags
+        data[at] |= 0x1
+    path.write_bytes(bytes(data))
+    return path
+
+
 def _stored(store: Path) -> tuple[int, int, list[str]]:
     """(files, lot rows, source files of the rows) in the store."""
     con = duckdb.connect(str(store), read_only=True)
@@ -200,6 +212,7 @@ def test_not_a_zip_archive(tmp_path: Path, good: Path) -> None:
         (_member_bad_crc, "a.jsonl", "Bad CRC-32"),
         (_member_bad_deflate, "a.jsonl", "cut short after"),
         (_member_gz_cut_short, "a.jsonl.gz", "Compressed file ended"),
+        (_member_encrypted, "a.jsonl", "encrypted"),
     ],
 )
 def test_damaged_zip_member(

@@ -32,6 +32,7 @@ from greenprocure.i18n import N_
 
 __all__ = [
     "COMPRESSION_ERRORS",
+    "UNSUPPORTED_MEMBER",
     "Source",
     "iter_sources",
     "open_zip",
@@ -47,6 +48,10 @@ COMPRESSION_ERRORS: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,  # not a zip archive, bad member header, bad CRC-32 of a member
     gzip.BadGzipFile,  # not gzip, bad CRC or length of a gzip member
 )
+
+#: What :mod:`zipfile` raises on opening a member it cannot read at all: a compression method
+#: it lacks (Deflate64, which Windows uses for large files) or an encrypted member.
+UNSUPPORTED_MEMBER: tuple[type[Exception], ...] = (NotImplementedError, RuntimeError)
 
 _SNIFF = 4 * 1024 * 1024
 _CHUNK = 64 * 1024
@@ -210,6 +215,10 @@ def _guarded(name: str, opener: Callable[[], IO[bytes]]) -> Callable[[], IO[byte
             stream = opener()
         except COMPRESSION_ERRORS as error:
             raise _damaged(name, 0, error) from error
+        except UNSUPPORTED_MEMBER as error:
+            raise InputError(
+                N_("cannot read the file: {reason}"), file=name, reason=str(error)
+            ) from error
         return cast(IO[bytes], _Guarded(stream, name))
 
     return guarded

@@ -45,7 +45,11 @@ from lxml import etree
 
 from greenprocure.errors import ParseError, UnsafeInputError, ValidationError
 from greenprocure.i18n import N_
-from greenprocure.monitoring.readers._source import COMPRESSION_ERRORS, open_zip
+from greenprocure.monitoring.readers._source import (
+    COMPRESSION_ERRORS,
+    UNSUPPORTED_MEMBER,
+    open_zip,
+)
 from greenprocure.monitoring.readers.ocds import Document
 from greenprocure.monitoring.rows import RecordError
 
@@ -499,7 +503,13 @@ def _inputs(path: Path) -> Iterator[tuple[str, Callable[[], IO[bytes]], int]]:
 def _member(path: Path, member: str) -> Callable[[], IO[bytes]]:
     def opener() -> IO[bytes]:
         with open_zip(path) as archive:
-            data = archive.open(member).read(_MAX_BYTES + 1)
+            try:
+                stream = archive.open(member)
+            except UNSUPPORTED_MEMBER as error:
+                # an encrypted member or a compression method zipfile lacks: unreadable
+                raise OSError(f"{path}!{member}: {error}") from error
+            with stream:
+                data = stream.read(_MAX_BYTES + 1)
         if member.lower().endswith(".gz"):
             data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(_MAX_BYTES + 1)
         return io.BytesIO(data)
