@@ -33,14 +33,26 @@ def test_lang_is_taken_out_anywhere() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "expected"),
-    [("en", "Options"), ("zh", "选项"), ("ko", "옵션"), ("ja", "オプション")],
+    ("lang", "expected", "usage"),
+    [
+        ("en", "Options", "Usage:"),
+        ("zh", "选项", "用法："),
+        ("ko", "옵션", "사용법:"),
+        ("ja", "オプション", "使い方："),
+    ],
 )
-def test_help_in_every_language(lang: str, expected: str) -> None:
+def test_help_in_every_language(lang: str, expected: str, usage: str) -> None:
     with use_language(lang):
         result = CliRunner().invoke(build_app(), ["--help"])
+        # the usage line of an error too
+        wrong = CliRunner().invoke(build_app(), ["factors", "list", "--no-such-option"])
     assert result.exit_code == 0
     assert expected in result.output
+    assert f"{usage} greenprocure" in result.output
+    assert wrong.exit_code != 0
+    assert f"{usage} greenprocure factors list" in wrong.output
+    if lang != "en":
+        assert "Usage:" not in result.output + wrong.output
 
 
 def test_environment_language_and_bad_lang_in_a_real_process() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from greenprocure.cli.examples import EXAMPLES
-from greenprocure.i18n import format_percent, use_language
+from greenprocure.i18n import format_month, format_percent, use_language
 from greenprocure.monitoring.engines import expand_inputs, report_data
 from greenprocure.monitoring.engines.duckdb_engine import ingest
-from greenprocure.monitoring.indicators import MonitoringReportData
+from greenprocure.monitoring.indicators import IndicatorTable, MonitoringReportData
 from greenprocure.monitoring.synth import generate
 from greenprocure.reporting.monitoring_report import render_monitoring_report
 
@@ -58,7 +58,8 @@ def test_report_states_the_method(data: MonitoringReportData) -> None:
     assert "annual average exchange rate" in html
     # the header tells the rows read from the lots counted (as the headline counts them)
     total = data.breakdown.totals["green_share"].records()[0]
-    assert f"{data.breakdown.lot_rows} lot rows read, {total['lots']} lots counted" in html
+    rows, lots = data.breakdown.lot_rows, total["lots"]
+    assert f"lot rows read: {rows} · lots counted once each: {lots}" in html
     for source in data.breakdown.sources:
         assert Path(source).name in html
 
@@ -102,7 +103,7 @@ def test_a_chart_of_the_largest_groups_says_so(tmp_path: Path) -> None:
 
 
 def test_months_and_key_lists_are_written_as_the_language_writes_them(tmp_path: Path) -> None:
-    from greenprocure.i18n import format_list, format_month
+    from greenprocure.i18n import format_list
     from greenprocure.i18n import gettext as _
     from greenprocure.monitoring.indicators import KEY_LABELS
 
@@ -118,3 +119,56 @@ def test_months_and_key_lists_are_written_as_the_language_writes_them(tmp_path: 
     month = format_month(first["year"], first["month"], "ja")
     assert "年" in month
     assert month in html
+
+
+def _series(rows: list[tuple[int | None, int | None]], by: tuple[str, ...]) -> IndicatorTable:
+    columns = ("year", "month", "lots", "green_share_count", "green_share_awarded")
+    return IndicatorTable(
+        name="green_share",
+        by=by,
+        columns=columns if "month" in by else tuple(c for c in columns if c != "month"),
+        rows=[
+            (year, month, 4, 0.25, None) if "month" in by else (year, 4, 0.25, None)
+            for year, month in rows
+        ],
+    )
+
+
+def test_the_time_axis_spaces_periods_by_their_distance() -> None:
+    from greenprocure.reporting.monitoring_report import _periods, _share_chart
+
+    yearly = _series([(2010, None), (2015, None), (None, None)], ("year",))
+    with use_language("en"):
+        assert _periods(yearly.records(), ["year"]) == [
+            "2010",
+            "2011",
+            "2012",
+            "2013",
+            "2014",
+            "2015",
+            "unknown",
+        ]
+        svg = _share_chart(yearly, "t", line=True)
+    assert svg is not None
+    # the years without lots are on the axis between those with lots
+    assert ">2012</text>" in svg
+    monthly = _series([(2019, 11), (2020, 2)], ("year", "month"))
+    with use_language("ja"):
+        labels = _periods(monthly.records(), ["year", "month"])
+    assert labels is not None
+    assert len(labels) == 4
+    assert labels[1] == format_month(2019, 12, "ja")
+    assert labels[2] == format_month(2020, 1, "ja")
+    # a breakdown by anything else keeps the order of its rows
+    assert _periods(yearly.records(), ["cpv2"]) is None
+
+
+def test_charts_are_named_in_the_language_for_assistive_technology(
+    data: MonitoringReportData,
+) -> None:
+    html = render_monitoring_report(data, "ko")
+    # each chart is one image labelled in Korean; Vega's English labels are gone
+    assert html.count('role="img"') == 4
+    assert 'aria-label="꺾은선 차트: ' in html
+    assert "aria-roledescription" not in html
+    assert "X-axis" not in html

@@ -83,8 +83,11 @@ def test_render_html_switches_language_for_the_footer() -> None:
 def test_chart_is_inline_svg_without_network() -> None:
     data = alt.Data(values=[{"bid": "甲", "cost": 1234.5}, {"bid": "B", "cost": 20000}])
     chart = alt.Chart(data).mark_bar().encode(x="bid:N", y="cost:Q")
-    svg = chart_svg(chart, lang="ko")
-    assert svg.startswith("<svg")
+    svg = chart_svg(chart, lang="ko", description="막대 <차트>")
+    assert svg.startswith('<svg role="img" aria-label="막대 &lt;차트&gt;"')
+    # Vega's own labels of axes and marks are English: none is left
+    assert "aria-roledescription" not in svg
+    assert svg.count("aria-label") == 1
     assert "</svg>" in svg
     assert "甲" in svg
     assert "http://" not in svg.replace("http://www.w3.org", "")
@@ -93,7 +96,7 @@ def test_chart_is_inline_svg_without_network() -> None:
 def test_chart_refuses_remote_data() -> None:
     chart = alt.Chart(alt.UrlData("https://example.org/data.json")).mark_bar().encode(x="a:Q")
     with pytest.raises(ValueError, match=r"(?i)(not allowed|denied|permission|url)"):
-        chart_svg(chart)
+        chart_svg(chart, description="d")
 
 
 def test_docx_document_has_east_asian_font_and_tables() -> None:

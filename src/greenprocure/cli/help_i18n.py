@@ -1,4 +1,5 @@
-"""Translate the fixed strings of Typer's help screens (panel titles, the help option).
+"""Translate the fixed strings of Typer's help screens (panel titles, the help option, the
+usage line's prefix).
 
 Typer takes these strings from module constants of ``typer.rich_utils`` and from
 ``gettext.gettext``, so they are set here, from our catalogs, each time the application is
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import re
 import sys
 import threading
 from collections.abc import Sequence
@@ -19,6 +21,7 @@ from typing import Any
 
 import typer.core
 from typer._click import core as click_core
+from typer._click import formatting as click_formatting
 
 from greenprocure.i18n import N_, gettext
 
@@ -37,7 +40,9 @@ _CONSTANTS: dict[str, str] = {
     "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
 }
 _HELP_TEXT = N_("Show this message and exit.")
+_USAGE = N_("Usage:")
 _original_get_help_option = click_core.Command.get_help_option
+_original_write_usage = click_formatting.HelpFormatter.write_usage
 
 
 def _get_help_option(self: Any, ctx: Any) -> Any:
@@ -47,10 +52,23 @@ def _get_help_option(self: Any, ctx: Any) -> Any:
     return option
 
 
+def _write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+    # Click writes "Usage: " unless told otherwise
+    _original_write_usage(self, prog, args, gettext(_USAGE) + " " if prefix is None else prefix)
+
+
 def _translate_rich_utils(module: ModuleType) -> None:
     for name, message in _CONSTANTS.items():
         setattr(module, name, gettext(message))
     module._ = gettext  # type: ignore[attr-defined]
+    # the usage line's prefix is styled by a pattern that names the English word
+    highlighter = getattr(module, "OptionHighlighter", None)
+    if highlighter is not None:
+        usage = rf"(?P<usage>{re.escape(gettext(_USAGE))} )"
+        highlighter.highlights = [
+            *(h for h in highlighter.highlights if "?P<usage>" not in h),
+            usage,
+        ]
 
 
 class _AfterLoad(importlib.abc.Loader):
@@ -113,6 +131,7 @@ def install() -> None:
     ``typer.rich_utils`` when Typer loads it, if it has not yet)."""
     typer.core._ = gettext  # type: ignore[attr-defined]
     click_core.Command.get_help_option = _get_help_option  # type: ignore[method-assign]
+    click_formatting.HelpFormatter.write_usage = _write_usage  # type: ignore[method-assign]
     loaded = sys.modules.get(_RICH_UTILS)
     if loaded is not None:
         _translate_rich_utils(loaded)

@@ -158,8 +158,12 @@ def _show_result(result: IndicatorResult) -> None:
     _show(result.totals["goals"], currency, _("Lots per environmental goal"))
     _show(result.totals["strategies"], currency, _("Lots per strategy"))
     error_console.print(
-        _("{files} files, {rows} lot rows, {errors} record errors; engine {engine}").format(
-            files=result.files, rows=result.lot_rows, errors=result.errors, engine=result.engine
+        # label: value pairs, which need no plural forms ("1 files")
+        _("Files: {files} · lot rows: {rows} · record errors: {errors} · engine: {engine}").format(
+            files=format_number(result.files),
+            rows=format_number(result.lot_rows),
+            errors=format_number(result.errors),
+            engine=result.engine,
         )
     )
 

@@ -4,10 +4,17 @@ The SVG goes straight into an HTML report, which therefore needs no JavaScript, 
 no external file. Numbers on axes follow the language of the report (d3-format locales), text
 uses the same CJK font stack as the HTML, and data URLs are refused (``allowed_base_urls=[]``):
 a chart only shows the data inlined in its spec.
+
+For assistive technology a chart is one image named by its caller's description, in the
+report's language: Vega labels each axis, legend and mark in English ("X-axis titled ...",
+"line mark container"), so those labels are taken out and the figures are left to the
+report's tables.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -33,10 +40,16 @@ _D3_LOCALES: Mapping[str, D3Locale] = {
 }
 
 
-def chart_svg(chart: Any, lang: str | None = None) -> str:
+#: The ARIA attributes Vega writes (in English) on the elements of a chart.
+_VEGA_ARIA = re.compile(r'\s(?:aria-[a-z]+|role)="[^"]*"')
+
+
+def chart_svg(chart: Any, lang: str | None = None, *, description: str) -> str:
     """Render an Altair chart (or a Vega-Lite dict) to a standalone ``<svg>`` string.
 
-    ``lang`` picks the number and date format of axes (default: the language in force).
+    ``lang`` picks the number and date format of axes (default: the language in force);
+    ``description`` (translated) names the chart for assistive technology: the ``<svg>``
+    is an image with that label, and Vega's English labels of its parts are removed.
     """
     spec: dict[str, Any] = dict(chart) if isinstance(chart, Mapping) else chart.to_dict()
     current = normalize_language(lang) if lang else get_language()
@@ -50,4 +63,6 @@ def chart_svg(chart: Any, lang: str | None = None) -> str:
         allowed_base_urls=[],
     )
     start = svg.find("<svg")
-    return svg[start:] if start > 0 else svg
+    body = _VEGA_ARIA.sub("", svg[start:] if start > 0 else svg)
+    label = html.escape(description, quote=True)
+    return body.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)

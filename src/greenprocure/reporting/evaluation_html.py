@@ -14,7 +14,7 @@ from typing import Any
 import altair as alt
 
 from greenprocure.evaluation import EvaluationResult, LotResult
-from greenprocure.i18n import get_language, use_language
+from greenprocure.i18n import get_language, gettext, use_language
 from greenprocure.reporting.charts import chart_svg
 from greenprocure.reporting.evaluation_view import chart_rows, evaluation_view
 from greenprocure.reporting.html import render_html
@@ -43,7 +43,8 @@ def evaluation_chart(lot: LotResult) -> str:
         )
         .properties(width=520, height=max(60, 28 * len(order)))
     )
-    return chart_svg(chart)
+    description = gettext("Bar chart of the ranked bids: {measure}").format(measure=measure)
+    return chart_svg(chart, description=description)
 
 
 def evaluation_html(result: EvaluationResult, lang: str | None = None) -> str:

@@ -36,7 +36,8 @@ def impact_chart(view: dict[str, Any]) -> str:
         )
         .properties(width=520, height=max(60, 30 * len(rows)))
     )
-    return chart_svg(chart)
+    description = gettext("Bar chart of the t CO2e avoided over the period, per product group")
+    return chart_svg(chart, description=description)
 
 
 def impact_html(result: ImpactResult, lang: str | None = None) -> str:

@@ -51,6 +51,32 @@ def _group_label(record: Mapping[str, Any], keys: Sequence[str]) -> str:
     return " · ".join(parts) if parts else _("All")
 
 
+def _periods(records: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[str] | None:
+    """The labels of every year (or month) from the first to the last of ``records``, in
+    order, then those of records without a year (or month): the time axis then spaces 2010
+    and 2015 five steps apart instead of side by side. None for keys other than a period."""
+    if not keys or keys[0] != "year" or any(k not in ("year", "month") for k in keys):
+        return None
+    monthly = "month" in keys
+    known = [
+        int(r["year"]) * 12 + (int(r["month"]) - 1 if monthly else 0)
+        for r in records
+        if r.get("year") is not None and (not monthly or r.get("month") is not None)
+    ]
+    labels: list[str] = []
+    if known:
+        step = 1 if monthly else 12
+        for index in range(min(known), max(known) + 1, step):
+            period = {"year": index // 12, "month": index % 12 + 1}
+            labels.append(_group_label(period, keys))
+    labels.extend(
+        label
+        for label in dict.fromkeys(_group_label(r, keys) for r in records)
+        if label not in labels
+    )
+    return labels
+
+
 def _share_chart(table: IndicatorTable, title: str, *, line: bool) -> str | None:
     keys = _key_columns(table)
     records = [r for r in table.records() if r["lots"]]
@@ -84,8 +110,12 @@ def _share_chart(table: IndicatorTable, title: str, *, line: bool) -> str | None
         legend=alt.Legend(orient="bottom"),
     )
     if line:
+        periods = _periods(records, keys)
+        # every period on the axis, those without lots too (thinned when labels collide)
+        period_axis = alt.Axis(labelAngle=0, labelOverlap="parity")
+        period_scale = alt.Scale(domain=periods) if periods else alt.Undefined
         chart = base.mark_line(point=True).encode(
-            x=alt.X(f"{group_name}:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X(f"{group_name}:O", title=None, sort=None, axis=period_axis, scale=period_scale),
             y=share,
             color=colour,
         )
@@ -96,7 +126,8 @@ def _share_chart(table: IndicatorTable, title: str, *, line: bool) -> str | None
             color=colour,
             yOffset="measure:N",
         )
-    return chart_svg(chart)
+    kind = _("Line chart") if line else _("Bar chart")
+    return chart_svg(chart, description=_description(kind, title))
 
 
 def _count_chart(table: IndicatorTable, labels: Mapping[str, str], title: str) -> str | None:
@@ -117,7 +148,13 @@ def _count_chart(table: IndicatorTable, labels: Mapping[str, str], title: str) -
         )
         .properties(title=title, width=520)
     )
-    return chart_svg(chart)
+    return chart_svg(chart, description=_description(_("Bar chart"), title))
+
+
+def _description(kind: str, title: str) -> str:
+    """What assistive technology reads for a chart of the report (the figures are in the
+    table that follows each chart)."""
+    return _("{kind}: {title}. The table below gives its figures.").format(kind=kind, title=title)
 
 
 def _label(code: str | None, labels: Mapping[str, str]) -> str:
