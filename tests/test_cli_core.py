@@ -184,3 +184,43 @@ def test_typer_panel_titles_through_import_hooks_and_reloads(case: str, expected
         cwd=ROOT,
     )
     assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "ja"])
+def test_help_in_chinese_and_japanese_wraps_instead_of_cutting_words(lang: str) -> None:
+    # written without spaces, a sentence is one long word: it is broken at the column's end
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "80", "LANG": "C.UTF-8"}
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "greenprocure.cli.app",
+            "monitor",
+            "synth",
+            "--help",
+            "--lang",
+            lang,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert shown.returncode == 0
+    assert "…" not in shown.stdout
+    assert "--package-size" in shown.stdout
+
+
+def test_a_path_the_system_refuses_is_a_named_error_not_a_traceback(tmp_path: Path) -> None:
+    blocking = tmp_path / "a-file"
+    blocking.write_text("x")
+    with use_language("ja"):
+        result = CliRunner().invoke(
+            build_app(),
+            ["monitor", "synth", "--releases", "10", "--output", str(blocking / "x.jsonl")],
+        )
+    assert result.exit_code == 2
+    text = "".join(result.output.split())
+    assert "Traceback" not in result.output
+    assert "システムが拒否しました" in text
+    assert str(blocking) in text

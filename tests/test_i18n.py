@@ -162,3 +162,13 @@ def test_locale_formatting() -> None:
     assert format_date(day, lang="zh") == "2024年3月5日"
     assert format_date(day, lang="ja") == "2024/03/05"
     assert format_date(day, lang="ko") == "2024. 3. 5."
+
+
+def test_korean_times_say_morning_or_afternoon_in_korean() -> None:
+    from greenprocure.i18n.formatting import format_datetime
+
+    afternoon = dt.datetime(2026, 12, 6, 15, 51, 48)
+    assert format_datetime(afternoon, "ko") == "2026. 12. 6. 오후 3:51:48"
+    assert "AM" not in format_datetime(afternoon.replace(hour=9), "ko")
+    assert format_datetime(afternoon, "en") == "Dec 6, 2026, 3:51:48\u202fPM"
+    assert format_datetime(afternoon, "ja") == "2026/12/06 15:51:48"

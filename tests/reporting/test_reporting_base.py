@@ -135,3 +135,12 @@ def test_safe_sheet_title_is_unique_and_short() -> None:
     assert len(first) == 31
     assert len(second) == 31
     assert first != second
+
+
+def test_chart_text_uses_the_fonts_of_the_report_language_first() -> None:
+    chart = alt.Chart(alt.Data(values=[{"a": "漢字", "b": 1}])).mark_bar().encode(x="a:N", y="b:Q")
+    japanese = chart_svg(chart, lang="ja", description="d")
+    korean = chart_svg(chart, lang="ko", description="d")
+    # the first CJK font named is the language's own
+    assert japanese.index("Noto Sans CJK JP") < japanese.index("Noto Sans CJK SC")
+    assert korean.index("Noto Sans CJK KR") < korean.index("Noto Sans CJK SC")

@@ -57,10 +57,33 @@ def _write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None
     _original_write_usage(self, prog, args, gettext(_USAGE) + " " if prefix is None else prefix)
 
 
+def _folding(make: Any) -> Any:
+    """A maker of help text of Typer's, whose text breaks a word too long for its column
+    where the column ends instead of cutting it off with "…": Chinese and Japanese are
+    written without spaces, so a whole sentence is one such word."""
+    if getattr(make, "_folds", False):
+        return make
+
+    def make_text(*args: Any, **kwargs: Any) -> Any:
+        made = make(*args, **kwargs)
+        # a text, or columns of texts (an option's help, its default, "required")
+        for text in getattr(made, "renderables", [made]):
+            if hasattr(text, "overflow"):
+                text.overflow = "fold"
+        return made
+
+    make_text._folds = True  # type: ignore[attr-defined]
+    return make_text
+
+
 def _translate_rich_utils(module: ModuleType) -> None:
     for name, message in _CONSTANTS.items():
         setattr(module, name, gettext(message))
     module._ = gettext  # type: ignore[attr-defined]
+    for name in ("_make_rich_text", "_get_parameter_help"):
+        maker = getattr(module, name, None)
+        if maker is not None:
+            setattr(module, name, _folding(maker))
     # the usage line's prefix is styled by a pattern that names the English word
     highlighter = getattr(module, "OptionHighlighter", None)
     if highlighter is not None:

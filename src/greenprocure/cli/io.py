@@ -7,6 +7,7 @@ one of these helpers. Output is deterministic (sorted keys, fixed column order).
 from __future__ import annotations
 
 import contextlib
+import errno
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
@@ -195,13 +196,33 @@ def write_output(
             N_("cannot write the file: {reason}"),
             file=str(path),
             field="output",
-            reason=exc.strerror or str(exc),
+            reason=os_reason(exc),
         ) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise
     error_console.print(_("Wrote {path}").format(path=path))
+
+
+#: What the operating system's usual refusals mean, in words a user can act on (its own
+#: messages are English).
+_OS_REASONS = {
+    errno.ENOTDIR: N_("a part of the path is a file, not a folder"),
+    errno.EEXIST: N_("a file or folder of that name is in the way"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENOSPC: N_("no space left on the disk"),
+    errno.EROFS: N_("the file system is read-only"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the operating system refused, translated where the refusal is a usual one."""
+    message = _OS_REASONS.get(error.errno or 0)
+    return _(message) if message else error.strerror or str(error)
 
 
 def fail(error: GreenProcureError) -> typer.Exit:
@@ -219,5 +240,17 @@ def handles_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
             return function(*args, **kwargs)
         except GreenProcureError as error:
             raise fail(error) from error
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            # a store, output or input the system refuses (a file where a folder must be,
+            # no permission, a full disk): named, not a traceback
+            where = error.filename if error.filename is not None else None
+            refused = InputError(
+                N_("the system refused: {reason}"),
+                file=None if where is None else str(where),
+                reason=os_reason(error),
+            )
+            raise fail(refused) from error
 
     return wrapper

@@ -72,8 +72,17 @@ def format_date(value: dt.date, lang: str | None = None, style: str = "medium") 
 
 
 def format_datetime(value: dt.datetime, lang: str | None = None, style: str = "medium") -> str:
-    """A date and time in the locale's style."""
-    return dates.format_datetime(value, format=style, locale=babel_locale(lang))
+    """A date and time in the locale's style (Korean with 오전/오후, as it is written:
+    CLDR's short form of the day period in Korean is "AM"/"PM")."""
+    from babel import Locale
+
+    locale = Locale.parse(babel_locale(lang))
+    if locale.language != "ko" or style not in locale.time_formats:
+        return dates.format_datetime(value, format=style, locale=locale)
+    time_pattern = locale.time_formats[style].pattern.replace("a", "aaaa")
+    time = dates.format_time(value, time_pattern, locale=locale)
+    day = dates.format_date(value, format=style, locale=locale)
+    return str(locale.datetime_formats[style]).replace("{1}", day).replace("{0}", time)
 
 
 def format_month(year: int, month: int, lang: str | None = None) -> str:

@@ -22,14 +22,32 @@ import vl_convert
 
 from greenprocure.i18n import get_language, normalize_language
 
-__all__ = ["CHART_FONT", "chart_svg"]
+__all__ = ["CHART_FONT", "chart_font", "chart_svg"]
 
-#: Font family used for chart text: Latin first, then CJK fonts per script.
+#: Font family used for chart text: Latin first, then CJK fonts per script (Chinese first;
+#: :func:`chart_font` puts the report's own script first).
 CHART_FONT = (
     "'Noto Sans', 'Helvetica Neue', Arial, 'Noto Sans CJK SC', 'Noto Sans CJK KR', "
     "'Noto Sans CJK JP', 'Source Han Sans', 'PingFang SC', 'Malgun Gothic', "
     "'Hiragino Sans', 'Yu Gothic', sans-serif"
 )
+
+#: The CJK fonts of each language, put first for its reports: the same character (a kanji,
+#: a hanja) is drawn as each language writes it.
+_OWN_FONTS: Mapping[str, tuple[str, ...]] = {
+    "ko": ("'Noto Sans CJK KR'", "'Malgun Gothic'"),
+    "ja": ("'Noto Sans CJK JP'", "'Hiragino Sans'", "'Yu Gothic'"),
+}
+
+
+def chart_font(lang: str) -> str:
+    """:data:`CHART_FONT` with the fonts of ``lang``'s script before the other CJK fonts."""
+    own = _OWN_FONTS.get(lang, ())
+    families = [f.strip() for f in CHART_FONT.split(",")]
+    latin = families[:3]
+    rest = [f for f in families[3:] if f not in own]
+    return ", ".join([*latin, *own, *rest])
+
 
 D3Locale = Literal["en-US", "zh-CN", "ko-KR", "ja-JP"]
 _D3_LOCALES: Mapping[str, D3Locale] = {
@@ -54,7 +72,7 @@ def chart_svg(chart: Any, lang: str | None = None, *, description: str) -> str:
     spec: dict[str, Any] = dict(chart) if isinstance(chart, Mapping) else chart.to_dict()
     current = normalize_language(lang) if lang else get_language()
     locale = _D3_LOCALES[current]
-    config = {"font": CHART_FONT}
+    config = {"font": chart_font(current)}
     svg: str = vl_convert.vegalite_to_svg(
         spec,
         config=config,
