@@ -224,3 +224,38 @@ def test_a_path_the_system_refuses_is_a_named_error_not_a_traceback(tmp_path: Pa
     assert "Traceback" not in result.output
     assert "システムが拒否しました" in text
     assert str(blocking) in text
+
+
+@pytest.mark.parametrize(
+    ("args", "korean"),
+    [
+        (["monitor", "indicators", "--frob"], "그런옵션이없습니다:--frob"),
+        (
+            ["monitor", "indicators", "--format", "xml"],
+            "'--format'의값이잘못되었습니다:'xml'은(는)",
+        ),
+        (
+            ["monitor", "ingest", "--workers", "0", "x"],
+            "'--workers'의값이잘못되었습니다:1이상이어야",
+        ),
+        (["monitor", "ingest"], "인수'paths'이(가)없습니다."),
+        (["monitor", "synth", "--output", "x"], "옵션'--releases'이(가)없습니다."),
+        (["monitor", "report", "a", "b"], "예상하지못한추가인수:ab"),
+        (["bogus"], "그런명령이없습니다:'bogus'."),
+    ],
+)
+def test_a_wrong_command_line_is_told_in_the_language(args: list[str], korean: str) -> None:
+    with use_language("ko"):
+        result = CliRunner().invoke(build_app(), args)
+    assert result.exit_code == 2
+    assert korean in "".join(result.output.split())
+
+
+def test_click_messages_unknown_to_the_patterns_are_kept() -> None:
+    from greenprocure.cli.help_i18n import click_message
+
+    with use_language("ja"):
+        assert click_message("Something new from Click") == "Something new from Click"
+        assert click_message("Invalid value for '--x': a reason of its own") == (
+            "'--x' の値が正しくありません：a reason of its own"
+        )

@@ -1,5 +1,5 @@
 """Translate the fixed strings of Typer's help screens (panel titles, the help option, the
-usage line's prefix).
+usage line's prefix) and Click's messages about a wrong command line (by their patterns).
 
 Typer takes these strings from module constants of ``typer.rich_utils`` and from
 ``gettext.gettext``, so they are set here, from our catalogs, each time the application is
@@ -20,7 +20,9 @@ from types import ModuleType
 from typing import Any
 
 import typer.core
+from typer import exceptions as typer_exceptions
 from typer._click import core as click_core
+from typer._click import exceptions as click_exceptions
 from typer._click import formatting as click_formatting
 
 from greenprocure.i18n import N_, gettext
@@ -74,6 +76,97 @@ def _folding(make: Any) -> Any:
 
     make_text._folds = True  # type: ignore[attr-defined]
     return make_text
+
+
+#: Click's messages about the command line (English, made in its code), as patterns of
+#: their text, and the same message in our catalogs. ``rest``: more text Click adds, kept.
+_CLICK_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.+)\)"),
+        N_("No such option: {name} (possible options: {options})"),
+    ),
+    (re.compile(r"No such option: (?P<name>\S+)"), N_("No such option: {name}")),
+    (re.compile(r"No such command (?P<name>.+)\."), N_("No such command {name}.")),
+    (
+        re.compile(r"Missing argument (?P<name>'[^']*')\.(?P<rest>.*)"),
+        N_("Missing argument {name}."),
+    ),
+    (re.compile(r"Missing option (?P<name>'[^']*')\.(?P<rest>.*)"), N_("Missing option {name}.")),
+    (
+        re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<arguments>.*)\)"),
+        N_("Unexpected extra arguments: {arguments}"),
+    ),
+    (
+        re.compile(r"Option (?P<name>'[^']*') requires (?:an argument|\d+ arguments)\."),
+        N_("Option {name} needs a value."),
+    ),
+    (
+        re.compile(r"Invalid value for (?P<name>'[^']*'): (?P<reason>.*)", re.DOTALL),
+        N_("Invalid value for {name}: {reason}"),
+    ),
+)
+
+#: Why a value is refused (Typer's choices, pydantic's checks of numbers).
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"(?:Value error, )?(?P<value>'[^']*') is not one of (?P<choices>.+?)\.?"),
+        N_("{value} is not one of {choices}."),
+    ),
+    (re.compile(r"Input should be a valid integer.*"), N_("not a whole number")),
+    (re.compile(r"Input should be a valid number.*"), N_("not a number")),
+    (re.compile(r"Input should be a valid boolean.*"), N_("not true or false")),
+    (
+        re.compile(r"Input should be greater than or equal to (?P<limit>\S+)"),
+        N_("must be at least {limit}"),
+    ),
+    (
+        re.compile(r"Input should be less than or equal to (?P<limit>\S+)"),
+        N_("must be at most {limit}"),
+    ),
+    (re.compile(r"Input should be greater than (?P<limit>\S+)"), N_("must be more than {limit}")),
+    (re.compile(r"Input should be less than (?P<limit>\S+)"), N_("must be less than {limit}")),
+)
+
+
+def _translated(text: str, patterns: tuple[tuple[re.Pattern[str], str], ...]) -> str | None:
+    for pattern, message in patterns:
+        found = pattern.fullmatch(text)
+        if found is not None:
+            parts = found.groupdict()
+            rest = parts.pop("rest", None) or ""
+            if "reason" in parts:
+                parts["reason"] = _translated(parts["reason"], _REASONS) or parts["reason"]
+            return gettext(message).format(**parts) + rest
+    return None
+
+
+def click_message(text: str) -> str:
+    """Click's English ``text`` about the command line in the current language (as it is
+    when no pattern knows it)."""
+    return _translated(text, _CLICK_MESSAGES) or text
+
+
+def _translating(format_message: Any) -> Any:
+    if getattr(format_message, "_translates", False):
+        return format_message
+
+    def translated_message(self: Any) -> str:
+        return click_message(format_message(self))
+
+    translated_message._translates = True  # type: ignore[attr-defined]
+    return translated_message
+
+
+def _translate_click_errors() -> None:
+    """Every ``format_message`` of Click's exceptions gives its message translated."""
+    classes: list[Any] = [
+        value
+        for module in (click_exceptions, typer_exceptions)
+        for value in vars(module).values()
+        if isinstance(value, type) and "format_message" in vars(value)
+    ]
+    for cls in classes:
+        cls.format_message = _translating(vars(cls)["format_message"])
 
 
 def _translate_rich_utils(module: ModuleType) -> None:
@@ -155,6 +248,7 @@ def install() -> None:
     typer.core._ = gettext  # type: ignore[attr-defined]
     click_core.Command.get_help_option = _get_help_option  # type: ignore[method-assign]
     click_formatting.HelpFormatter.write_usage = _write_usage  # type: ignore[method-assign]
+    _translate_click_errors()
     loaded = sys.modules.get(_RICH_UTILS)
     if loaded is not None:
         _translate_rich_utils(loaded)
