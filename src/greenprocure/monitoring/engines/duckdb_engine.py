@@ -563,10 +563,17 @@ def _ingest_parallel(
                 for (path, _digest, _size), scratch in zip(todo, scratches, strict=True)
             ]
             try:
+                reading = True
                 for (path, digest, size), scratch, future in zip(
                     todo, scratches, futures, strict=True
                 ):
                     count, found, reason, releases = future.result()
+                    if reading and all(f.done() for f in futures):
+                        # every file is read: the readers' processes go, and the memory
+                        # they kept (a few hundred MB after large releases) with them,
+                        # while the merges of the files still to commit run
+                        pool.shutdown(wait=True)
+                        reading = False
                     errors = [RecordError(**e) for e in found]
                     merged = (0, 0)
                     if reason is None:
