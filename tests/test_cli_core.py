@@ -259,3 +259,17 @@ def test_click_messages_unknown_to_the_patterns_are_kept() -> None:
         assert click_message("Invalid value for '--x': a reason of its own") == (
             "'--x' の値が正しくありません：a reason of its own"
         )
+
+
+def test_an_option_value_refused_is_named_as_the_option(tmp_path: Path) -> None:
+    with use_language("zh_Hans"):
+        result = CliRunner().invoke(
+            build_app(),
+            ["monitor", "indicators", "--store", str(tmp_path / "none.duckdb"), "--by", "region"],
+        )
+    text = "".join(result.output.split())
+    assert result.exit_code == 2
+    assert "--by:" in text
+    assert "region" in text
+    # "field by" (字段 by) is for the fields of files, not for options
+    assert "字段" not in text

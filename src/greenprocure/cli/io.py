@@ -227,8 +227,34 @@ def os_reason(error: OSError) -> str:
 
 def fail(error: GreenProcureError) -> typer.Exit:
     """Print a translated error and return the exit to raise (code 2 for bad input)."""
-    error_console.print(f"[bold red]{_('Error')}:[/bold red] {error.localized()}", highlight=False)
+    error_console.print(f"[bold red]{_('Error')}:[/bold red] {_message(error)}", highlight=False)
     return typer.Exit(code=2 if isinstance(error, InputError) else 1)
+
+
+def _message(error: GreenProcureError) -> str:
+    """``error`` translated; an error about a value the command line gave (a field that
+    is one of the running command's options, with no file or record) names the option,
+    as the user typed it, instead of a field (``--by``, not "field by")."""
+    option = _option_of(error)
+    if option is None:
+        return error.localized()
+    message = GreenProcureError.localized(error)
+    return message if option in message else f"{option}: {message}"
+
+
+def _option_of(error: GreenProcureError) -> str | None:
+    if not isinstance(error, InputError) or error.field is None or error.file or error.record:
+        return None
+    from typer._click.globals import get_current_context
+
+    context = get_current_context(silent=True)
+    if context is None:
+        return None
+    for param in context.command.params:
+        options = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+        if param.name == error.field and options:
+            return str(options[0])
+    return None
 
 
 def handles_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
