@@ -57,3 +57,25 @@ def test_json_lines_of_records_are_read_whole(tmp_path: Path) -> None:
               "compiledRelease": {"ocid": "ocds-r-1", "id": "c", "date": "2024-01-01"}}  # fmt: skip
     path.write_bytes(orjson.dumps(record) + b"\n")
     assert [t[0] for t in plan_tasks([path], 10**9)] == [WHOLE]
+
+
+def test_large_releases_are_written_in_batches_of_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # releases of tens of KB are written once a batch holds _BATCH_BYTES of them, not
+    # 5,000 releases (200 MB of 40 KB releases, held three times over while written)
+    pq = pytest.importorskip("pyarrow.parquet")
+    from greenprocure.monitoring.engines import spark_lots
+
+    monkeypatch.setattr(spark_lots, "_BATCH_BYTES", 100_000)
+    writer = spark_lots.ReleaseWriter(str(tmp_path), "part", "digest", 1)
+    release = b'{"ocid": "ocds-1", "description": "' + b"x" * 40_000 + b'"}'
+    for number in range(10):
+        writer.add(number, f"ocds-{number}", "f.json", f"line {number + 1}", release)
+    assert writer.close() == 10
+    stored = pq.ParquetFile(tmp_path / "part.parquet")
+    # 40 KB each: a batch is written at every third release
+    assert stored.metadata.num_row_groups == 4
+    table = stored.read()
+    assert table.num_rows == 10
+    assert table.column("ocid").to_pylist() == [f"ocds-{n}" for n in range(10)]
