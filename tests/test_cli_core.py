@@ -48,9 +48,10 @@ def test_help_in_every_language(lang: str, expected: str, usage: str) -> None:
         wrong = CliRunner().invoke(build_app(), ["factors", "list", "--no-such-option"])
     assert result.exit_code == 0
     assert expected in result.output
-    assert f"{usage} greenprocure" in result.output
+    shown, refused = "".join(result.output.split()), "".join(wrong.output.split())
+    assert f"{usage}greenprocure" in shown
     assert wrong.exit_code != 0
-    assert f"{usage} greenprocure factors list" in wrong.output
+    assert f"{usage}greenprocurefactorslist" in refused
     if lang != "en":
         assert "Usage:" not in result.output + wrong.output
 
@@ -242,6 +243,8 @@ def test_a_path_the_system_refuses_is_a_named_error_not_a_traceback(tmp_path: Pa
         (["monitor", "synth", "--output", "x"], "옵션'--releases'이(가)없습니다."),
         (["monitor", "report", "a", "b"], "예상하지못한추가인수:ab"),
         (["bogus"], "그런명령이없습니다:'bogus'."),
+        (["monitr"], "그런명령이없습니다:'monitr'.'monitor'을(를)입력하려고하셨나요?"),
+        (["evaluate", "run", "t.yaml", "--format", "zz"], "'--format'/'-f'의값이잘못되었습니다"),
     ],
 )
 def test_a_wrong_command_line_is_told_in_the_language(args: list[str], korean: str) -> None:
@@ -273,3 +276,16 @@ def test_an_option_value_refused_is_named_as_the_option(tmp_path: Path) -> None:
     assert "region" in text
     # "field by" (字段 by) is for the fields of files, not for options
     assert "字段" not in text
+
+
+def test_a_folder_of_the_path_that_is_a_file_is_named(tmp_path: Path) -> None:
+    from greenprocure.cli.io import write_output
+    from greenprocure.errors import InputError
+
+    blocking = tmp_path / "a-file"
+    blocking.write_text("x")
+    with use_language("en"), pytest.raises(InputError) as raised:
+        write_output(blocking / "r.html", "<html></html>")
+    # the file in the way is named, with what is wrong with it
+    assert raised.value.file == str(blocking)
+    assert "a part of the path is a file, not a folder" in raised.value.localized()

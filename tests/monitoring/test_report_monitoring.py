@@ -161,6 +161,10 @@ def test_the_time_axis_spaces_periods_by_their_distance() -> None:
     assert labels[2] == format_month(2020, 1, "ja")
     # a breakdown by anything else keeps the order of its rows
     assert _periods(yearly.records(), ["cpv2"]) is None
+    # a far-off date ("no end" written as 9999) does not make thousands of periods
+    far = _series([(2010, None), (2012, None), (9999, None)], ("year",))
+    with use_language("en"):
+        assert _periods(far.records(), ["year"]) == ["2010", "2012", "9999"]
 
 
 def test_charts_are_named_in_the_language_for_assistive_technology(

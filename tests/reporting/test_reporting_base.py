@@ -144,3 +144,12 @@ def test_chart_text_uses_the_fonts_of_the_report_language_first() -> None:
     # the first CJK font named is the language's own
     assert japanese.index("Noto Sans CJK JP") < japanese.index("Noto Sans CJK SC")
     assert korean.index("Noto Sans CJK KR") < korean.index("Noto Sans CJK SC")
+
+
+def test_chart_text_that_reads_like_an_attribute_is_kept() -> None:
+    data = alt.Data(values=[{"name": 'a role="x" b', "n": 1}])
+    chart = alt.Chart(data).mark_bar().encode(y="name:N", x="n:Q")
+    svg = chart_svg(chart, description="d")
+    # only the tags' ARIA attributes go; the label's text stays whole
+    assert 'role="x"' in svg or "role=&quot;x&quot;" in svg
+    assert svg.count('role="img"') == 1

@@ -56,7 +56,13 @@ def _get_help_option(self: Any, ctx: Any) -> Any:
 
 def _write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
     # Click writes "Usage: " unless told otherwise
-    _original_write_usage(self, prog, args, gettext(_USAGE) + " " if prefix is None else prefix)
+    _original_write_usage(self, prog, args, _usage_prefix() if prefix is None else prefix)
+
+
+def _usage_prefix() -> str:
+    """ "Usage: " in the current language (no space after a full-width colon)."""
+    usage = gettext(_USAGE)
+    return usage if usage.endswith("：") else usage + " "
 
 
 def _folding(make: Any) -> Any:
@@ -86,22 +92,33 @@ _CLICK_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("No such option: {name} (possible options: {options})"),
     ),
     (re.compile(r"No such option: (?P<name>\S+)"), N_("No such option: {name}")),
+    (
+        re.compile(r"No such command (?P<name>'[^']*')\. Did you mean (?P<suggestions>.+)\?"),
+        N_("No such command {name}. Did you mean {suggestions}?"),
+    ),
     (re.compile(r"No such command (?P<name>.+)\."), N_("No such command {name}.")),
     (
-        re.compile(r"Missing argument (?P<name>'[^']*')\.(?P<rest>.*)"),
+        re.compile(r"Missing argument (?P<name>'[^']*'(?: / '[^']*')*)\.(?P<rest>.*)"),
         N_("Missing argument {name}."),
     ),
-    (re.compile(r"Missing option (?P<name>'[^']*')\.(?P<rest>.*)"), N_("Missing option {name}.")),
+    (
+        re.compile(r"Missing option (?P<name>'[^']*'(?: / '[^']*')*)\.(?P<rest>.*)"),
+        N_("Missing option {name}."),
+    ),
     (
         re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<arguments>.*)\)"),
         N_("Unexpected extra arguments: {arguments}"),
     ),
     (
-        re.compile(r"Option (?P<name>'[^']*') requires (?:an argument|\d+ arguments)\."),
+        re.compile(
+            r"Option (?P<name>'[^']*'(?: / '[^']*')*) requires (?:an argument|\d+ arguments)\."
+        ),
         N_("Option {name} needs a value."),
     ),
     (
-        re.compile(r"Invalid value for (?P<name>'[^']*'): (?P<reason>.*)", re.DOTALL),
+        re.compile(
+            r"Invalid value for (?P<name>'[^']*'(?: / '[^']*')*): (?P<reason>.*)", re.DOTALL
+        ),
         N_("Invalid value for {name}: {reason}"),
     ),
 )
@@ -180,7 +197,7 @@ def _translate_rich_utils(module: ModuleType) -> None:
     # the usage line's prefix is styled by a pattern that names the English word
     highlighter = getattr(module, "OptionHighlighter", None)
     if highlighter is not None:
-        usage = rf"(?P<usage>{re.escape(gettext(_USAGE))} )"
+        usage = rf"(?P<usage>{re.escape(_usage_prefix())})"
         highlighter.highlights = [
             *(h for h in highlighter.highlights if "?P<usage>" not in h),
             usage,

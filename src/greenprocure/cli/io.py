@@ -192,11 +192,17 @@ def write_output(
     except OSError as exc:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
+        # the part of the path refused, when it is not the file (a file where a folder of
+        # the path must be: mkdir says it exists)
+        refused = exc.filename if exc.filename not in (None, str(temporary)) else path
+        reason = (
+            _(_OS_REASONS[errno.ENOTDIR]) if isinstance(exc, FileExistsError) else os_reason(exc)
+        )
         raise InputError(
             N_("cannot write the file: {reason}"),
-            file=str(path),
+            file=str(refused),
             field="output",
-            reason=os_reason(exc),
+            reason=reason,
         ) from exc
     except BaseException:
         with contextlib.suppress(OSError):
@@ -252,7 +258,7 @@ def _option_of(error: GreenProcureError) -> str | None:
         return None
     for param in context.command.params:
         options = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
-        if param.name == error.field and options:
+        if options and error.field in (param.name, *options):
             return str(options[0])
     return None
 

@@ -60,6 +60,8 @@ _D3_LOCALES: Mapping[str, D3Locale] = {
 
 #: The ARIA attributes Vega writes (in English) on the elements of a chart.
 _VEGA_ARIA = re.compile(r'\s(?:aria-[a-z]+|role)="[^"]*"')
+#: An SVG tag (its attribute values may hold ">").
+_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
 
 
 def chart_svg(chart: Any, lang: str | None = None, *, description: str) -> str:
@@ -81,6 +83,7 @@ def chart_svg(chart: Any, lang: str | None = None, *, description: str) -> str:
         allowed_base_urls=[],
     )
     start = svg.find("<svg")
-    body = _VEGA_ARIA.sub("", svg[start:] if start > 0 else svg)
+    # in the tags only: Vega does not escape quotes in text, which could read like one
+    body = _TAG.sub(lambda tag: _VEGA_ARIA.sub("", tag[0]), svg[start:] if start > 0 else svg)
     label = html.escape(description, quote=True)
     return body.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)

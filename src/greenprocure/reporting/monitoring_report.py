@@ -30,6 +30,8 @@ from greenprocure.reporting.html import render_html
 __all__ = ["GOAL_LABELS", "STRATEGY_LABELS", "render_monitoring_report"]
 
 _MAX_BARS = 20
+#: The most periods the time axis spans with those without lots.
+_MAX_PERIODS = 240
 _GREEN = "#2f6b3a"
 
 
@@ -64,7 +66,9 @@ def _periods(records: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[
         if r.get("year") is not None and (not monthly or r.get("month") is not None)
     ]
     labels: list[str] = []
-    if known:
+    # a far-off date (9999-12-31 as "no end") would make thousands of periods: then only
+    # the periods that have lots are shown
+    if known and (max(known) - min(known)) // (1 if monthly else 12) < _MAX_PERIODS:
         step = 1 if monthly else 12
         for index in range(min(known), max(known) + 1, step):
             period = {"year": index // 12, "month": index % 12 + 1}

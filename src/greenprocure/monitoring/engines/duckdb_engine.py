@@ -564,11 +564,14 @@ def _ingest_parallel(
             ]
             try:
                 reading = True
+                pending = 0  # futures before it are done
                 for (path, digest, size), scratch, future in zip(
                     todo, scratches, futures, strict=True
                 ):
                     count, found, reason, releases = future.result()
-                    if reading and all(f.done() for f in futures):
+                    while pending < len(futures) and futures[pending].done():
+                        pending += 1
+                    if reading and pending == len(futures):
                         # every file is read: the readers' processes go, and the memory
                         # they kept (a few hundred MB after large releases) with them,
                         # while the merges of the files still to commit run
