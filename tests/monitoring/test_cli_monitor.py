@@ -281,3 +281,22 @@ def test_terminal_tables_name_goals_and_strategies(store: Path) -> None:
         name = goal_label("environmental.climateChangeMitigation")
     assert name != "Climate change mitigation"
     assert name in output
+
+
+def test_ingest_shows_the_first_record_errors(tmp_path: Path) -> None:
+    releases = [
+        {"ocid": f"ocds-x-{n}", "id": f"r{n}", "date": "2021-13-45", "tag": ["tender"]}
+        for n in range(7)
+    ]
+    source = tmp_path / "bad-dates.json"
+    source.write_bytes(orjson.dumps({"uri": "u", "releases": releases}))
+    code, output = _run(
+        "monitor", "ingest", str(source), "--store", str(tmp_path / "m.duckdb"), lang="ja"
+    )
+    text = "".join(output.split())
+    assert code == 0
+    # five shown, with the file, the place and the process, and how many more the file has
+    assert text.count("bad-dates.json·") == 5
+    assert "ocds-x-0" in text
+    assert "not a date" in output
+    assert "エラーファイルにはさらに2件のレコードエラーがあります" in text

@@ -8,7 +8,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -184,8 +186,47 @@ def _show_summary(summary: IngestSummary) -> None:
     print_table(_("Ingest into {store}").format(store=summary.store), ["", ""], rows)
     for file, reason in summary.failures:
         error_console.print(f"[red]{file}[/red]: {reason}", highlight=False)
+    if summary.errors:
+        _show_record_errors(summary)
     if summary.errors or summary.failures:
         error_console.print(_("Errors written to {path}").format(path=summary.errors_file))
+
+
+#: How many record errors the ingest summary shows (the errors file has them all).
+_ERRORS_SHOWN = 5
+
+
+def _show_record_errors(summary: IngestSummary) -> None:
+    """The first record errors of the run (file, location, ocid, reason), read back from
+    its errors file, and how many more it holds."""
+    if summary.errors_file is None:
+        return
+    shown = 0
+    try:
+        with open(summary.errors_file, "rb") as lines:
+            for line in lines:
+                entry = orjson.loads(line)
+                if not isinstance(entry, dict) or "location" not in entry:
+                    continue  # a file that could not be read: listed above
+                if shown == _ERRORS_SHOWN:
+                    break
+                where = " · ".join(
+                    str(entry[k]) for k in ("file", "location", "ocid") if entry.get(k)
+                )
+                reason = str(entry.get("reason") or "").strip().splitlines()
+                error_console.print(
+                    f"[red]{escape(where)}[/red]: {escape(reason[0] if reason else '')}",
+                    highlight=False,
+                )
+                shown += 1
+    except (OSError, orjson.JSONDecodeError):
+        return
+    if summary.errors > shown:
+        error_console.print(
+            _("{more} more record errors in the errors file").format(
+                more=format_number(summary.errors - shown)
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:
