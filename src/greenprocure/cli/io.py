@@ -277,10 +277,9 @@ def handles_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
         except OSError as error:
             # a store, output or input the system refuses (a file where a folder must be,
             # no permission, a full disk): named, not a traceback
-            where = error.filename if error.filename is not None else None
             refused = InputError(
                 N_("the system refused: {reason}"),
-                file=None if where is None else str(where),
+                file=None if error.filename is None else str(error.filename),
                 reason=os_reason(error),
             )
             raise fail(refused) from error

@@ -66,10 +66,10 @@ def _periods(records: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[
         if r.get("year") is not None and (not monthly or r.get("month") is not None)
     ]
     labels: list[str] = []
+    step = 1 if monthly else 12
     # a far-off date (9999-12-31 as "no end") would make thousands of periods: then only
     # the periods that have lots are shown
-    if known and (max(known) - min(known)) // (1 if monthly else 12) < _MAX_PERIODS:
-        step = 1 if monthly else 12
+    if known and (max(known) - min(known)) // step < _MAX_PERIODS:
         for index in range(min(known), max(known) + 1, step):
             period = {"year": index // 12, "month": index % 12 + 1}
             labels.append(_group_label(period, keys))
