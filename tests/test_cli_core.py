@@ -272,7 +272,7 @@ def test_an_option_value_refused_is_named_as_the_option(tmp_path: Path) -> None:
         )
     text = "".join(result.output.split())
     assert result.exit_code == 2
-    assert "--by:" in text
+    assert "--by：" in text  # the full-width colon of Chinese
     assert "region" in text
     # "field by" (字段 by) is for the fields of files, not for options
     assert "字段" not in text

@@ -23,5 +23,8 @@ def test_empty_location_parts_are_left_out() -> None:
 def test_localized_message_and_labels() -> None:
     error = UnitError("unknown unit {unit!r}", file="a.csv", unit="xx")
     with use_language("ja"):
-        assert error.localized() == "ファイル a.csv: 不明な単位 'xx'"
+        # a full-width colon, with no space after it, in Japanese (and Chinese)
+        assert error.localized() == "ファイル a.csv：不明な単位 'xx'"
+        located = UnitError("unknown unit {unit!r}", file="a.csv", record="row 2", unit="xx")
+        assert located.localized().startswith("ファイル a.csv、レコード row 2：")
     assert error.localized() == "file a.csv: unknown unit 'xx'"

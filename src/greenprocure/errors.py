@@ -104,9 +104,9 @@ class InputError(GreenProcureError):
         found = {"file": self.file, "record": self.record, "field": self.field}
         return {key: value for key, value in found.items() if value}
 
-    def _where(self, labels: Mapping[str, str]) -> str:
+    def _where(self, labels: Mapping[str, str], comma: str = ", ") -> str:
         parts = [f"{labels[key]} {value}" for key, value in self.location.items()]
-        return ", ".join(parts)
+        return comma.join(parts)
 
     def __str__(self) -> str:
         where = self._where({"file": "file", "record": "record", "field": "field"})
@@ -114,12 +114,12 @@ class InputError(GreenProcureError):
         return f"{where}: {base}" if where else base
 
     def localized(self) -> str:
-        from greenprocure.i18n import gettext
+        from greenprocure.i18n import colon, comma, gettext
 
         labels = {"file": gettext("file"), "record": gettext("record"), "field": gettext("field")}
-        where = self._where(labels)
+        where = self._where(labels, comma())
         base = super().localized()
-        return f"{where}: {base}" if where else base
+        return f"{where}{colon()}{base}" if where else base
 
 
 class ParseError(InputError):

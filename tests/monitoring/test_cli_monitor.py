@@ -300,3 +300,39 @@ def test_ingest_shows_the_first_record_errors(tmp_path: Path) -> None:
     assert "ocds-x-0" in text
     assert "not a date" in output
     assert "エラーファイルにはさらに2件のレコードエラーがあります" in text
+
+
+def test_csv_with_a_byte_order_mark_for_excel(store: Path, tmp_path: Path) -> None:
+    folders = {bom: tmp_path / f"csv-{bom}" for bom in (False, True)}
+    for bom, folder in folders.items():
+        args = ["monitor", "indicators", "--store", str(store), "--by", "country"]
+        code, output = _run(*args, "--format", "csv", "-o", str(folder), *(["--bom"] * bom))
+        assert code == 0, output
+    plain = (folders[False] / "green_share.csv").read_bytes()
+    marked = (folders[True] / "green_share.csv").read_bytes()
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert marked == b"\xef\xbb\xbf" + plain  # the mark, then the same bytes
+    code, output = _run("monitor", "indicators", "--store", str(store), "--format", "csv", "--bom")
+    assert code == 0, output
+    assert output.startswith("\ufefflots,green_lots")
+    code, output = _run("monitor", "indicators", "--store", str(store), "--bom")
+    assert code == 2
+    assert "--bom is for --format csv" in " ".join(output.split())
+
+
+def test_error_lines_use_the_languages_colon(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.json")
+    expected = {
+        "ja": "エラー：ファイル",
+        "zh_Hans": "错误：文件",
+        "ko": "오류: 파일",
+        "en": "Error: file",
+    }
+    for lang, start in expected.items():
+        code, output = _run("monitor", "indicators", "--releases", missing, lang=lang)
+        assert code == 2
+        assert output.startswith(start), (lang, output)
+        assert ("：" in output) == (lang in ("ja", "zh_Hans"))
+    args = ("monitor", "indicators", "--by", "planet", "--store", str(tmp_path))
+    code, output = _run(*args, lang="ja")
+    assert "".join(output.split()).startswith("エラー：--by：")

@@ -86,3 +86,24 @@ def test_a_malformed_filter_is_bad_input() -> None:
     code, out = _run("factors", "show", "grid/grid", "regionCN")
     assert code == 2
     assert "filter regionCN is not of the form column=value" in " ".join(out.split())
+
+
+def test_dataset_and_table_titles_are_translated() -> None:
+    from greenprocure.i18n import catalog
+    from greenprocure.reference.library import ReferenceLibrary, available_datasets
+
+    titles: set[str] = set()
+    for name, versions in available_datasets().items():
+        for version in versions:
+            package = ReferenceLibrary(pins={name: version}).dataset(name)
+            titles.add(package.title)
+            titles.update(table.title for table in package.tables.values())
+    assert len(titles) >= 20
+    for lang in ("zh_Hans", "ko", "ja"):
+        untranslated = [t for t in sorted(titles) if not catalog(lang).get(t)]
+        assert untranslated == [], lang
+    code, out = _run("factors", "list", lang="ja")
+    assert code == 0
+    assert "米ドルに対する年平均為替レート" in "".join(out.split())
+    code, out = _run("factors", "list", "refrigerants", lang="zh_Hans")
+    assert "混合制冷剂的质量组成" in "".join(out.split())

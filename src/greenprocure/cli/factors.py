@@ -85,6 +85,12 @@ def _parse_filters(filters: list[str]) -> dict[str, str]:
     return parsed
 
 
+def _translated_title(title: str) -> str:
+    """A dataset's or table's English title (its ``datapackage.json``) in the current
+    language (catalog ``reference_titles.po``; the JSON output keeps the data's own)."""
+    return _(title)
+
+
 def _list(dataset: str | None, as_json: bool) -> None:
     library = ReferenceLibrary()
     if dataset is None:
@@ -115,7 +121,7 @@ def _list(dataset: str | None, as_json: bool) -> None:
                     ", ".join(r["tables"]),
                     format_number(r["rows"]),
                     ", ".join(r["licenses"]),
-                    r["title"],
+                    _translated_title(r["title"]),
                 ]
                 for r in rows
             ],
@@ -148,7 +154,12 @@ def _list(dataset: str | None, as_json: bool) -> None:
         _("Tables of {dataset}").format(dataset=str(package.ref)),
         [_("Table"), _("Key columns"), _("Rows"), _("Title")],
         [
-            [t.name, ", ".join(t.primary_key), format_number(len(t.factors)), t.title]
+            [
+                t.name,
+                ", ".join(t.primary_key),
+                format_number(len(t.factors)),
+                _translated_title(t.title),
+            ]
             for t in sorted(package.tables.values(), key=lambda t: t.name)
         ],
         justify=("left", "left", "right", "left"),

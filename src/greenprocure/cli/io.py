@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from greenprocure.errors import GreenProcureError, InputError, ParseError
-from greenprocure.i18n import N_
+from greenprocure.i18n import N_, colon
 from greenprocure.i18n import gettext as _
 
 __all__ = [
@@ -233,7 +233,8 @@ def os_reason(error: OSError) -> str:
 
 def fail(error: GreenProcureError) -> typer.Exit:
     """Print a translated error and return the exit to raise (code 2 for bad input)."""
-    error_console.print(f"[bold red]{_('Error')}:[/bold red] {_message(error)}", highlight=False)
+    label = f"{_('Error')}{colon()}"
+    error_console.print(f"[bold red]{label}[/bold red]{_message(error)}", highlight=False)
     return typer.Exit(code=2 if isinstance(error, InputError) else 1)
 
 
@@ -245,7 +246,7 @@ def _message(error: GreenProcureError) -> str:
     if option is None:
         return error.localized()
     message = GreenProcureError.localized(error)
-    return message if option in message else f"{option}: {message}"
+    return message if option in message else f"{option}{colon()}{message}"
 
 
 def _option_of(error: GreenProcureError) -> str | None:

@@ -380,10 +380,22 @@ def register(app: typer.Typer) -> None:
                 ),
             ),
         ] = None,
+        bom: Annotated[
+            bool,
+            typer.Option(
+                "--bom",
+                help=_(
+                    "Begin CSV with a UTF-8 byte order mark, so that Excel reads Chinese, "
+                    "Japanese and Korean text in it correctly."
+                ),
+            ),
+        ] = False,
     ) -> None:
         if len([given for given in (store, compiled, releases) if given]) > 1:
             raise InputError(N_("use one of --store, --compiled and --releases"), field="compiled")
         _check_output(output_format, output)
+        if bom and output_format is not Format.csv:
+            raise InputError(N_("--bom is for --format csv"), field="bom")
         module = load_engine(engine.value)
         keys = parse_group_keys(by)
         result: IndicatorResult
@@ -417,7 +429,7 @@ def register(app: typer.Typer) -> None:
                     stored=result.reporting_currency,
                     currency=wanted,
                 )
-        _emit(result, output_format, output)
+        _emit(result, output_format, output, bom=bom)
 
     @group.command(
         "report",
@@ -488,7 +500,9 @@ def _check_output(output_format: Format, output: Path | None) -> None:
         )
 
 
-def _emit(result: IndicatorResult, output_format: Format, output: Path | None) -> None:
+def _emit(
+    result: IndicatorResult, output_format: Format, output: Path | None, *, bom: bool = False
+) -> None:
     if output_format is Format.table:
         _show_result(result)
         return
@@ -510,8 +524,10 @@ def _emit(result: IndicatorResult, output_format: Format, output: Path | None) -
 
     if output is None:
         if output_format is Format.csv:
+            if bom:
+                console.file.write("\ufeff")
             write_csv(result.tables["green_share"], console.file)
             return
         raise InputError(N_("--format parquet needs --output FOLDER"), field="output")
-    for path in export_indicators(result, output, output_format.value):
+    for path in export_indicators(result, output, output_format.value, bom=bom):
         error_console.print(_("Wrote {path}").format(path=path))

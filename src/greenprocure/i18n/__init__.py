@@ -8,6 +8,8 @@ that is translated later (error templates, table headers defined at import time)
 from greenprocure.i18n.catalog import N_, catalog, catalog_files, gettext, ngettext
 from greenprocure.i18n.formatting import (
     babel_locale,
+    colon,
+    comma,
     format_currency,
     format_date,
     format_datetime,
@@ -37,6 +39,8 @@ __all__ = [
     "babel_locale",
     "catalog",
     "catalog_files",
+    "colon",
+    "comma",
     "detect_language",
     "format_currency",
     "format_date",

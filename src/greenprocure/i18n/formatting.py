@@ -97,6 +97,23 @@ def format_list(items: list[str], lang: str | None = None) -> str:
     return babel_list(items, locale=babel_locale(lang)) if items else ""
 
 
+#: The colon after a label, and the comma between parts of one line: full-width in Chinese
+#: and Japanese (no space follows a full-width mark), ASCII with a space in English and
+#: Korean.
+_COLONS = {"zh_Hans": "：", "ja": "："}
+_COMMAS = {"zh_Hans": "，", "ja": "、"}
+
+
+def colon(lang: str | None = None) -> str:
+    """The colon that ends a label, as the language writes it (``": "``, ``"："``)."""
+    return _COLONS.get(normalize_language(lang) if lang else get_language(), ": ")
+
+
+def comma(lang: str | None = None) -> str:
+    """The comma between the parts of a line, as the language writes it (``", "``, ``"、"``)."""
+    return _COMMAS.get(normalize_language(lang) if lang else get_language(), ", ")
+
+
 def format_quantity(
     value: Number, unit: str, digits: int | None = None, lang: str | None = None
 ) -> str:

@@ -74,8 +74,12 @@ def _write_parquet(table: IndicatorTable, path: Path) -> None:
         scratch.unlink(missing_ok=True)
 
 
-def export_indicators(result: IndicatorResult, folder: Path, fmt: str) -> list[Path]:
-    """Write every table of ``result`` into ``folder`` as ``fmt``; return the files."""
+def export_indicators(
+    result: IndicatorResult, folder: Path, fmt: str, *, bom: bool = False
+) -> list[Path]:
+    """Write every table of ``result`` into ``folder`` as ``fmt``; return the files. With
+    ``bom``, CSV files begin with a UTF-8 byte order mark (Excel reads them as UTF-8 then,
+    not in the system's legacy code page)."""
     if fmt not in FORMATS:
         raise ValidationError(
             N_("unknown export format {format}; use one of {known}"),
@@ -91,7 +95,8 @@ def export_indicators(result: IndicatorResult, folder: Path, fmt: str) -> list[P
         path = folder / f"{name}.{fmt}"
         temporary = folder / f".{name}.{fmt}.tmp"
         if fmt == "csv":
-            with temporary.open("w", encoding="utf-8", newline="") as handle:
+            encoding = "utf-8-sig" if bom else "utf-8"
+            with temporary.open("w", encoding=encoding, newline="") as handle:
                 write_csv(table, handle)
         else:
             _write_parquet(table, temporary)
