@@ -389,3 +389,43 @@ def test_an_encoding_that_decodes_nothing_is_refused(tmp_path: Path) -> None:
     for name in ("undefined", "klingon", "rot13"):
         with pytest.raises(InputError, match="unknown text encoding"):
             list(iter_documents(path, encoding=name))
+
+
+def test_a_file_that_is_not_json_at_all_cannot_be_read(tmp_path: Path) -> None:
+    """Not "read with one record error": the file is refused, naming it and where; yajl's
+    message is cut to its first line (it goes on with the raw bytes around the error)."""
+    from greenprocure.errors import ParseError
+
+    for name, content in (("text.json", b"hello, not json\n"), ("binary.json", b"\x00\x01,\xff")):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(ParseError) as raised:
+            list(iter_documents(path))
+        assert raised.value.file == str(path)
+        assert raised.value.record in ("character 0", "byte 0")  # "byte": not UTF-8
+        assert "not JSON" in str(raised.value)
+        assert "\n" not in str(raised.value)
+    # in a zip archive, such a member is one record error and the others are read
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("bad.json", "hello, not json")
+        handle.writestr("good.json", orjson.dumps(_release("ocds-z-1", "1", "2020-01-01")))
+    docs, errors = _split(list(iter_documents(archive)))
+    assert [d.ocid for d in docs] == ["ocds-z-1"]
+    assert [e.file for e in errors] == [f"{archive}!bad.json"]
+    assert "malformed JSON" in errors[0].reason
+
+
+def test_a_file_that_is_not_json_is_a_failed_file_on_ingest(tmp_path: Path) -> None:
+    from greenprocure.monitoring.engines.duckdb_engine import ingest
+
+    bad = tmp_path / "notes.json"
+    bad.write_text("these are notes, not JSON\n")
+    good = tmp_path / "r.jsonl"
+    good.write_bytes(orjson.dumps(_release("ocds-g-1", "1", "2020-01-01")) + b"\n")
+    summary = ingest([bad, good], tmp_path / "m.duckdb")
+    assert [f for f, _ in summary.failures] == [str(bad)]
+    assert "not JSON" in summary.failures[0][1]
+    assert summary.errors == 0
+    again = ingest([bad], tmp_path / "m.duckdb")  # not kept as ingested: tried again
+    assert [f for f, _ in again.failures] == [str(bad)]

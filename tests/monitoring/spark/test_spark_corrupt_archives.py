@@ -1,5 +1,6 @@
-"""On Spark too, damaged compressed input is a file that cannot be read: named in the
-failures, nothing of it stored, the run goes on with the next file."""
+"""On Spark too, damaged compressed input, and a file that is not JSON at all, is a file
+that cannot be read: named in the failures, nothing of it stored, the run goes on with the
+next file."""
 
 from __future__ import annotations
 
@@ -24,15 +25,18 @@ def test_damaged_gz_and_zip_fail_and_the_run_goes_on(spark: Any, tmp_path: Path)
     cut.write_bytes(packed[: len(packed) // 2])
     not_zip = tmp_path / "corrupt.zip"
     not_zip.write_bytes(b"x\n")
+    notes = tmp_path / "notes.json"
+    notes.write_text("notes, not JSON\n")
     good = tmp_path / "good.jsonl"
     generate(30, good, seed=34, workers=1)
     store = tmp_path / "store"
-    summary = spark_engine.ingest([cut, not_zip, good], store)
-    assert summary.files_failed == (str(cut), str(not_zip))
+    summary = spark_engine.ingest([cut, not_zip, notes, good], store)
+    assert summary.files_failed == (str(cut), str(not_zip), str(notes))
     assert summary.files_ingested == (str(good),)
     reasons = dict(summary.failures)
     assert "cut short after" in reasons[str(cut)]
     assert "File is not a zip file" in reasons[str(not_zip)]
+    assert "not JSON" in reasons[str(notes)]
     # nothing of the failed files is left: one file's rows and manifest
     assert len(list((store / "lots").iterdir())) == 1
     assert len(list((store / "files").glob("*.json"))) == 1

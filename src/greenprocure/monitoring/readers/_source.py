@@ -251,6 +251,8 @@ class Source:
     encoding: str
     counted_opener: Callable[[], IO[bytes]] | None = None
     tally: _Tally | None = None
+    #: a member of a zip archive (the archive's other members are read even if it is bad)
+    member: bool = False
 
     def finish(self) -> None:
         """Report the rest of this source's bytes as read."""
@@ -379,6 +381,7 @@ def iter_sources(
                 opener,
                 _declared(encoding) or _detect(opener),
                 tally=_Tally(sizes[member], progress),
+                member=True,
             )
         return
     opener = plain_opener(path)

@@ -47,7 +47,8 @@ import ijson
 import orjson
 from ijson.common import ObjectBuilder
 
-from greenprocure.errors import GreenProcureError, InputError
+from greenprocure.errors import GreenProcureError, InputError, ParseError
+from greenprocure.i18n import N_
 from greenprocure.monitoring.compile import compile_releases, unversion
 from greenprocure.monitoring.readers._source import Source, iter_sources
 from greenprocure.monitoring.rows import RecordError
@@ -249,7 +250,18 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
                 raise
             prefix = _layout(source, _EXACT)
     except ijson.JSONError as error:
-        yield RecordError(name, _malformed_at(source) or "byte 0", None, f"malformed JSON: {error}")
+        where = _malformed_at(source) or "byte 0"
+        if not source.member:
+            # not even the first value is JSON: the file cannot be read (not "ingested with
+            # one record error"); a zip member is one record error, and the archive's
+            # other members are still read
+            # (yajl's message goes on with the text around the error, raw bytes included:
+            # its first line says what is wrong)
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise ParseError(
+                N_("not JSON: {reason}"), file=name, record=where, reason=reason
+            ) from error
+        yield RecordError(name, where, None, f"malformed JSON: {error}")
         return
     label = _LABELS[prefix]
     done = 0
