@@ -28,3 +28,16 @@ def test_localized_message_and_labels() -> None:
         located = UnitError("unknown unit {unit!r}", file="a.csv", record="row 2", unit="xx")
         assert located.localized().startswith("ファイル a.csv、レコード row 2：")
     assert error.localized() == "file a.csv: unknown unit 'xx'"
+
+
+def test_failure_reason_leaves_out_the_file_it_is_listed_with() -> None:
+    from greenprocure.errors import ParseError, failure_reason
+
+    error = ParseError("not JSON: {reason}", file="a.json", record="byte 0", reason="bad")
+    assert failure_reason(error, "a.json") == "record byte 0: not JSON: bad"
+    # another file's name (a zip member) is kept
+    assert failure_reason(error, "b.zip").startswith("file a.json")
+    assert failure_reason(OSError("disk"), "a.json") == "disk"
+    with use_language("zh_Hans"):
+        located = UnitError("unknown unit {unit!r}", file="a.csv", record="row 2", unit="xx")
+        assert "，" in located.localized()  # the parts of the place, with a full-width comma

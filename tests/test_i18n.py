@@ -172,3 +172,19 @@ def test_korean_times_say_morning_or_afternoon_in_korean() -> None:
     assert "AM" not in format_datetime(afternoon.replace(hour=9), "ko")
     assert format_datetime(afternoon, "en") == "Dec 6, 2026, 3:51:48\u202fPM"
     assert format_datetime(afternoon, "ja") == "2026/12/06 15:51:48"
+
+
+#: Translations that keep an ASCII colon on purpose (a literal of YAML's syntax).
+_ASCII_COLON_ALLOWED = ("キー: 値", "键: 值")
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "ja"])
+def test_chinese_and_japanese_use_the_full_width_colon(lang: str) -> None:
+    """A label's colon is "：" (no space after) in Chinese and Japanese, as the CLI's error
+    frame writes it: an ASCII ": " in a translation would mix both on one line."""
+    mixed = []
+    for message in catalog(lang).values():
+        for text in message if isinstance(message, tuple) else (message,):
+            if ": " in text and not any(a in text for a in _ASCII_COLON_ALLOWED):
+                mixed.append(text)
+    assert mixed == []

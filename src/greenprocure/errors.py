@@ -44,6 +44,7 @@ __all__ = [
     "UnsafeInputError",
     "UnsupportedLanguageError",
     "ValidationError",
+    "failure_reason",
 ]
 
 
@@ -160,3 +161,16 @@ class ComputationError(GreenProcureError):
 
 class StoreError(GreenProcureError):
     """The database or local store refused an operation."""
+
+
+def failure_reason(error: BaseException, path: str) -> str:
+    """Why file ``path`` could not be read, in the current language, for a list of such
+    files that names each: an :class:`InputError` about ``path`` itself is told without
+    its ``file`` part (a zip member's or another file's name stays)."""
+    if isinstance(error, InputError) and error.file == path:
+        return InputError(
+            error.message, record=error.record, field=error.field, **error.params
+        ).localized()
+    if isinstance(error, GreenProcureError):
+        return error.localized()
+    return str(error)

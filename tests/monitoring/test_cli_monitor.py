@@ -106,6 +106,7 @@ def test_report_in_korean(store: Path, tmp_path: Path) -> None:
     assert code == 0, output
     html = target.read_text(encoding="utf-8")
     assert "녹색공공조달 모니터링" in html  # the report's title in Korean
+    assert "레코드 오류: 0" in html  # "record errors", as the CLI says it
     assert '<html lang="ko"' in html
     assert html.count("<svg") >= 3
     assert "<script" not in html
@@ -264,7 +265,7 @@ def test_unknown_encoding_is_a_clear_error(tmp_path: Path) -> None:
         "monitor", "ingest", str(package), "--store", str(store), "--encoding", "klingon",
         lang="ja",
     )  # fmt: skip
-    assert "不明な文字エンコーディング: klingon" in output
+    assert "--encoding：不明な文字エンコーディング：klingon" in output
 
 
 def test_terminal_tables_name_goals_and_strategies(store: Path) -> None:
@@ -335,4 +336,46 @@ def test_error_lines_use_the_languages_colon(tmp_path: Path) -> None:
         assert ("：" in output) == (lang in ("ja", "zh_Hans"))
     args = ("monitor", "indicators", "--by", "planet", "--store", str(tmp_path))
     code, output = _run(*args, lang="ja")
+    assert code == 2
     assert "".join(output.split()).startswith("エラー：--by：")
+
+
+def test_csv_on_stdout_is_utf8_whatever_the_terminal(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A redirect on Windows has a legacy code page: the CSV is UTF-8 all the same."""
+    import io
+
+    from greenprocure.cli.monitor import _csv_to_stdout
+    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators
+
+    result = compute_indicators(store, ("country",))
+    raw = io.BytesIO()
+    legacy = io.TextIOWrapper(raw, encoding="cp932", newline="")
+    monkeypatch.setattr("sys.stdout", legacy)
+    _csv_to_stdout(result, bom=True)
+    legacy.flush()
+    data = raw.getvalue()
+    assert data.startswith(b"\xef\xbb\xbfcountry,lots,green_lots")
+    data.decode("utf-8")  # the whole output is UTF-8
+
+
+def test_failed_files_are_listed_once_with_the_languages_colon(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.json"
+    notes.write_text("notes, not JSON\n")
+    code, output = _run("monitor", "ingest", str(notes), "--store", str(tmp_path / "s.duckdb"))
+    assert code == 0, output
+    flat = "".join(output.split())
+    assert flat.count("notes.json") == 1  # not again as a record error, nor as "file ..."
+    assert "notJSON" in flat
+    code, output = _run(
+        "monitor", "ingest", str(notes), "--store", str(tmp_path / "j.duckdb"), lang="ja"
+    )
+    assert "notes.json：" in "".join(output.split())
+
+
+def test_an_error_naming_a_path_with_brackets_is_shown_as_it_is(tmp_path: Path) -> None:
+    odd = tmp_path / "[bold]a[/x].json"
+    code, output = _run("monitor", "indicators", "--releases", str(odd))
+    assert code == 2
+    assert "[bold]a[/x].json" in "".join(output.split())

@@ -423,9 +423,15 @@ def test_a_file_that_is_not_json_is_a_failed_file_on_ingest(tmp_path: Path) -> N
     bad.write_text("these are notes, not JSON\n")
     good = tmp_path / "r.jsonl"
     good.write_bytes(orjson.dumps(_release("ocds-g-1", "1", "2020-01-01")) + b"\n")
-    summary = ingest([bad, good], tmp_path / "m.duckdb")
-    assert [f for f, _ in summary.failures] == [str(bad)]
+    copy = tmp_path / "notes-copy.json"
+    copy.write_text(bad.read_text())
+    summary = ingest([bad, good, copy], tmp_path / "m.duckdb")
+    # the copy fails with it (not "already in the store": nothing of it was stored)
+    assert [f for f, _ in summary.failures] == [str(bad), str(copy)]
+    assert summary.files_skipped == ()
     assert "not JSON" in summary.failures[0][1]
     assert summary.errors == 0
+    again_good = ingest([good], tmp_path / "m.duckdb")
+    assert again_good.files_skipped == (str(good),)  # a stored file is skipped as before
     again = ingest([bad], tmp_path / "m.duckdb")  # not kept as ingested: tried again
     assert [f for f, _ in again.failures] == [str(bad)]

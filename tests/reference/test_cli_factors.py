@@ -107,3 +107,8 @@ def test_dataset_and_table_titles_are_translated() -> None:
     assert "米ドルに対する年平均為替レート" in "".join(out.split())
     code, out = _run("factors", "list", "refrigerants", lang="zh_Hans")
     assert "混合制冷剂的质量组成" in "".join(out.split())
+    # JSON keeps the data's own titles (English), whatever the language
+    code, out = _run("factors", "list", "--json", lang="ja")
+    assert code == 0
+    listed = json.loads(out[out.index("[") :])
+    assert {d["title"] for d in listed} <= titles

@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from greenprocure.errors import GreenProcureError, InputError, ParseError
@@ -234,7 +235,8 @@ def os_reason(error: OSError) -> str:
 def fail(error: GreenProcureError) -> typer.Exit:
     """Print a translated error and return the exit to raise (code 2 for bad input)."""
     label = f"{_('Error')}{colon()}"
-    error_console.print(f"[bold red]{label}[/bold red]{_message(error)}", highlight=False)
+    # the message names paths and values the user gave: not read as Rich markup
+    error_console.print(f"[bold red]{label}[/bold red]{escape(_message(error))}", highlight=False)
     return typer.Exit(code=2 if isinstance(error, InputError) else 1)
 
 

@@ -24,7 +24,6 @@ from rich.progress import (
 from rich.text import Text
 
 from greenprocure.cli.io import (
-    console,
     error_console,
     handles_errors,
     print_json,
@@ -32,7 +31,7 @@ from greenprocure.cli.io import (
     write_output,
 )
 from greenprocure.errors import InputError
-from greenprocure.i18n import N_, format_currency, format_number, format_percent
+from greenprocure.i18n import N_, colon, format_currency, format_number, format_percent
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring.engines import expand_inputs, load_engine, report_data
 from greenprocure.monitoring.indicators import (
@@ -185,7 +184,7 @@ def _show_summary(summary: IngestSummary) -> None:
     ]
     print_table(_("Ingest into {store}").format(store=summary.store), ["", ""], rows)
     for file, reason in summary.failures:
-        error_console.print(f"[red]{file}[/red]: {reason}", highlight=False)
+        error_console.print(f"[red]{escape(file)}[/red]{colon()}{escape(reason)}", highlight=False)
     if summary.errors:
         _show_record_errors(summary)
     if summary.errors or summary.failures:
@@ -206,8 +205,8 @@ def _show_record_errors(summary: IngestSummary) -> None:
         with open(summary.errors_file, "rb") as lines:
             for line in lines:
                 entry = orjson.loads(line)
-                if not isinstance(entry, dict) or "location" not in entry:
-                    continue  # a file that could not be read: listed above
+                if not isinstance(entry, dict) or not entry.get("location"):
+                    continue  # a file that could not be read (no location): listed above
                 if shown == _ERRORS_SHOWN:
                     break
                 where = " · ".join(
@@ -215,7 +214,7 @@ def _show_record_errors(summary: IngestSummary) -> None:
                 )
                 reason = str(entry.get("reason") or "").strip().splitlines()
                 error_console.print(
-                    f"[red]{escape(where)}[/red]: {escape(reason[0] if reason else '')}",
+                    f"[red]{escape(where)}[/red]{colon()}{escape(reason[0] if reason else '')}",
                     highlight=False,
                 )
                 shown += 1
@@ -500,6 +499,25 @@ def _check_output(output_format: Format, output: Path | None) -> None:
         )
 
 
+def _csv_to_stdout(result: IndicatorResult, bom: bool) -> None:
+    """The green-share table as UTF-8 CSV on standard output, whatever the terminal's
+    encoding (a redirect on Windows would otherwise write the legacy code page, under a
+    byte order mark that says UTF-8)."""
+    import io
+
+    from greenprocure.monitoring.engines.duckdb_export import write_csv
+
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(
+        sys.stdout.buffer, encoding="utf-8-sig" if bom else "utf-8", newline="", write_through=True
+    )
+    try:
+        write_csv(result.tables["green_share"], stream)
+        stream.flush()
+    finally:
+        stream.detach()
+
+
 def _emit(
     result: IndicatorResult, output_format: Format, output: Path | None, *, bom: bool = False
 ) -> None:
@@ -520,13 +538,11 @@ def _emit(
 
             write_output(output, produce)
         return
-    from greenprocure.monitoring.engines.duckdb_export import export_indicators, write_csv
+    from greenprocure.monitoring.engines.duckdb_export import export_indicators
 
     if output is None:
         if output_format is Format.csv:
-            if bom:
-                console.file.write("\ufeff")
-            write_csv(result.tables["green_share"], console.file)
+            _csv_to_stdout(result, bom)
             return
         raise InputError(N_("--format parquet needs --output FOLDER"), field="output")
     for path in export_indicators(result, output, output_format.value, bom=bom):

@@ -15,6 +15,8 @@ from greenprocure.i18n.languages import BABEL_LOCALES, get_language, normalize_l
 
 __all__ = [
     "babel_locale",
+    "colon",
+    "comma",
     "format_currency",
     "format_date",
     "format_datetime",

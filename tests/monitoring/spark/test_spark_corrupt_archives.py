@@ -30,8 +30,12 @@ def test_damaged_gz_and_zip_fail_and_the_run_goes_on(spark: Any, tmp_path: Path)
     good = tmp_path / "good.jsonl"
     generate(30, good, seed=34, workers=1)
     store = tmp_path / "store"
-    summary = spark_engine.ingest([cut, not_zip, notes, good], store)
-    assert summary.files_failed == (str(cut), str(not_zip), str(notes))
+    notes_copy = tmp_path / "notes-copy.json"
+    notes_copy.write_text(notes.read_text())
+    summary = spark_engine.ingest([cut, not_zip, notes, good, notes_copy], store)
+    # the copy of a file that fails fails with it (not "already in the store")
+    assert set(summary.files_failed) == {str(cut), str(not_zip), str(notes), str(notes_copy)}
+    assert summary.files_skipped == ()
     assert summary.files_ingested == (str(good),)
     reasons = dict(summary.failures)
     assert "cut short after" in reasons[str(cut)]

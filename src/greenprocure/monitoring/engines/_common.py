@@ -87,14 +87,26 @@ class IngestTally:
     errors: int = 0
     bytes_read: int = 0
     processes_merged: int = 0
+    #: files of this run skipped as copies (same content) of a file read in this run
+    copies: dict[str, list[str]] = field(default_factory=dict)
+
+    def copy(self, path: str, of: str) -> None:
+        """File ``path`` has the content of ``of``, which this run reads: skipped, unless
+        ``of`` turns out not to be readable (then it fails as ``of`` does)."""
+        self.skipped.append(path)
+        self.copies.setdefault(of, []).append(path)
 
     def fail(self, path: str, reason: str, *, error_line: bool = True) -> None:
-        """A file that could not be stored; with ``error_line``, also a line of the errors file."""
+        """A file that could not be stored; with ``error_line``, also a line of the errors
+        file. Its copies in this run fail with it (not "already in the store")."""
         self.failed.append(path)
         self.failures.append((path, reason))
         if error_line:
             line = {"file": path, "location": "", "ocid": None, "reason": reason}
             self.error_lines.append(orjson.dumps(line))
+        for copy in self.copies.pop(path, ()):
+            self.skipped.remove(copy)
+            self.fail(copy, reason, error_line=error_line)
 
     def stored(
         self, path: str, lot_rows: int, errors: int, size: int, merged: int = 0, replaced: int = 0

@@ -43,7 +43,7 @@ from typing import Any
 import duckdb
 import orjson
 
-from greenprocure.errors import GreenProcureError, StoreError
+from greenprocure.errors import GreenProcureError, StoreError, failure_reason
 from greenprocure.i18n import N_, get_language, use_language
 from greenprocure.monitoring.engines._common import (
     IngestTally,
@@ -369,7 +369,7 @@ def _prepare_file(
         log.discard()
         if isinstance(error, GreenProcureError):
             with use_language(language):
-                return 0, [], error.localized(), (0, 0)
+                return 0, [], failure_reason(error, path), (0, 0)
         return 0, [], str(error), (0, 0)
     log.close()
     return count, errors, None, (log.count, log.longest)
@@ -465,7 +465,7 @@ def ingest(
     pacer = CheckpointPacer(con)
     try:
         todo: list[tuple[Path, str, int]] = []
-        digests: set[str] = set()
+        first: dict[str, str] = {}  # the file of this run read for each content
         for item in paths:
             path = Path(item)
             try:
@@ -474,12 +474,15 @@ def ingest(
                 tally.fail(os.fspath(path), str(error), error_line=False)
                 continue
             known = con.execute("SELECT 1 FROM gp_files WHERE file_hash = ?", [digest]).fetchone()
-            if known or digest in digests:
-                tally.skipped.append(os.fspath(path))
+            if known or digest in first:
+                if known:
+                    tally.skipped.append(os.fspath(path))
+                else:
+                    tally.copy(os.fspath(path), first[digest])
                 if progress is not None:
                     progress(size, 0)
                 continue
-            digests.add(digest)
+            first[digest] = os.fspath(path)
             todo.append((path, digest, size))
         if workers > 1 and len(todo) > 1 and sum(t[2] for t in todo) >= PARALLEL_MIN_BYTES:
             done = _ingest_parallel(
@@ -512,8 +515,7 @@ def ingest(
                     pacer,
                 )
             except (GreenProcureError, OSError) as error:
-                reason = error.localized() if isinstance(error, GreenProcureError) else str(error)
-                tally.fail(os.fspath(path), reason)
+                tally.fail(os.fspath(path), failure_reason(error, os.fspath(path)))
                 continue
             finally:
                 log.discard()

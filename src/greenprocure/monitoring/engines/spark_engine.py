@@ -49,7 +49,7 @@ import orjson
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as spark_types
 
-from greenprocure.errors import GreenProcureError
+from greenprocure.errors import GreenProcureError, failure_reason
 from greenprocure.monitoring.engines._common import (
     IngestTally,
     ProgressCallback,
@@ -213,8 +213,7 @@ def _whole_file_task(task: _FileTask) -> dict[str, Any]:
     except (GreenProcureError, OSError) as error:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(releases, ignore_errors=True)
-        reason = error.localized() if isinstance(error, GreenProcureError) else str(error)
-        return {"path": path, "failed": reason}
+        return {"path": path, "failed": failure_reason(error, os.fspath(path))}
     shutil.rmtree(final, ignore_errors=True)
     scratch.replace(final)
     return _manifest(task, written["rows"], written["errors"], int(written.get("releases", 0)))
@@ -304,6 +303,7 @@ def ingest(
     for folder in store.glob(".gp-current-*"):
         shutil.rmtree(folder, ignore_errors=True)  # the copy of a stopped indicators run
     tally = IngestTally()
+    first: dict[str, str] = {}  # the file of this run read for each content
     small: list[_FileTask] = []
     large: list[_FileTask] = []
     for item in paths:
@@ -314,11 +314,15 @@ def ingest(
             tally.fail(os.fspath(path), str(error), error_line=False)
             continue
         if digest in known:
-            tally.skipped.append(os.fspath(path))
+            if digest in first:
+                tally.copy(os.fspath(path), first[digest])
+            else:
+                tally.skipped.append(os.fspath(path))
             if progress is not None:
                 progress(size, 0)
             continue
         known.add(digest)
+        first[digest] = os.fspath(path)
         seq += 1
         task = (os.fspath(path), digest, size, currency, os.fspath(store.resolve()), encoding, seq)
         # byte ranges of plain UTF-8 JSON Lines only (the ranges are parsed as UTF-8)
