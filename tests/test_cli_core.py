@@ -75,7 +75,9 @@ def test_environment_language_and_bad_lang_in_a_real_process() -> None:
         check=False,
     )
     assert bad.returncode == 2
-    assert "available: en, zh, ko, ja" in bad.stderr
+    # said in the environment's language
+    assert bad.stderr.startswith("오류: ")
+    assert "en, zh, ko, ja" in bad.stderr
 
 
 def test_cli_reference_is_current() -> None:
@@ -289,3 +291,18 @@ def test_a_folder_of_the_path_that_is_a_file_is_named(tmp_path: Path) -> None:
     # the file in the way is named, with what is wrong with it
     assert raised.value.file == str(blocking)
     assert "a part of the path is a file, not a folder" in raised.value.localized()
+
+
+def test_an_unsupported_lang_is_refused_in_the_environments_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from greenprocure.cli.app import main
+
+    for env, expected in (("ja_JP.UTF-8", "エラー：言語 xx"), ("C", "Error: language xx")):
+        monkeypatch.setenv("LANG", env)
+        monkeypatch.delenv("LC_ALL", raising=False)
+        monkeypatch.delenv("LC_MESSAGES", raising=False)
+        with pytest.raises(SystemExit) as raised:
+            main(["--lang", "xx", "factors", "list"])
+        assert raised.value.code == 2
+        assert capsys.readouterr().err.startswith(expected)

@@ -188,3 +188,12 @@ def test_chinese_and_japanese_use_the_full_width_colon(lang: str) -> None:
             if ": " in text and not any(a in text for a in _ASCII_COLON_ALLOWED):
                 mixed.append(text)
     assert mixed == []
+
+
+def test_marks_between_parts_of_a_line_follow_the_language() -> None:
+    from greenprocure.i18n import colon, comma, semicolon
+
+    assert (colon("en"), comma("en"), semicolon("en")) == (": ", ", ", "; ")
+    assert (colon("ko"), comma("ko"), semicolon("ko")) == (": ", ", ", "; ")
+    assert (colon("zh"), comma("zh-CN"), semicolon("zh_Hans")) == ("：", "，", "；")
+    assert (colon("ja_JP.UTF-8"), comma("ja"), semicolon("ja")) == ("：", "、", "；")

@@ -17,7 +17,7 @@ import typer
 from greenprocure import __version__
 from greenprocure.cli import help_i18n
 from greenprocure.errors import UnsupportedLanguageError
-from greenprocure.i18n import detect_language, set_language
+from greenprocure.i18n import colon, detect_language, set_language
 from greenprocure.i18n import gettext as _
 
 __all__ = ["GROUPS", "build_app", "main", "split_language"]
@@ -117,7 +117,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         set_language(lang) if lang else set_language(detect_language())
     except UnsupportedLanguageError as error:
-        typer.echo(f"Error: {error}", err=True)
+        # said in the environment's language (English when that is not one of ours either)
+        set_language(detect_language())
+        typer.echo(f"{_('Error')}{colon()}{error.localized()}", err=True)
         raise SystemExit(2) from error
     app = build_app(_group_named(rest))
     app(args=rest, prog_name="greenprocure")

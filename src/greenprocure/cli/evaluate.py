@@ -44,7 +44,7 @@ from greenprocure.evaluation import (
     tender_json_schema,
     write_bid_template,
 )
-from greenprocure.i18n import N_, format_currency, format_number, get_language
+from greenprocure.i18n import N_, format_currency, format_number, get_language, semicolon
 from greenprocure.i18n import gettext as _
 
 __all__ = ["OutputFormat", "load_bids", "load_tender", "register"]
@@ -119,7 +119,7 @@ def _print_result(result: EvaluationResult) -> None:
                 _("Winner: {bid} ({bidder})").format(bid=winner.bid, bidder=winner.bidder)
             )
         for bid in lot.excluded:
-            reasons = "; ".join(message.text() for message in bid.exclusions)
+            reasons = semicolon().join(message.text() for message in bid.exclusions)
             console.print(
                 _("Excluded: {bid} ({bidder}): {reasons}").format(
                     bid=bid.bid, bidder=bid.bidder, reasons=reasons

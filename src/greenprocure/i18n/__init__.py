@@ -18,6 +18,7 @@ from greenprocure.i18n.formatting import (
     format_number,
     format_percent,
     format_quantity,
+    semicolon,
 )
 from greenprocure.i18n.languages import (
     BABEL_LOCALES,
@@ -54,6 +55,7 @@ __all__ = [
     "gettext",
     "ngettext",
     "normalize_language",
+    "semicolon",
     "set_language",
     "use_language",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_quantity",
+    "semicolon",
 ]
 
 Number = int | float | Decimal
@@ -104,6 +105,7 @@ def format_list(items: list[str], lang: str | None = None) -> str:
 #: Korean.
 _COLONS = {"zh_Hans": "：", "ja": "："}
 _COMMAS = {"zh_Hans": "，", "ja": "、"}
+_SEMICOLONS = {"zh_Hans": "；", "ja": "；"}
 
 
 def colon(lang: str | None = None) -> str:
@@ -114,6 +116,11 @@ def colon(lang: str | None = None) -> str:
 def comma(lang: str | None = None) -> str:
     """The comma between the parts of a line, as the language writes it (``", "``, ``"、"``)."""
     return _COMMAS.get(normalize_language(lang) if lang else get_language(), ", ")
+
+
+def semicolon(lang: str | None = None) -> str:
+    """The mark between items that may hold commas themselves (``"; "``, ``"；"``)."""
+    return _SEMICOLONS.get(normalize_language(lang) if lang else get_language(), "; ")
 
 
 def format_quantity(
