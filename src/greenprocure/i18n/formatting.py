@@ -108,19 +108,23 @@ _COMMAS = {"zh_Hans": "，", "ja": "、"}
 _SEMICOLONS = {"zh_Hans": "；", "ja": "；"}
 
 
+def _mark(marks: dict[str, str], default: str, lang: str | None) -> str:
+    return marks.get(normalize_language(lang) if lang else get_language(), default)
+
+
 def colon(lang: str | None = None) -> str:
     """The colon that ends a label, as the language writes it (``": "``, ``"："``)."""
-    return _COLONS.get(normalize_language(lang) if lang else get_language(), ": ")
+    return _mark(_COLONS, ": ", lang)
 
 
 def comma(lang: str | None = None) -> str:
     """The comma between the parts of a line, as the language writes it (``", "``, ``"、"``)."""
-    return _COMMAS.get(normalize_language(lang) if lang else get_language(), ", ")
+    return _mark(_COMMAS, ", ", lang)
 
 
 def semicolon(lang: str | None = None) -> str:
     """The mark between items that may hold commas themselves (``"; "``, ``"；"``)."""
-    return _SEMICOLONS.get(normalize_language(lang) if lang else get_language(), "; ")
+    return _mark(_SEMICOLONS, "; ", lang)
 
 
 def format_quantity(

@@ -90,11 +90,13 @@ class IngestTally:
     #: files of this run skipped as copies (same content) of a file read in this run
     copies: dict[str, list[str]] = field(default_factory=dict)
 
-    def copy(self, path: str, of: str) -> None:
-        """File ``path`` has the content of ``of``, which this run reads: skipped, unless
-        ``of`` turns out not to be readable (then it fails as ``of`` does)."""
+    def skip(self, path: str, copy_of: str | None = None) -> None:
+        """File ``path`` is already in the store, or (``copy_of``) has the content of a file
+        this run reads: skipped, unless that file turns out not to be readable (then it
+        fails as that file does)."""
         self.skipped.append(path)
-        self.copies.setdefault(of, []).append(path)
+        if copy_of is not None:
+            self.copies.setdefault(copy_of, []).append(path)
 
     def fail(self, path: str, reason: str, *, error_line: bool = True) -> None:
         """A file that could not be stored; with ``error_line``, also a line of the errors

@@ -475,10 +475,7 @@ def ingest(
                 continue
             known = con.execute("SELECT 1 FROM gp_files WHERE file_hash = ?", [digest]).fetchone()
             if known or digest in first:
-                if known:
-                    tally.skipped.append(os.fspath(path))
-                else:
-                    tally.copy(os.fspath(path), first[digest])
+                tally.skip(os.fspath(path), None if known else first[digest])
                 if progress is not None:
                     progress(size, 0)
                 continue

@@ -314,10 +314,7 @@ def ingest(
             tally.fail(os.fspath(path), str(error), error_line=False)
             continue
         if digest in known:
-            if digest in first:
-                tally.copy(os.fspath(path), first[digest])
-            else:
-                tally.skipped.append(os.fspath(path))
+            tally.skip(os.fspath(path), first.get(digest))
             if progress is not None:
                 progress(size, 0)
             continue

@@ -257,7 +257,7 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
             # other members are still read
             # (yajl's message goes on with the text around the error, raw bytes included:
             # its first line says what is wrong)
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            reason = next(iter(str(error).strip().splitlines()), "")
             raise ParseError(
                 N_("not JSON: {reason}"), file=name, record=where, reason=reason
             ) from error
