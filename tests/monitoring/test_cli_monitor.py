@@ -379,3 +379,41 @@ def test_an_error_naming_a_path_with_brackets_is_shown_as_it_is(tmp_path: Path) 
     code, output = _run("monitor", "indicators", "--releases", str(odd))
     assert code == 2
     assert "[bold]a[/x].json" in "".join(output.split())
+
+
+def test_lots_with_amounts_not_converted_are_counted_on_screen(tmp_path: Path) -> None:
+    """An amount in a currency without a reference rate (PYG) is said, in every language,
+    with the count of such lots; the table's values leave it out."""
+    compiled = tmp_path / "c.jsonl"
+    release = {
+        "ocid": "ocds-t-1",
+        "id": "1",
+        "date": "2022-05-01T00:00:00Z",
+        "tag": ["compiled"],
+        "buyer": {"id": "B1", "address": {"country": "PY"}},
+        "awards": [{"id": "A", "value": {"amount": 1000.0, "currency": "PYG"}}],
+    }
+    second = {**release, "ocid": "ocds-t-2", "awards": [{"id": "A", "value": {"amount": 5.0}}]}
+    third = {**release, "ocid": "ocds-t-3"}
+    third["awards"] = [{"id": "A", "value": {"amount": 5.0, "currency": "EUR"}}]
+    compiled.write_bytes(b"\n".join(orjson.dumps(r) for r in (release, second, third)))
+    code, output = _run("monitor", "indicators", "--compiled", str(compiled))
+    assert code == 0, output
+    text = " ".join(output.split())
+    assert "Lots with an amount not converted to EUR" in text
+    assert "for the year): 2." in text
+    code, output = _run("monitor", "indicators", "--compiled", str(compiled), lang="ja")
+    assert code == 0, output
+    assert "換算できなかった金額のあるロット" in "".join(output.split())
+    code, output = _run("monitor", "indicators", "--compiled", str(compiled), "--format", "json")
+    data = orjson.loads(output[output.index("{") :])
+    total = data["totals"]["green_share"]["rows"][0]
+    assert (total["lots"], total["lots_unconverted"], total["awarded_value"]) == (3, 2, 5.0)
+    store, target = tmp_path / "m.duckdb", tmp_path / "report.html"
+    code, output = _run("monitor", "ingest", str(compiled), "--store", str(store))
+    assert code == 0, output
+    code, output = _run(
+        "monitor", "report", "--store", str(store), "--output", str(target), lang="zh"
+    )
+    assert code == 0, output
+    assert "金额未能换算为 EUR 的标段" in target.read_text(encoding="utf-8")

@@ -216,6 +216,8 @@ def test_fast_path_equals_python_path_on_every_rule(tmp_path: Path) -> None:
     assert total["lots_with_awarded_value"] > 100
     assert total["lots_with_contracted_value"] > 100
     assert total["cvd_lots"] > 0
+    # amounts in PYG, without a currency or in a year without rates: counted, not converted
+    assert 0 < total["lots_unconverted"] < total["lots"]
 
 
 @pytest.mark.slow

@@ -182,11 +182,13 @@ def test_ocds_1_0_release_in_a_currency_without_rates(shared_data: Path) -> None
     assert row["awarded_value"] == 135630400.0
     assert row["awarded_value_rc"] is None
     assert row["fx_note"] == "PYG->EUR 2010: no rate, not converted"
+    assert row["unconverted"] is True
     # Reported in PYG itself no rate is needed: the OCDS 1.0 buyer (no id) is read.
     (row,) = list(lot_rows(path, reporting_currency="PYG"))
     assert not isinstance(row, RecordError)
     assert row["buyer_name"] == "Dirección Nacional de Contrataciones Públicas (DNCP)"
     assert row["awarded_value"] == row["awarded_value_rc"] == 135630400.0
+    assert row["unconverted"] is False
     assert row["date"] is not None
     assert row["date"].isoformat() == "2010-04-23"
 
@@ -258,3 +260,38 @@ def test_values_converted_at_the_rate_of_the_lot_year_and_the_rate_recorded() ->
     assert row["estimated_value_rc"] == 2000.0 * rate
     assert note.startswith("MXN->EUR 2015: ")
     assert row["fx_note"] == note
+
+
+def test_unconverted_says_an_amount_has_no_value_in_the_reporting_currency() -> None:
+    """``unconverted``: an amount without a currency code, without a year, or in a currency
+    without a rate that year (also one of several currencies); no amount is not one."""
+
+    def row(**extra: Any) -> dict[str, Any]:
+        rows = _rows(_release(**extra))
+        assert not isinstance(rows, RecordError)
+        (only,) = rows
+        return only
+
+    converted = row(tender={"value": {"amount": 10.0, "currency": "EUR"}})
+    assert converted["estimated_value_rc"] == 10.0
+    assert converted["unconverted"] is False
+    assert row(tender={"value": {"currency": "EUR"}})["unconverted"] is False
+    assert row(tender={"value": {"amount": 10.0}})["unconverted"] is True
+    assert row(tender={"value": {"amount": 10.0, "currency": "PYG"}})["unconverted"] is True
+    # two currencies, one of which (PYG) has no rate: the sum is not converted
+    mixed = row(
+        awards=[
+            {"id": "A", "value": {"amount": 5.0, "currency": "EUR"}},
+            {"id": "B", "value": {"amount": 7.0, "currency": "PYG"}},
+        ]
+    )
+    assert mixed["awarded_value"] is None
+    assert mixed["awarded_value_rc"] is None
+    assert mixed["unconverted"] is True
+    # no date at all (a compiled release need not have one): no year, no rate
+    undated = _release(tender={"value": {"amount": 10.0, "currency": "EUR"}})
+    del undated["date"]
+    rows = _rows(undated)
+    assert not isinstance(rows, RecordError)
+    assert rows[0]["year"] is None
+    assert rows[0]["unconverted"] is True

@@ -224,3 +224,32 @@ def test_parallel_ingest_gives_the_same_store(
     again = ingest(files, tmp_path / "two.duckdb", workers=2)
     assert again.lot_rows == 0
     assert not list(tmp_path.glob("gp-ingest-*"))  # no scratch file left
+
+
+def test_store_of_layout_2_is_upgraded_with_unconverted_filled(
+    shared_data: Path, sample: list[Path], tmp_path: Path
+) -> None:
+    """A store written before lot rows said ``unconverted`` (layout 2) is upgraded when
+    opened, even read-only: the column is filled from the other columns and the indicators
+    are those of a store written now."""
+    pyg = tmp_path / "pyg.json"  # an award in PYG, which has no reference rate
+    shutil.copy(shared_data / OCDS / "release-package_1.0-1.json", pyg)
+    store = tmp_path / "m.duckdb"
+    ingest([*sample, pyg], store)
+    now = compute_indicators(store, ["year"])
+    # the PYG award, and an estimated amount without a currency code in record-package-2
+    assert now.totals["green_share"].records()[0]["lots_unconverted"] == 2
+    con = duckdb.connect(str(store))
+    con.execute("ALTER TABLE lot_rows DROP COLUMN unconverted")
+    con.execute("UPDATE gp_meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    upgraded = compute_indicators(store, ["year"])  # opens the store read-only
+    assert upgraded.tables["green_share"].records() == now.tables["green_share"].records()
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        version = con.execute("SELECT value FROM gp_meta WHERE key = 'schema_version'").fetchone()
+        flagged = con.execute("SELECT count(*) FROM lot_rows WHERE unconverted").fetchone()
+    finally:
+        con.close()
+    assert version == (duckdb_engine.SCHEMA_VERSION,)
+    assert flagged == (2,)

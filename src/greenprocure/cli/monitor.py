@@ -158,6 +158,7 @@ def _show_result(result: IndicatorResult) -> None:
         _show(result.totals["green_share"], currency, _("Total"))
     _show(result.totals["goals"], currency, _("Lots per environmental goal"))
     _show(result.totals["strategies"], currency, _("Lots per strategy"))
+    _show_unconverted(result)
     error_console.print(
         # label: value pairs, which need no plural forms ("1 files")
         _("Files: {files} · lot rows: {rows} · record errors: {errors} · engine: {engine}").format(
@@ -167,6 +168,22 @@ def _show_result(result: IndicatorResult) -> None:
             engine=result.engine,
         )
     )
+
+
+def _show_unconverted(result: IndicatorResult) -> None:
+    """Say how many lots have an amount that is not in the values (none: nothing said)."""
+    total = next(result.totals["green_share"].iter_records(), {})
+    count = int(total.get("lots_unconverted") or 0)
+    if count:
+        error_console.print(
+            # a label: value pair, which needs no plural forms
+            _(
+                "Lots with an amount not converted to {currency} (no currency code, no date, "
+                "or no reference rate for the year): {count}. They are counted as lots; "
+                "those amounts are left out of the values and the value shares."
+            ).format(count=format_number(count), currency=result.reporting_currency),
+            style="yellow",
+        )
 
 
 def _show_summary(summary: IngestSummary) -> None:

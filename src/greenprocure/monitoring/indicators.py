@@ -12,7 +12,10 @@ Indicators (each grouped by any of :data:`GROUP_KEYS`; no key gives the total):
 ``green_share``
     lots, green lots and their share; estimated, awarded and contracted value (reporting
     currency, ``*_value_rc`` columns) of all lots and of green lots, and the green shares of
-    value; how many lots carry each value (the others have no value to count); CVD lots.
+    value; how many lots carry each value (the others have no value to count); CVD lots;
+    ``lots_unconverted``: lots with an amount that has no value in the reporting currency
+    (no currency code, no date, or no reference rate for the lot's year), whose amounts
+    are left out of the values and their shares.
 ``goals``
     per environmental goal: the lots that pursue it and their awarded and contracted value.
 ``strategies``
@@ -151,6 +154,7 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "estimated_value_rc",
     "awarded_value_rc",
     "contracted_value_rc",
+    "unconverted",
 )
 
 
@@ -241,6 +245,7 @@ def indicator_sql(
                 f"SUM({green.format(value)}) AS green_{kind}_value",
                 f"{_share(f'SUM({green.format(value)})', f'SUM({value})')} AS green_share_{kind}",
             ]
+        measures.append("SUM(CASE WHEN unconverted THEN 1 ELSE 0 END) AS lots_unconverted")
         body = f"SELECT {select}{', '.join(measures)}\nFROM lots\n{group}\n{order}"
         return f"WITH {base}\n{body}".strip()
     if indicator in ("goals", "strategies"):
@@ -296,6 +301,7 @@ def totals_sql(indicator: str, grouped: str, dialect: Dialect = "duckdb") -> str
                 f"SUM(green_{kind}_value) AS green_{kind}_value",
                 f"{_share(f'SUM(green_{kind}_value)', f'SUM({kind}_value)')} AS green_share_{kind}",
             ]
+        measures.append(total("lots_unconverted"))
         return f"SELECT {', '.join(measures)}\nFROM {grouped}"
     if indicator in ("goals", "strategies"):
         name = _LIST_COLUMNS[indicator]

@@ -33,7 +33,8 @@ Row rules (the Spark engine reproduces them and is compared row for row):
   lots through ``contracts[].awardID`` (or ``awardIDs``) with their award's shares; a contract
   without a known award is split equally between all lots; contracts ``pending`` or
   ``cancelled`` are left out. Values in several currencies leave ``*_value`` and
-  ``*_currency`` empty but are each converted into ``*_value_rc``;
+  ``*_currency`` empty but are each converted into ``*_value_rc``; ``unconverted``: some
+  amount of the lot has no ``*_value_rc`` (no currency code, no date, no rate that year);
 * date: the earliest date of the counted awards of the lot, else
   ``tender.tenderPeriod.startDate``, else ``tender.datePublished``, else the release ``date``
   (its first ten characters, ``YYYY-MM-DD``);
@@ -850,6 +851,11 @@ def _rows(
         contracted_value, contracted_currency = (
             money_contracted.single() if money_contracted else (None, None)
         )
+        conversions = [
+            (estimated_money, _convert(estimated_money, year, converter, notes)),
+            (money_awarded, _convert(money_awarded, year, converter, notes)),
+            (money_contracted, _convert(money_contracted, year, converter, notes)),
+        ]
         row: LotRow = {
             "source_file": file,
             "source_kind": source_kind,
@@ -879,11 +885,15 @@ def _rows(
             "awarded_currency": awarded_currency,
             "contracted_value": contracted_value,
             "contracted_currency": contracted_currency,
-            "estimated_value_rc": _convert(estimated_money, year, converter, notes),
-            "awarded_value_rc": _convert(money_awarded, year, converter, notes),
-            "contracted_value_rc": _convert(money_contracted, year, converter, notes),
+            "estimated_value_rc": conversions[0][1],
+            "awarded_value_rc": conversions[1][1],
+            "contracted_value_rc": conversions[2][1],
             "reporting_currency": converter.reporting_currency,
             "fx_note": "; ".join(notes) or None,
+            "unconverted": any(
+                money is not None and bool(money.by_currency) and value is None
+                for money, value in conversions
+            ),
         }
         rows.append(row)
     return rows

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any, TypedDict
 
-__all__ = ["ERROR_COLUMNS", "LOT_COLUMNS", "LotRow", "RecordError"]
+__all__ = ["ERROR_COLUMNS", "LOT_COLUMNS", "UNCONVERTED_FROM_COLUMNS_SQL", "LotRow", "RecordError"]
 
 #: (name, DuckDB type) of every column of a lot row, in order.
 LOT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -50,6 +50,18 @@ LOT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("contracted_value_rc", "DOUBLE"),
     ("reporting_currency", "VARCHAR"),
     ("fx_note", "VARCHAR"),
+    ("unconverted", "BOOLEAN"),
+)
+
+#: ``unconverted`` of a lot row made before the column existed (stores of layout 2), from its
+#: other columns, in SQL that DuckDB and Spark share: an amount of one currency without a
+#: converted value, or a rate missing (``fx_note``). Exact but for a lot whose amounts of
+#: several currencies lack a currency code or a date (its values are empty then too).
+UNCONVERTED_FROM_COLUMNS_SQL = (
+    "((estimated_value IS NOT NULL AND estimated_value_rc IS NULL) "
+    "OR (awarded_value IS NOT NULL AND awarded_value_rc IS NULL) "
+    "OR (contracted_value IS NOT NULL AND contracted_value_rc IS NULL) "
+    "OR coalesce(fx_note LIKE '%not converted%', false))"
 )
 
 #: (name, DuckDB type) of every column of the errors file.
@@ -97,6 +109,9 @@ class LotRow(TypedDict):
     contracted_value_rc: float | None
     reporting_currency: str
     fx_note: str | None
+    #: the lot has an amount (estimated, awarded or contracted) with no value in the
+    #: reporting currency: no currency code, no date, or no reference rate for its year
+    unconverted: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,12 @@ from greenprocure.monitoring.indicators import (
 )
 from greenprocure.monitoring.lots import lot_rows
 from greenprocure.monitoring.readers._source import text_encoding
-from greenprocure.monitoring.rows import ERROR_COLUMNS, LOT_COLUMNS, RecordError
+from greenprocure.monitoring.rows import (
+    ERROR_COLUMNS,
+    LOT_COLUMNS,
+    UNCONVERTED_FROM_COLUMNS_SQL,
+    RecordError,
+)
 
 __all__ = [
     "DEFAULT_STORE",
@@ -99,8 +104,10 @@ __all__ = [
 DEFAULT_STORE = Path(".greenprocure") / "monitoring.duckdb"
 
 #: Version of the store's table layout; a store of another version is refused (2: releases
-#: are kept, processes merged across files).
-SCHEMA_VERSION = "2"
+#: are kept, processes merged across files; 3: lot rows say whether an amount is
+#: ``unconverted``). A store of version 2 is brought to 3 when opened
+#: (:func:`_upgrade_from_2`).
+SCHEMA_VERSION = "3"
 
 _BATCH = 20_000
 
@@ -124,6 +131,9 @@ def connect_store(
     if not read_only:
         _create_tables(con)
     meta = dict(con.execute("SELECT key, value FROM gp_meta").fetchall())
+    if meta.get("schema_version") == "2":
+        con = _upgrade_from_2(con, store, read_only=read_only)
+        meta["schema_version"] = SCHEMA_VERSION
     if meta.get("schema_version") != SCHEMA_VERSION:
         con.close()
         raise layout_mismatch(store, meta.get("schema_version", "?"), SCHEMA_VERSION)
@@ -135,6 +145,33 @@ def connect_store(
         con.execute(
             "INSERT INTO gp_meta VALUES ('reporting_currency', ?)", [reporting_currency.upper()]
         )
+    return con
+
+
+def _upgrade_from_2(
+    con: duckdb.DuckDBPyConnection, store: Path, *, read_only: bool
+) -> duckdb.DuckDBPyConnection:
+    """Bring a store of layout 2 to 3 in one transaction: column ``unconverted`` of the lot
+    rows, filled from their other columns (:data:`~greenprocure.monitoring.rows.
+    UNCONVERTED_FROM_COLUMNS_SQL`). A store opened read-only is upgraded once through a
+    writable connection, then opened read-only again."""
+    if read_only:
+        con.close()
+        connect_store(store).close()
+        return connect_store(store, read_only=True)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("ALTER TABLE lot_rows ADD COLUMN unconverted BOOLEAN")
+        con.execute(f"UPDATE lot_rows SET unconverted = {UNCONVERTED_FROM_COLUMNS_SQL}")
+        con.execute("UPDATE gp_meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
+        con.execute("COMMIT")
+    except duckdb.Error as error:
+        con.close()
+        raise StoreError(
+            N_("cannot upgrade the monitoring store {store}: {reason}"),
+            store=os.fspath(store),
+            reason=str(error),
+        ) from error
     return con
 
 

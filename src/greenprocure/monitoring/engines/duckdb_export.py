@@ -26,7 +26,7 @@ __all__ = ["FORMATS", "column_type", "export_indicators", "write_csv"]
 #: File formats of :func:`export_indicators`.
 FORMATS: tuple[str, ...] = ("csv", "parquet")
 
-_INTEGERS = {"year", "month", "lots", "green_lots", "cvd_lots"}
+_INTEGERS = {"year", "month", "lots", "green_lots", "cvd_lots", "lots_unconverted"}
 
 
 def column_type(name: str) -> str:

@@ -121,6 +121,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "estimated_value_rc",
     "awarded_value_rc",
     "contracted_value_rc",
+    "unconverted",
     "skip_reason",
     "first_lot",
     "lot_key",
@@ -556,6 +557,10 @@ def compiled_lot_rows_sql(
         "estimated_value_rc": "estimated_value_rc",
         "awarded_value_rc": "awarded_value_rc",
         "contracted_value_rc": "contracted_value_rc",
+        # an amount without a value in the reporting currency (no currency, no date, no rate)
+        "unconverted": "(estimated_amount IS NOT NULL AND estimated_value_rc IS NULL) "
+        "OR (len(awarded_amounts) > 0 AND awarded_value_rc IS NULL) "
+        "OR (len(contracted_amounts) > 0 AND contracted_value_rc IS NULL)",
         "skip_reason": "skip_reason",
         "first_lot": "lot_number <= 1",
         "lot_key": "hash(ocid, lot_id)",

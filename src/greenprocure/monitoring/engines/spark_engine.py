@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession, functions
 from pyspark.sql import types as spark_types
 
 from greenprocure.errors import GreenProcureError, failure_reason
@@ -70,7 +70,7 @@ from greenprocure.monitoring.indicators import (
     parse_group_keys,
 )
 from greenprocure.monitoring.readers._source import text_encoding
-from greenprocure.monitoring.rows import LOT_COLUMNS
+from greenprocure.monitoring.rows import LOT_COLUMNS, UNCONVERTED_FROM_COLUMNS_SQL
 
 __all__ = [
     "DEFAULT_STORE",
@@ -487,11 +487,20 @@ def _lot_frame(spark: SparkSession, store: Path, manifests: list[dict[str, Any]]
         return spark.createDataFrame([], lot_schema())
     if folders <= stored:
         # The usual case: one listing of the whole folder (hidden .tmp folders are skipped).
-        return reader.option("recursiveFileLookup", "true").parquet(os.fspath(store / "lots"))
-    # Rows of a stopped ingest (or of this run's files) are there without a manifest: read
-    # the stored files only.
-    parts = [os.fspath(store / "lots" / digest) for digest in sorted(stored & folders)]
-    return reader.option("recursiveFileLookup", "true").parquet(*parts)
+        frame = reader.option("recursiveFileLookup", "true").parquet(os.fspath(store / "lots"))
+    else:
+        # Rows of a stopped ingest (or of this run's files) are there without a manifest:
+        # read the stored files only.
+        parts = [os.fspath(store / "lots" / digest) for digest in sorted(stored & folders)]
+        frame = reader.option("recursiveFileLookup", "true").parquet(*parts)
+    # rows written before lot rows had ``unconverted`` (read as NULL): from their other
+    # columns, as the DuckDB store's upgrade fills them
+    return frame.withColumn(
+        "unconverted",
+        functions.coalesce(
+            functions.col("unconverted"), functions.expr(UNCONVERTED_FROM_COLUMNS_SQL)
+        ),
+    )
 
 
 def _live_rows(spark: SparkSession, store: Path, manifests: list[dict[str, Any]]) -> int:
