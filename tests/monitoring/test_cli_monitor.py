@@ -364,7 +364,7 @@ def test_failed_files_are_listed_once_with_the_languages_colon(tmp_path: Path) -
     notes = tmp_path / "notes.json"
     notes.write_text("notes, not JSON\n")
     code, output = _run("monitor", "ingest", str(notes), "--store", str(tmp_path / "s.duckdb"))
-    assert code == 0, output
+    assert code == 3, output  # some files could not be read
     flat = "".join(output.split())
     assert flat.count("notes.json") == 1  # not again as a record error, nor as "file ..."
     assert "notJSON" in flat
@@ -372,6 +372,19 @@ def test_failed_files_are_listed_once_with_the_languages_colon(tmp_path: Path) -
         "monitor", "ingest", str(notes), "--store", str(tmp_path / "j.duckdb"), lang="ja"
     )
     assert "notes.json：" in "".join(output.split())
+    # with a good file beside it: the good one is stored, the code still says a file failed
+    good = SAMPLE / "eforms"
+    store = tmp_path / "g.duckdb"
+    code, output = _run("monitor", "ingest", str(good), str(notes), "--store", str(store), "--json")
+    assert code == 3, output
+    summary = orjson.loads(output[output.index("{") :])
+    assert summary["files_failed"] == [str(notes)]
+    assert summary["files_ingested"]
+    # record errors inside files that were read are no failure: code 0
+    broken = tmp_path / "lines.jsonl"
+    broken.write_text('{"ocid": "ocds-x-1", "tag": ["compiled"]}\nnot JSON\n')
+    code, output = _run("monitor", "ingest", str(broken), "--store", str(store))
+    assert code == 0, output
 
 
 def test_an_error_naming_a_path_with_brackets_is_shown_as_it_is(tmp_path: Path) -> None:

@@ -245,6 +245,7 @@ def test_command_line_goes_on_after_a_damaged_file(
     not_gzip = tmp_path / "plain.jsonl.gz"
     not_gzip.write_bytes(lines[:1000])
     code_before, _ = _run("monitor", "ingest", str(not_gzip), "--store", str(tmp_path / "a.duckdb"))
+    assert code_before == 3  # done, but some files could not be read
     cut = _cut_gz(tmp_path / "cut.jsonl.gz", lines)
     not_zip = tmp_path / "corrupt.zip"
     not_zip.write_bytes(b"x\n")

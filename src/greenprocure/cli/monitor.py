@@ -69,6 +69,10 @@ class Period(StrEnum):
     month = "month"
 
 
+#: Exit code of ``monitor ingest`` when some files could not be read (the others are
+#: stored; record errors inside files that were read do not change the code).
+INGEST_FILES_FAILED = 3
+
 #: Column headers of the tables (translated when shown).
 HEADERS: dict[str, str] = {
     **KEY_LABELS,
@@ -274,7 +278,8 @@ def register(app: typer.Typer) -> None:
         "ingest",
         help=_(
             "Read files into the local store; a file already stored adds nothing; a process "
-            "whose releases are in several files is compiled from all of them."
+            "whose releases are in several files is compiled from all of them. Exit code 3: "
+            "some files could not be read (listed; the others are stored)."
         ),
     )
     @handles_errors
@@ -352,6 +357,9 @@ def register(app: typer.Typer) -> None:
             print_json(summary.to_dict())
         else:
             _show_summary(summary)
+        if summary.files_failed:
+            # the other files are stored: a scheduler still learns that some were not
+            raise typer.Exit(code=INGEST_FILES_FAILED)
 
     @group.command(
         "indicators", help=_("Green share by count and by value, counts per goal and per strategy.")
