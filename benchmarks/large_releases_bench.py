@@ -124,7 +124,9 @@ def _kind(process: psutil.Process) -> str:
     except psutil.Error:
         command = ""
     if "pyspark" in command or "daemon" in command or "worker" in command:
-        return "Python worker"
+        return "Spark Python workers"
+    if "spawn_main" in command or "resource_tracker" in command:
+        return "worker processes"  # DuckDB's readers and merge workers
     return "main" if "greenprocure" in command else name
 
 
@@ -139,7 +141,10 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, int, dict[str, 
 
     def sample() -> None:
         nonlocal peak, parts
-        parent = psutil.Process(process.pid)
+        try:
+            parent = psutil.Process(process.pid)
+        except psutil.Error:
+            return
         while not stop.is_set():
             seen: dict[str, int] = {}
             try:
@@ -199,6 +204,7 @@ def main() -> None:
                 runs.append((seconds, peak, parts))
                 shutil.rmtree(store, ignore_errors=True)
                 store.unlink(missing_ok=True)
+                Path(f"{store}.wal").unlink(missing_ok=True)
                 Path(f"{store}.errors.jsonl").unlink(missing_ok=True)
             rows.append((engine, runs))
     print(f"{args.processes:,} processes, releases of about {args.release_kb} KB, {sizes}")

@@ -253,3 +253,32 @@ def test_store_of_layout_2_is_upgraded_with_unconverted_filled(
         con.close()
     assert version == (duckdb_engine.SCHEMA_VERSION,)
     assert flagged == (2,)
+
+
+def test_store_of_layout_2_that_cannot_be_written_says_why(
+    sample: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read-only, a store of layout 2 is upgraded through a writable connection: when that
+    cannot be had (another program, a read-only file) the error names the upgrade."""
+    store = tmp_path / "m.duckdb"
+    ingest(sample, store)
+    con = duckdb.connect(str(store))
+    con.execute("ALTER TABLE lot_rows DROP COLUMN unconverted")
+    con.execute("UPDATE gp_meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    opened = duckdb_engine.connect_store
+
+    def busy(path: Path, **options: Any) -> duckdb.DuckDBPyConnection:
+        if not options.get("read_only"):
+            raise StoreError(
+                "cannot open the monitoring store {store}: {reason}",
+                store=str(path),
+                reason="Could not set lock on file",
+            )
+        return opened(path, **options)
+
+    monkeypatch.setattr(duckdb_engine, "connect_store", busy)
+    with pytest.raises(StoreError, match=r"upgraded to 3 once.*Could not set lock"):
+        compute_indicators(store)
+    monkeypatch.undo()
+    assert compute_indicators(store).totals["green_share"].records()[0]["lots"] > 0

@@ -184,7 +184,8 @@ def _show_unconverted(result: IndicatorResult) -> None:
             _(
                 "Lots with an amount not converted to {currency} (no currency code, no date, "
                 "or no reference rate for the year): {count}. They are counted as lots; "
-                "those amounts are left out of the values and the value shares."
+                "their value of that kind (estimated, awarded or contracted) is left out of "
+                "the value totals and the value shares."
             ).format(count=format_number(count), currency=result.reporting_currency),
             style="yellow",
         )

@@ -114,6 +114,9 @@ def test_real_data_gives_duckdb_results(spark: Any, shared_data: Path, tmp_path:
 
     for part in (spark_store / "lots").rglob("*.parquet"):
         pq.write_table(pq.read_table(part).drop_columns(["unconverted"]), part)
+    meta = orjson.loads((spark_store / "meta.json").read_bytes())
+    assert meta.pop("rows_say_unconverted") is True  # a store made before did not say it
+    (spark_store / "meta.json").write_bytes(orjson.dumps(meta))
     older = spark_engine.compute_indicators(spark_store, ("country", "cpv2", "year"))
     assert_same(older, spark_result)
     # The 100 lots of cn_24_maximal_100_lots.xml are green with climate-change mitigation.

@@ -154,14 +154,26 @@ def _upgrade_from_2(
     """Bring a store of layout 2 to 3 in one transaction: column ``unconverted`` of the lot
     rows, filled from their other columns (:data:`~greenprocure.monitoring.rows.
     UNCONVERTED_FROM_COLUMNS_SQL`). A store opened read-only is upgraded once through a
-    writable connection, then opened read-only again."""
+    writable connection, then opened read-only again; if it cannot be written (a read-only
+    file, another program using it) the error says that the upgrade needs it."""
     if read_only:
         con.close()
-        connect_store(store).close()
+        try:
+            connect_store(store).close()
+        except StoreError as error:
+            raise StoreError(
+                N_(
+                    "the store {store} has layout version 2: it is upgraded to 3 once, "
+                    "which needs it writable and not in use by another program ({reason})"
+                ),
+                store=os.fspath(store),
+                reason=error.params.get("reason", ""),
+            ) from error
         return connect_store(store, read_only=True)
     try:
+        limit_resources(con)
         con.execute("BEGIN TRANSACTION")
-        con.execute("ALTER TABLE lot_rows ADD COLUMN unconverted BOOLEAN")
+        con.execute("ALTER TABLE lot_rows ADD COLUMN IF NOT EXISTS unconverted BOOLEAN")
         con.execute(f"UPDATE lot_rows SET unconverted = {UNCONVERTED_FROM_COLUMNS_SQL}")
         con.execute("UPDATE gp_meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
         con.execute("COMMIT")

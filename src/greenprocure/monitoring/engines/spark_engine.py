@@ -167,7 +167,12 @@ def _open_store(store: Path, reporting_currency: str | None, *, create: bool) ->
             raise no_store(store)
         for folder in ("files", "lots", "errors", "releases"):
             (store / folder).mkdir(parents=True, exist_ok=True)
-        meta = {"layout_version": LAYOUT_VERSION, "reporting_currency": reporting_currency}
+        meta: dict[str, Any] = {
+            "layout_version": LAYOUT_VERSION,
+            "reporting_currency": reporting_currency,
+            # every lot row of this store says ``unconverted`` (see _lot_frame)
+            _ROWS_SAY_UNCONVERTED: True,
+        }
         atomic_write(meta_path, orjson.dumps(meta))
         return meta
     meta = dict(orjson.loads(meta_path.read_bytes()))
@@ -175,7 +180,7 @@ def _open_store(store: Path, reporting_currency: str | None, *, create: bool) ->
         raise layout_mismatch(store, meta.get("layout_version", "?"), LAYOUT_VERSION)
     stored = meta.get("reporting_currency")
     if reporting_currency and stored and stored != reporting_currency:
-        raise currency_conflict(store, stored, reporting_currency)
+        raise currency_conflict(store, str(stored), reporting_currency)
     return meta
 
 
@@ -478,8 +483,19 @@ def run_indicators(
         spark.catalog.dropTempView(view)
 
 
-def _lot_frame(spark: SparkSession, store: Path, manifests: list[dict[str, Any]]) -> DataFrame:
-    """The lot rows of the files of ``manifests`` (merged rows replaced included)."""
+#: Key of ``meta.json``: the store was made when lot rows had ``unconverted``.
+_ROWS_SAY_UNCONVERTED = "rows_say_unconverted"
+
+
+def _lot_frame(
+    spark: SparkSession,
+    store: Path,
+    manifests: list[dict[str, Any]],
+    *,
+    older_rows: bool = False,
+) -> DataFrame:
+    """The lot rows of the files of ``manifests`` (merged rows replaced included);
+    ``older_rows``: the store may hold rows written before they had ``unconverted``."""
     stored = {str(m["file_hash"]) for m in manifests}
     folders = {p.name for p in (store / "lots").iterdir() if p.is_dir()}
     reader = spark.read.schema(lot_schema()).option("pathGlobFilter", "*.parquet")
@@ -493,8 +509,11 @@ def _lot_frame(spark: SparkSession, store: Path, manifests: list[dict[str, Any]]
         # read the stored files only.
         parts = [os.fspath(store / "lots" / digest) for digest in sorted(stored & folders)]
         frame = reader.option("recursiveFileLookup", "true").parquet(*parts)
+    if not older_rows:
+        return frame
     # rows written before lot rows had ``unconverted`` (read as NULL): from their other
-    # columns, as the DuckDB store's upgrade fills them
+    # columns, as the DuckDB store's upgrade fills them (only in stores made before: the
+    # fill reads four more columns)
     return frame.withColumn(
         "unconverted",
         functions.coalesce(
@@ -517,7 +536,9 @@ def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> I
     meta = _open_store(store, None, create=False)
     manifests = _manifests(store)
     spark = spark_session()
-    frame = _lot_frame(spark, store, manifests)
+    frame = _lot_frame(
+        spark, store, manifests, older_rows=not meta.get(_ROWS_SAY_UNCONVERTED, False)
+    )
     merged = any(int(m.get("merged", 0)) for m in manifests)
     scratch: Path | None = None
     try:
