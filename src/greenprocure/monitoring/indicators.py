@@ -14,8 +14,9 @@ Indicators (each grouped by any of :data:`GROUP_KEYS`; no key gives the total):
     currency, ``*_value_rc`` columns) of all lots and of green lots, and the green shares of
     value; how many lots carry each value (the others have no value to count); CVD lots;
     ``lots_unconverted``: lots with an amount that has no value in the reporting currency
-    (no currency code, no date, or no reference rate for the lot's year), whose amounts
-    are left out of the values and their shares.
+    (no currency code, no date, or no reference rate for the lot's year); that value of the
+    lot (estimated, awarded or contracted; the whole sum when it is in several currencies)
+    is left out of the values and their shares.
 ``goals``
     per environmental goal: the lots that pursue it and their awarded and contracted value.
 ``strategies``

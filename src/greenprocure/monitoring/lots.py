@@ -851,11 +851,14 @@ def _rows(
         contracted_value, contracted_currency = (
             money_contracted.single() if money_contracted else (None, None)
         )
-        conversions = [
-            (estimated_money, _convert(estimated_money, year, converter, notes)),
-            (money_awarded, _convert(money_awarded, year, converter, notes)),
-            (money_contracted, _convert(money_contracted, year, converter, notes)),
-        ]
+        estimated_rc = _convert(estimated_money, year, converter, notes)
+        awarded_rc = _convert(money_awarded, year, converter, notes)
+        contracted_rc = _convert(money_contracted, year, converter, notes)
+        conversions = (
+            (estimated_money, estimated_rc),
+            (money_awarded, awarded_rc),
+            (money_contracted, contracted_rc),
+        )
         row: LotRow = {
             "source_file": file,
             "source_kind": source_kind,
@@ -885,9 +888,9 @@ def _rows(
             "awarded_currency": awarded_currency,
             "contracted_value": contracted_value,
             "contracted_currency": contracted_currency,
-            "estimated_value_rc": conversions[0][1],
-            "awarded_value_rc": conversions[1][1],
-            "contracted_value_rc": conversions[2][1],
+            "estimated_value_rc": estimated_rc,
+            "awarded_value_rc": awarded_rc,
+            "contracted_value_rc": contracted_rc,
             "reporting_currency": converter.reporting_currency,
             "fx_note": "; ".join(notes) or None,
             "unconverted": any(
