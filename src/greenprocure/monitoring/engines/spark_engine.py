@@ -26,9 +26,10 @@ made in Spark tasks by the pure readers (:mod:`greenprocure.monitoring.engines.s
 
 The session is local (``local[2]`` unless ``GREENPROCURE_SPARK_MASTER`` names another master),
 with the web UI off, few shuffle partitions and a modest driver memory
-(``GREENPROCURE_SPARK_DRIVER_MEMORY``, default ``512m``, the least Spark accepts). For the
-whole process tree to stay under 1 GiB on one machine, the JVM's heap starts small and gives
-memory back, and Python workers end with their task (see ``benchmarks/README.md``).
+(``GREENPROCURE_SPARK_DRIVER_MEMORY``, default ``384m``, with Spark's reserve for its own
+objects lowered to match). For the whole process tree to stay under 1 GiB on one machine,
+the JVM's heap starts small and gives memory back, a JVM started to ingest compiles with C1
+only, and Python workers end with their task (see ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -121,13 +121,41 @@ _JAVA_OPTIONS = (
 )
 
 
-@cache
-def spark_session() -> SparkSession:
-    """The engine's Spark session (created once; local mode unless configured)."""
+#: The JVM's options when the process's session is started to ingest: the C1 compiler
+#: only. Ingesting runs many short tasks, for which C2's compilations cost memory and time
+#: they do not earn back; the indicators over 2 GB ran about 10 % slower with C1 alone, so a
+#: session started for them keeps both compilers. Measured on releases of 40 KB
+#: (``benchmarks/large_releases_bench.py``): 35 s and 989-998 MiB against 42 s and
+#: 1,037-1,051 MiB.
+_INGEST_JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1",)
+
+#: Heap Spark keeps for its own objects, outside the memory it manages (its default, 300 MiB,
+#: makes it refuse a heap under 450 MiB). With 150 MiB and a heap of 384 MiB it manages
+#: 140 MiB, as much as with its defaults and 512 MiB (127 MiB), and the JVM holds about
+#: 80 MiB less at the peak of an ingest. The setting is read by Spark's memory manager under
+#: a name meant for its tests; no other setting lowers the reserve.
+_RESERVED_MEMORY = str(150 * 1024 * 1024)
+
+_session: SparkSession | None = None
+
+
+def spark_session(*, for_ingest: bool = False) -> SparkSession:
+    """The engine's Spark session (created once per process; local mode unless configured).
+
+    ``for_ingest``: if the session is started now, it is started for ingesting
+    (:data:`_INGEST_JAVA_OPTIONS`); a session already running is returned as it is."""
+    global _session
+    if _session is None:
+        _session = _start_session(for_ingest)
+    return _session
+
+
+def _start_session(for_ingest: bool) -> SparkSession:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     master = os.environ.get("GREENPROCURE_SPARK_MASTER", "local[2]")
-    memory = os.environ.get("GREENPROCURE_SPARK_DRIVER_MEMORY", "512m")
+    memory = os.environ.get("GREENPROCURE_SPARK_DRIVER_MEMORY", "384m")
+    java_options = _JAVA_OPTIONS + (_INGEST_JAVA_OPTIONS if for_ingest else ())
     # glibc's malloc keeps up to 8 arenas per core in a JVM's many threads: two are enough;
     # Arrow's own allocator (in the Python workers that write Parquet) keeps freed memory
     # for reuse, the system's gives it back (measured: 25 MiB less per worker)
@@ -144,7 +172,8 @@ def spark_session() -> SparkSession:
         # A small JVM: serial GC, bounded code cache and metaspace; the heap starts small
         # (the JVM's default is 1/64 of the machine's memory) with a young generation large
         # enough for the Parquet reader's buffers to die young, and is given back when free.
-        .config("spark.driver.extraJavaOptions", " ".join(_JAVA_OPTIONS))
+        .config("spark.driver.extraJavaOptions", " ".join(java_options))
+        .config("spark.testing.reservedMemory", _RESERVED_MEMORY)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.files.maxPartitionBytes", str(64 << 20))
         # On one machine, Python workers end with their task, so they do not sit idle beside
@@ -375,7 +404,7 @@ def _store_pending(
     if not pending:
         return
     new = {m["file_hash"]: (m["path"], m["seq"]) for m in pending}
-    outcomes = merge_new_files(spark_session(), store, new, with_releases, currency)
+    outcomes = merge_new_files(spark_session(for_ingest=True), store, new, with_releases, currency)
     for manifest in sorted(pending, key=lambda m: int(m["seq"])):
         outcome = outcomes.get(manifest["file_hash"])
         if outcome is not None:
@@ -420,7 +449,7 @@ def _run_tasks(
     """Manifests of the files as they are done: small files one task each, then large ones."""
     if not small and not large:
         return
-    spark = spark_session()
+    spark = spark_session(for_ingest=True)
     if small:
         # A few slices (each one Spark job when iterated), balanced by size: small files
         # cost more in per-job overhead than in reading.
