@@ -228,3 +228,38 @@ def test_keys_are_validated() -> None:
         parse_group_keys("buyer,region")
     with pytest.raises(ValidationError, match="unknown indicator"):
         indicator_sql("red_flags")
+
+
+def test_buyers_without_an_id_are_grouped_by_their_names(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    names = [name for name, _ in LOT_COLUMNS]
+    nameless = [
+        _row(ocid="o6", buyer_name="Alpha Hospital", year=2023, is_green=True),
+        _row(ocid="o7", buyer_name="Zeta School", year=2023),
+        _row(ocid="o8", buyer_name="Zeta School", year=2023),
+    ]
+    con.executemany(
+        f"INSERT INTO lot_rows VALUES ({', '.join('?' for _ in names)})",
+        [[row[n] for n in names] for row in nameless],
+    )
+    rows = _records(con, indicator_sql("green_share", ["buyer"]))
+    assert [(r["buyer_id"], r["buyer_name"], r["lots"], r["green_lots"]) for r in rows] == [
+        (None, None, 1, 0),  # o4: no buyer at all
+        (None, "Alpha Hospital", 1, 1),
+        (None, "Zeta School", 2, 0),
+        ("b1", "City", 3, 2),
+        ("b2", "Port", 1, 0),
+    ]
+    # the same groups for goals and strategies, and on Spark's dialect
+    goals = _records(con, indicator_sql("goals", ["buyer"]))
+    assert [(r["buyer_id"], r["buyer_name"]) for r in goals] == [("b1", "City")]
+
+
+def test_counts_are_integers_whatever_the_engine_sums_them_as(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    described = con.execute(f"DESCRIBE {indicator_sql('green_share', ['year'])}").fetchall()
+    types = {row[0]: row[1] for row in described}
+    for column in ("lots", "green_lots", "cvd_lots", "lots_unconverted", "lots_with_awarded_value"):
+        assert types[column] == "BIGINT", column

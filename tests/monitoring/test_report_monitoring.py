@@ -176,3 +176,54 @@ def test_charts_are_named_in_the_language_for_assistive_technology(
     assert 'aria-label="꺾은선 차트: ' in html
     assert "aria-roledescription" not in html
     assert "X-axis" not in html
+
+
+def test_group_labels_tell_buyers_of_one_name_apart_and_put_months_in_the_years_place() -> None:
+    from greenprocure.reporting.monitoring_report import _rows, _share_chart
+
+    columns = ("buyer_id", "buyer_name", "lots", "green_share_count", "green_share_awarded")
+    buyers = IndicatorTable(
+        name="green_share",
+        by=("buyer",),
+        columns=columns,
+        rows=[
+            ("ES-ORG-1", "Oakridge Health", 4, 0.75, None),
+            ("FR-ORG-2", "Oakridge Health", 4, 0.25, None),
+            ("ES-ORG-3", "Port", 2, 0.5, None),
+            ("ES-ORG-4", None, 1, 0.0, None),
+        ],
+    )
+    with use_language("en"):
+        labels = [row["label"] for row in _rows(buyers)]
+        svg = _share_chart(buyers, "t", line=False)
+    assert labels == [
+        "Oakridge Health (ES-ORG-1)",
+        "Oakridge Health (FR-ORG-2)",
+        "Port",
+        "ES-ORG-4",
+    ]
+    assert svg is not None
+    assert "Oakridge Health (FR-ORG-2)" in svg
+    monthly = IndicatorTable(
+        name="green_share",
+        by=("year", "cpv2", "month"),
+        columns=("year", "cpv2", "month", "lots", "green_share_count", "green_share_awarded"),
+        rows=[(2022, "33", 3, 1, 1.0, None), (2022, "45", 3, 1, 0.0, None)],
+    )
+    with use_language("en"):
+        labels = [row["label"] for row in _rows(monthly)]
+        month = format_month(2022, 3, "en")
+    assert len(set(labels)) == 2
+    assert all(label.startswith(f"{month} · ") for label in labels)
+
+
+def test_lots_without_a_date_are_left_off_the_time_line() -> None:
+    from greenprocure.reporting.monitoring_report import _rows, _share_chart
+
+    yearly = _series([(2020, None), (2021, None), (None, None)], ("year",))
+    with use_language("en"):
+        svg = _share_chart(yearly, "t", line=True)
+        labels = [row["label"] for row in _rows(yearly)]
+    assert svg is not None
+    assert ">unknown</text>" not in svg
+    assert "unknown" in labels  # the table still lists them

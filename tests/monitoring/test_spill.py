@@ -83,3 +83,31 @@ def test_spilled_file_is_removed_with_its_result(
 
     gc.collect()
     assert not path.exists()
+
+
+def test_parquet_export_of_rows_spread_over_several_files(tmp_path: Path) -> None:
+    """Spark keeps a large grouped table as the part files of a folder (a glob): the
+    export writes all their rows, in order, with the columns' own types."""
+    from greenprocure.monitoring.engines.duckdb_export import _write_parquet
+    from greenprocure.monitoring.indicators import IndicatorTable
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    con = duckdb.connect()
+    for part, years in enumerate(((2020, 2021), (2022,))):
+        values = ", ".join(f"({y}, CAST({y - 2019} AS HUGEINT))" for y in years)
+        target = folder / f"part-{part:05d}.parquet"
+        con.execute(
+            f"COPY (SELECT * FROM (VALUES {values}) v(year, green_lots)) "
+            f"TO '{target}' (FORMAT parquet)"
+        )
+    rows = duckdb_spill.ParquetRows(folder / "*.parquet", 3, folder)
+    table = IndicatorTable(
+        name="green_share", by=("year",), columns=("year", "green_lots"), rows=rows
+    )
+    out = tmp_path / "green_share.parquet"
+    _write_parquet(table, out)
+    read = con.execute("SELECT * FROM read_parquet(?)", [str(out)])
+    assert read.fetchall() == [(2020, 1), (2021, 2), (2022, 3)]
+    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}')").fetchall()
+    assert [(r[0], r[1]) for r in described] == [("year", "BIGINT"), ("green_lots", "BIGINT")]

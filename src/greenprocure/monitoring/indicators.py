@@ -189,15 +189,23 @@ def _base(table: str, dialect: Dialect, deduplicated: bool) -> str:
     return f"lots AS (\n  {body}\n)"
 
 
+#: The buyer's name where it has no id: a second key of the groups by buyer.
+_NAME_WITHOUT_ID = "CASE WHEN buyer_id IS NULL THEN buyer_name END"
+
+
 def _group(columns: Sequence[str], extra: Sequence[str] = ()) -> tuple[str, str, str]:
     """SELECT list prefix, GROUP BY clause and ORDER BY clause for the group columns."""
     grouped = [c for c in columns if c != "buyer_name"] + list(extra)
     select = list(grouped)
+    keys = list(grouped)
     if "buyer_name" in columns:
-        select.insert(grouped.index("buyer_id") + 1, "MAX(buyer_name) AS buyer_name")
+        at = grouped.index("buyer_id") + 1
+        select.insert(at, "MAX(buyer_name) AS buyer_name")
+        # buyers without an id are told apart by their names (not one group of them all)
+        keys.insert(at, _NAME_WITHOUT_ID)
     select_text = "".join(f"{item}, " for item in select)
-    group_text = f"GROUP BY {', '.join(grouped)}" if grouped else ""
-    order_text = "ORDER BY " + ", ".join(f"{c} ASC NULLS FIRST" for c in grouped) if grouped else ""
+    group_text = f"GROUP BY {', '.join(keys)}" if keys else ""
+    order_text = "ORDER BY " + ", ".join(f"{c} ASC NULLS FIRST" for c in keys) if keys else ""
     return select_text, group_text, order_text
 
 
@@ -233,10 +241,10 @@ def indicator_sql(
         green = "CASE WHEN {0} IS NOT NULL THEN CASE WHEN is_green THEN {0} ELSE 0 END END"
         measures = [
             "COUNT(*) AS lots",
-            "SUM(CASE WHEN is_green THEN 1 ELSE 0 END) AS green_lots",
+            "CAST(SUM(CASE WHEN is_green THEN 1 ELSE 0 END) AS BIGINT) AS green_lots",
             f"{_share('SUM(CASE WHEN is_green THEN 1 ELSE 0 END)', 'COUNT(*)')} "
             "AS green_share_count",
-            "SUM(CASE WHEN cvd THEN 1 ELSE 0 END) AS cvd_lots",
+            "CAST(SUM(CASE WHEN cvd THEN 1 ELSE 0 END) AS BIGINT) AS cvd_lots",
         ]
         for kind in ("estimated", "awarded", "contracted"):
             value = f"{kind}_value_rc"
@@ -246,7 +254,9 @@ def indicator_sql(
                 f"SUM({green.format(value)}) AS green_{kind}_value",
                 f"{_share(f'SUM({green.format(value)})', f'SUM({value})')} AS green_share_{kind}",
             ]
-        measures.append("SUM(CASE WHEN unconverted THEN 1 ELSE 0 END) AS lots_unconverted")
+        measures.append(
+            "CAST(SUM(CASE WHEN unconverted THEN 1 ELSE 0 END) AS BIGINT) AS lots_unconverted"
+        )
         body = f"SELECT {select}{', '.join(measures)}\nFROM lots\n{group}\n{order}"
         return f"WITH {base}\n{body}".strip()
     if indicator in ("goals", "strategies"):

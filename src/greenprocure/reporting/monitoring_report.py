@@ -39,18 +39,42 @@ def _key_columns(table: IndicatorTable) -> list[str]:
     return [c for c in table.columns if c in KEY_LABELS]
 
 
-def _group_label(record: Mapping[str, Any], keys: Sequence[str]) -> str:
+def _group_label(
+    record: Mapping[str, Any], keys: Sequence[str], shared_names: frozenset[str] = frozenset()
+) -> str:
+    """The label of a group: its keys' values joined, a buyer by its name (with its id when
+    ``shared_names`` holds the name: buyers of one name are told apart), a month with its
+    year in the year's place."""
     parts: list[str] = []
+    year_at: int | None = None
     for key in keys:
-        if key == "buyer_id" and "buyer_name" in keys and record.get("buyer_name"):
-            continue
         value = record.get(key)
-        if key == "month" and value is not None:
-            year = record.get("year")
-            parts[-1:] = [format_month(int(year), int(value))] if year is not None else []
+        if key == "buyer_id" and "buyer_name" in keys and record.get("buyer_name"):
+            continue  # the buyer goes by its name
+        if key == "buyer_name" and value is None and record.get("buyer_id") is not None:
+            continue  # the buyer went by its id
+        if key == "buyer_name" and value in shared_names and record.get("buyer_id"):
+            parts.append(f"{value} ({key_value_label('buyer_id', record['buyer_id'])})")
             continue
+        if key == "year":
+            year_at = len(parts)
+        if key == "month" and year_at is not None:
+            year = record.get("year")
+            if value is not None and year is not None:
+                parts[year_at] = format_month(int(year), int(value))
+            continue  # without a month the year's part says it (or that it is unknown)
         parts.append(_("unknown") if value is None else key_value_label(key, value))
     return " · ".join(parts) if parts else _("All")
+
+
+def _shared_names(records: Sequence[Mapping[str, Any]]) -> frozenset[str]:
+    """The buyer names that more than one buyer id bears among ``records``."""
+    ids: dict[str, set[Any]] = {}
+    for record in records:
+        name = record.get("buyer_name")
+        if name:
+            ids.setdefault(str(name), set()).add(record.get("buyer_id"))
+    return frozenset(name for name, found in ids.items() if len(found) > 1)
 
 
 def _periods(records: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[str] | None:
@@ -84,16 +108,20 @@ def _periods(records: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[
 def _share_chart(table: IndicatorTable, title: str, *, line: bool) -> str | None:
     keys = _key_columns(table)
     records = [r for r in table.records() if r["lots"]]
+    shared = _shared_names(records)
+    if line:
+        # lots without a date have no place on a time axis (the table lists them)
+        records = [r for r in records if all(r.get(k) is not None for k in keys)]
+    else:
+        records = sorted(records, key=lambda r: -int(r["lots"]))[:_MAX_BARS]
     if not records:
         return None
-    if not line:
-        records = sorted(records, key=lambda r: -int(r["lots"]))[:_MAX_BARS]
     count_name = _("Green share (count)")
     value_name = _("Green share (awarded)")
     group_name = _("Group")
     rows: list[dict[str, Any]] = []
     for record in records:
-        label = _group_label(record, keys)
+        label = _group_label(record, keys, shared)
         rows.append(
             {group_name: label, "measure": count_name, "share": record["green_share_count"]}
         )
@@ -126,7 +154,13 @@ def _share_chart(table: IndicatorTable, title: str, *, line: bool) -> str | None
     else:
         chart = base.mark_bar().encode(
             y=alt.Y(f"{group_name}:N", title=None, sort=None),
-            x=alt.X("share:Q", title=_("Green share"), axis=alt.Axis(format="%"), scale=scale),
+            x=alt.X(
+                "share:Q",
+                title=_("Green share"),
+                axis=alt.Axis(format="%"),
+                scale=scale,
+                stack=None,
+            ),
             color=colour,
             yOffset="measure:N",
         )
@@ -167,10 +201,12 @@ def _label(code: str | None, labels: Mapping[str, str]) -> str:
 
 def _rows(table: IndicatorTable) -> list[dict[str, Any]]:
     keys = _key_columns(table)
+    records = table.records()
+    shared = _shared_names(records)
     out = []
-    for record in table.records():
+    for record in records:
         item = dict(record)
-        item["label"] = _group_label(record, keys)
+        item["label"] = _group_label(record, keys, shared)
         out.append(item)
     return out
 

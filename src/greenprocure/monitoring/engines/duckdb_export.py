@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 from pathlib import Path
 from typing import IO
 
@@ -50,28 +49,34 @@ def write_csv(table: IndicatorTable, handle: IO[str]) -> None:
 def _write_parquet(table: IndicatorTable, path: Path) -> None:
     from greenprocure.monitoring.engines.duckdb_engine import quote_path
 
+    # each column cast to its type, so that a file has the same types whichever way the
+    # rows were held
+    names = ", ".join(f'CAST("{c}" AS {column_type(c)}) AS "{c}"' for c in table.columns)
+    scratch: Path | None = None
     if isinstance(table.rows, ParquetRows):
-        # a table kept on disk by the engine is already a Parquet file of these columns
-        shutil.copyfile(table.rows.path, path)
-        return
-    scratch = path.with_name(f".{path.name}.jsonl")
-    with scratch.open("wb") as out:
-        for record in table.iter_records():
-            out.write(orjson.dumps(record) + b"\n")
-    columns = ", ".join(f"'{c}': '{column_type(c)}'" for c in table.columns)
-    names = ", ".join(f'"{c}"' for c in table.columns)
+        # a table kept on disk by the engine: one Parquet file, or the files of a glob
+        source, parameter = "read_parquet(?)", os.fspath(table.rows.path)
+    else:
+        scratch = path.with_name(f".{path.name}.jsonl")
+        with scratch.open("wb") as out:
+            for record in table.iter_records():
+                out.write(orjson.dumps(record) + b"\n")
+        columns = ", ".join(f"'{c}': '{column_type(c)}'" for c in table.columns)
+        source = f"read_json(?, format='newline_delimited', columns={{{columns}}})"
+        parameter = os.fspath(scratch)
     try:
         con = duckdb.connect()
         try:
+            con.execute("SET preserve_insertion_order = true")
             con.execute(
-                f"COPY (SELECT {names} FROM read_json(?, format='newline_delimited', "
-                f"columns={{{columns}}})) TO '{quote_path(path)}' (FORMAT parquet)",
-                [os.fspath(scratch)],
+                f"COPY (SELECT {names} FROM {source}) TO '{quote_path(path)}' (FORMAT parquet)",
+                [parameter],
             )
         finally:
             con.close()
     finally:
-        scratch.unlink(missing_ok=True)
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
 
 
 def export_indicators(
