@@ -80,16 +80,41 @@ def test_interrupted_file_leaves_store_unchanged(
     ) -> Iterator[Any]:
         rows = real_rows(path, currency, encoding, log, on_bytes)
         yield next(rows)  # one row is in the open transaction when the failure comes
-        raise RuntimeError("disk unplugged")
+        raise KeyboardInterrupt  # the run is stopped
 
     monkeypatch.setattr(duckdb_engine, "_rows", broken)
-    with pytest.raises(RuntimeError, match="disk unplugged"):
+    with pytest.raises(KeyboardInterrupt):
         ingest(sample[1:], store)
     assert _counts(store) == before
     monkeypatch.setattr(duckdb_engine, "_rows", real_rows)
     resumed = ingest(sample, store)
     assert len(resumed.files_skipped) == 1
     assert len(resumed.files_ingested) == 2
+
+
+def test_an_unforeseen_failure_fails_its_file_and_the_run_goes_on(
+    sample: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "m.duckdb"
+    real_rows = duckdb_engine._rows
+
+    def broken_first(
+        path: Path, currency: str, encoding: str | None, log: Any, on_bytes: Any = None
+    ) -> Iterator[Any]:
+        rows = real_rows(path, currency, encoding, log, on_bytes)
+        yield next(rows)
+        if path == sample[0]:
+            raise RuntimeError("a bug met in this file")
+        yield from rows
+
+    monkeypatch.setattr(duckdb_engine, "_rows", broken_first)
+    summary = ingest(sample[:2], store)
+    assert summary.failures == ((str(sample[0]), "a bug met in this file"),)
+    assert summary.files_ingested == (str(sample[1]),)
+    alone = ingest(sample[1:2], tmp_path / "alone.duckdb")
+    # nothing of the failed file was kept
+    assert _counts(store) == _counts(tmp_path / "alone.duckdb")
+    assert alone.files_ingested == (str(sample[1]),)
 
 
 def test_many_rows_are_batched_in_one_transaction(

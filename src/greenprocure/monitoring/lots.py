@@ -407,7 +407,7 @@ def _compile_group(
         compiled = compile_releases(
             [data for data, _, _ in group], indicator_fields_only=indicator_fields_only
         )
-    except (GreenProcureError, TypeError, ValueError) as error:
+    except (GreenProcureError, TypeError, ValueError, RecursionError, OverflowError) as error:
         return RecordError(file, location, ocid, f"cannot compile: {error}")
     return Document("compiled", compiled, file, location)
 
@@ -452,7 +452,7 @@ def rows_across_files(
     location = f"{first} (+{len(releases) - 1} releases, {earlier} of earlier files)"
     try:
         compiled = compile_releases([data for data, _ in releases], indicator_fields_only=True)
-    except (GreenProcureError, TypeError, ValueError) as error:
+    except (GreenProcureError, TypeError, ValueError, RecursionError, OverflowError) as error:
         return RecordError(file, location, ocid, f"cannot compile: {error}")
     return rows_from_compiled(compiled, file, location, converter)
 
@@ -725,7 +725,14 @@ def rows_from_compiled(
         return RecordError(file, location, ocid, str(error))
     except GreenProcureError as error:
         return RecordError(file, location, ocid, str(error))
-    except (TypeError, ValueError, AttributeError, KeyError) as error:
+    except (
+        TypeError,
+        ValueError,
+        AttributeError,
+        KeyError,
+        OverflowError,
+        RecursionError,
+    ) as error:
         # A shape no check above foresaw: still one reported record, never a crash.
         return RecordError(file, location, ocid, f"record breaks the schema: {error!r}")
 

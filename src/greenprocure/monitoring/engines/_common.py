@@ -217,9 +217,10 @@ def indicator_tables(
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     """Files named by ``paths``: files as given, folders walked, glob patterns expanded.
 
-    Folders contribute their data files (``.json``, ``.jsonl``, ``.ndjson``, ``.xml``,
-    ``.gz``, ``.zip``), sorted; a folder without any is an error, as a pattern that matches
-    no file is. The result has no repeats and keeps the order given.
+    Folders (given, or matched by a pattern) contribute their data files (``.json``,
+    ``.jsonl``, ``.ndjson``, ``.xml``, ``.gz``, ``.zip``), sorted, leaving out hidden files
+    and folders (names starting with ``.``); a folder given without any is an error, as a
+    pattern that matches no file is. The result has no repeats and keeps the order given.
     """
     found: list[Path] = []
     seen: set[Path] = set()
@@ -230,32 +231,42 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
             seen.add(key)
             found.append(path)
 
+    def walk(folder: Path, text: str, *, required: bool = True) -> int:
+        children = [
+            child
+            for child in sorted(folder.rglob("*"))
+            if child.is_file()
+            and child.name.lower().endswith(_SUFFIXES)
+            # hidden files and folders (a store's own folder, macOS's ``._`` copies) are not data
+            and not any(part.startswith(".") for part in child.relative_to(folder).parts)
+        ]
+        if not children and required:
+            # as for a pattern that matches nothing: a run that reads nothing is a mistake
+            raise InputError(
+                N_("no data file in this folder (.json, .jsonl, .ndjson, .xml, .gz, .zip)"),
+                file=text,
+            )
+        for child in children:
+            add(child)
+        return len(children)
+
     for item in paths:
         text = os.fspath(item)
         path = Path(text)
         if path.is_dir():
-            children = [
-                child
-                for child in sorted(path.rglob("*"))
-                if child.is_file() and child.name.lower().endswith(_SUFFIXES)
-            ]
-            if not children:
-                # as for a pattern that matches nothing: a run that reads nothing is a mistake
-                raise InputError(
-                    N_("no data file in this folder (.json, .jsonl, .ndjson, .xml, .gz, .zip)"),
-                    file=text,
-                )
-            for child in children:
-                add(child)
+            walk(path, text)
         elif path.is_file():
             add(path)
         elif glob.has_magic(text):
-            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
-            files = [m for m in matches if m.is_file()]
-            if not files:
+            matched = 0
+            for match in sorted(Path(m) for m in glob.glob(text, recursive=True)):
+                if match.is_dir():  # a matched folder gives its data files, as one given does
+                    matched += walk(match, os.fspath(match), required=False)
+                elif match.is_file():
+                    add(match)
+                    matched += 1
+            if not matched:
                 raise InputError(N_("no file matches this pattern"), file=text)
-            for match in files:
-                add(match)
         else:
             raise InputError(N_("no such file or folder"), file=text)
     return found

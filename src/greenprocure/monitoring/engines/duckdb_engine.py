@@ -413,7 +413,7 @@ def _prepare_file(
                 else:
                     out.write(row_json(item) + b"\n")
                     count += 1
-    except (GreenProcureError, OSError) as error:
+    except Exception as error:  # any failure fails this file, not the run
         Path(scratch).unlink(missing_ok=True)
         log.discard()
         if isinstance(error, GreenProcureError):
@@ -560,7 +560,8 @@ def ingest(
                     store.parent,
                     pacer,
                 )
-            except (GreenProcureError, OSError) as error:
+            except Exception as error:  # any failure fails this file, not the run
+                # (its transaction is rolled back: the store is as it was before the file)
                 tally.fail(os.fspath(path), failure_reason(error, os.fspath(path)))
                 continue
             finally:

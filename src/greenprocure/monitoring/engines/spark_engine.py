@@ -49,7 +49,7 @@ import orjson
 from pyspark.sql import DataFrame, SparkSession, functions
 from pyspark.sql import types as spark_types
 
-from greenprocure.errors import GreenProcureError, failure_reason
+from greenprocure.errors import failure_reason
 from greenprocure.monitoring.engines._common import (
     IngestTally,
     ProgressCallback,
@@ -244,7 +244,7 @@ def _whole_file_task(task: _FileTask) -> dict[str, Any]:
         written = materialise_file(
             path, os.fspath(scratch), currency, encoding, (os.fspath(releases), digest, seq)
         )
-    except (GreenProcureError, OSError) as error:
+    except Exception as error:  # any failure fails this file, not the run
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(releases, ignore_errors=True)
         return {"path": path, "failed": failure_reason(error, os.fspath(path))}

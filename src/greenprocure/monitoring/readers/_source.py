@@ -282,8 +282,14 @@ def _detect(opener: Callable[[], IO[bytes]]) -> str:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
-        # A multi-byte character cut by the sniff window is still UTF-8.
-        if error.start < len(head) - 4:
+        # A multi-byte character cut by the sniff window is still UTF-8 (only when the
+        # window is full: a whole file read is not cut); an unfinished one is not.
+        cut = (
+            len(head) == _SNIFF
+            and error.start >= len(head) - 4
+            and error.reason == "unexpected end of data"
+        )
+        if not cut:
             return "cp1252"
     return "utf-8"
 

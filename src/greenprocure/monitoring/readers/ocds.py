@@ -113,22 +113,37 @@ def _read_source(source: Source) -> Iterator[Item]:
         # into one unreadable document).
         head: list[bytes] = []
         complete = True
-        while len(head) < 100:
+        ended = False
+        seen = 0  # bytes of the head, blank lines too (a run of them is kept as its count)
+        filled = 0  # lines of the head that are not blank
+        blank = 0
+        while seen < _FIRST_LINE_LIMIT:
             line = stream.readline(_FIRST_LINE_LIMIT)
             if not line:
+                ended = True
                 break
+            seen += len(line)
+            if not line.strip():
+                blank += 1
+                continue
+            if blank:
+                head.append(b"\n" * blank)
+                blank = 0
             head.append(line)
             if len(line) >= _FIRST_LINE_LIMIT and not line.endswith(b"\n"):
                 complete = False
                 break
-            if len([h for h in head if h.strip()]) >= 3:
+            filled += 1
+            if filled >= 3:
                 break
+        if blank:
+            head.append(b"\n" * blank)
         texts = [h.strip() for h in head if h.strip()]
-        if not texts:
+        if not texts and ended:
             # counted as a record error, so that a run says it read nothing from this file
             yield RecordError(source.name, "file", None, "no JSON in the file: it is empty")
             return
-        if complete and _looks_like_lines(texts):
+        if complete and texts and _looks_like_lines(texts):
             yield from _read_lines(source, stream, head)
             return
     yield from _read_document(source)
@@ -140,7 +155,15 @@ def _looks_like_lines(texts: list[bytes]) -> bool:
         return True
     except orjson.JSONDecodeError:
         pass
-    if texts[0] in (b"{", b"["):
+    first = texts[0]
+    if first in (b"{", b"[") or first.endswith((b"[", b"{")):
+        # the opening of a document written over several lines (a package with one release
+        # per line), not a line of JSON Lines cut short
+        return False
+    if first.endswith((b",", b":")) and any(
+        text.startswith(b'"') or text.endswith(b",") for text in texts[1:]
+    ):
+        # a document's members or elements go on over the next lines
         return False
     for text in texts[1:]:
         try:
@@ -160,7 +183,8 @@ def _read_lines(source: Source, stream: IO[bytes], head: list[bytes]) -> Iterato
     try:
         line = pending.pop(0) if pending else stream.readline(limit)
         while line:
-            number += 1
+            # (a run of blank lines of the head is one item: its newlines count)
+            number += 1 if line.strip() else max(1, line.count(b"\n"))
             if len(line) >= limit:
                 # Keep memory bounded: a giant line is skipped (to its end) and reported.
                 ocid = _guess_ocid(line[:4096])
@@ -221,6 +245,9 @@ def _layout(source: Source, backend: Any = ijson) -> str:
                     return ""
                 started = True
                 continue
+            if prefix == "" and event == "map_key" and value == "ocid":
+                # a record (its releases beside its compiledRelease) or a release: whole
+                return ""
             if prefix == "" and event == "map_key" and value in ("records", "releases"):
                 return f"{value}.item"
             if prefix == "" and event == "end_map":
@@ -538,16 +565,21 @@ def _record(value: Any, file: str, location: str) -> Iterator[Item]:
     ocid = value["ocid"]
     compiled = value.get("compiledRelease")
     if type(compiled) is dict and compiled:
-        compiled.setdefault("ocid", ocid)
+        if compiled.get("ocid") is None:  # absent or null: the record's
+            compiled["ocid"] = ocid
         yield Document("compiled", compiled, file, location)
         return
     versioned = value.get("versionedRelease")
     if type(versioned) is dict and versioned:
         result = unversion(versioned)
-        result.setdefault("ocid", ocid)
+        if result.get("ocid") is None:
+            result["ocid"] = ocid
         yield Document("compiled", result, file, location)
         return
     releases = value.get("releases")
+    if releases is not None and type(releases) is not list:
+        yield RecordError(file, location, ocid, "field releases: not an array")
+        return
     embedded = [
         release
         for release in releases or ()
@@ -564,5 +596,9 @@ def _record(value: Any, file: str, location: str) -> Iterator[Item]:
         compiled = compile_releases(embedded)
     except GreenProcureError as error:
         yield RecordError(file, location, ocid, str(error))
+        return
+    except (TypeError, ValueError, RecursionError, OverflowError) as error:
+        # a shape or a depth the merge cannot take: this record, not the file
+        yield RecordError(file, location, ocid, f"cannot compile: {error!r}")
         return
     yield Document("compiled", compiled, file, location)

@@ -1,0 +1,144 @@
+"""Valid files of unusual shape and records that broke the readers (a review's findings):
+each file is read as what it is, and each bad record is one RecordError, never a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from greenprocure.errors import InputError
+from greenprocure.monitoring import Document, iter_documents
+from greenprocure.monitoring.engines import expand_inputs
+from greenprocure.monitoring.engines.duckdb_engine import ingest
+from greenprocure.monitoring.readers._source import _detect
+
+
+def _release(ocid: str, rid: str = "1", date: str = "2020-01-01") -> dict[str, object]:
+    return {"ocid": ocid, "id": rid, "date": date, "tag": ["tender"], "tender": {"id": "t"}}
+
+
+def _compiled(ocid: str) -> dict[str, object]:
+    return {**_release(ocid), "tag": ["compiled"]}
+
+
+def test_a_pretty_printed_record_keeps_its_compiled_release(tmp_path: Path) -> None:
+    record = {
+        "ocid": "o-r",
+        "releases": [{"url": "https://x/1", "date": "2020-01-01", "tag": ["tender"]}],
+        "compiledRelease": _compiled("o-r"),
+    }
+    path = tmp_path / "record.json"
+    path.write_bytes(orjson.dumps(record, option=orjson.OPT_INDENT_2))
+    (item,) = list(iter_documents(path))
+    assert isinstance(item, Document)
+    assert item.kind == "compiled"
+    assert item.ocid == "o-r"
+
+
+@pytest.mark.parametrize(
+    "opening", [b'{"version":"1.1","releases":[\n', b'{"uri":"x",\n"releases":[\n']
+)
+def test_a_package_with_one_release_per_line_is_one_document(
+    tmp_path: Path, opening: bytes
+) -> None:
+    path = tmp_path / "package.json"
+    first, second = orjson.dumps(_release("o-a")), orjson.dumps(_release("o-b"))
+    path.write_bytes(opening + first + b",\n" + second + b"\n]}\n")
+    items = list(iter_documents(path))
+    assert [type(i).__name__ for i in items] == ["Document", "Document"]
+    assert [i.ocid for i in items] == ["o-a", "o-b"]
+
+
+def test_leading_blank_lines_do_not_hide_the_data(tmp_path: Path) -> None:
+    path = tmp_path / "blank.jsonl"
+    path.write_bytes(
+        b"\n" * 120 + orjson.dumps(_release("o-1")) + b"\n\n" + orjson.dumps(_release("o-2"))
+    )
+    items = list(iter_documents(path))
+    assert [type(i).__name__ for i in items] == ["Document", "Document"]
+    # the lines are counted as they are in the file
+    assert [i.location for i in items] == ["line 121", "line 123"]
+
+
+def test_a_short_latin_1_file_is_not_taken_for_utf_8(tmp_path: Path) -> None:
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(b'{"ocid":"o-1","t":"\xe9"}\n')
+    assert _detect(lambda: path.open("rb")) == "cp1252"
+    cut = tmp_path / "cut.jsonl"
+    cut.write_bytes(b'{"ocid":"o-1","t":"caf\xc3')  # a whole file, its last character unfinished
+    assert _detect(lambda: cut.open("rb")) == "cp1252"
+
+
+def test_bad_records_are_record_errors_and_the_file_goes_on(tmp_path: Path) -> None:
+    deep: object = "x"
+    for _ in range(1500):
+        deep = {"a": deep}
+    package = {
+        "records": [
+            {"ocid": "o-bad", "releases": 5},
+            {"ocid": "o-deep", "releases": [{**_release("o-deep"), "deep": deep}]},
+            {"ocid": "o-null", "compiledRelease": {**_compiled("o-x"), "ocid": None}},
+            {"ocid": "o-good", "releases": [_release("o-good")]},
+        ]
+    }
+    path = tmp_path / "records.json"
+    path.write_text(
+        orjson.dumps({"records": package["records"][:1]}).decode()[:-2]
+        + ","
+        + ",".join(_dumps(r) for r in package["records"][1:])
+        + "]}",
+        encoding="utf-8",
+    )
+    items = list(iter_documents(path))
+    kinds = [(type(i).__name__, i.ocid) for i in items]
+    assert kinds == [
+        ("RecordError", "o-bad"),
+        ("RecordError", "o-deep"),
+        ("Document", "o-null"),  # a null ocid is the record's
+        ("Document", "o-good"),
+    ]
+    assert "releases: not an array" in items[0].reason  # type: ignore[union-attr]
+
+
+def _dumps(value: object) -> str:
+    """JSON of ``value``, which may be nested deeper than orjson writes."""
+    import json
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(10_000)
+    try:
+        return json.dumps(value)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def test_an_amount_beyond_floating_point_is_a_record_error(tmp_path: Path) -> None:
+    compiled = _compiled("o-big")
+    compiled["tender"] = {"id": "t", "value": {"amount": 10**400, "currency": "EUR"}}
+    path = tmp_path / "big.json"
+    path.write_text(_dumps(compiled) + "\n" + _dumps(_compiled("o-fine")), encoding="utf-8")
+    summary = ingest([path], tmp_path / "m.duckdb")
+    assert summary.files_ingested == (str(path),)
+    assert summary.errors == 1
+    errors = [orjson.loads(line) for line in Path(summary.errors_file).read_bytes().splitlines()]
+    assert [e["ocid"] for e in errors] == ["o-big"]
+
+
+def test_folders_leave_out_hidden_files_and_patterns_walk_matched_folders(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    for month in ("2023-01", "2023-02"):
+        (data / month).mkdir(parents=True)
+        (data / month / "a.jsonl").write_bytes(orjson.dumps(_release("o")))
+        (data / month / "._a.jsonl").write_bytes(b"\x00\x05\x16\x07")  # macOS metadata
+    (data / ".greenprocure").mkdir()
+    (data / ".greenprocure" / "monitoring.duckdb.errors.jsonl").write_bytes(b"{}")
+    expected = [data / "2023-01" / "a.jsonl", data / "2023-02" / "a.jsonl"]
+    assert expand_inputs([data]) == expected
+    assert expand_inputs([str(data / "*")]) == expected
+    with pytest.raises(InputError, match="no file matches this pattern"):
+        expand_inputs([str(tmp_path / "nothing-*")])
