@@ -123,6 +123,7 @@ def test_an_amount_beyond_floating_point_is_a_record_error(tmp_path: Path) -> No
     summary = ingest([path], tmp_path / "m.duckdb")
     assert summary.files_ingested == (str(path),)
     assert summary.errors == 1
+    assert summary.errors_file is not None
     errors = [orjson.loads(line) for line in Path(summary.errors_file).read_bytes().splitlines()]
     assert [e["ocid"] for e in errors] == ["o-big"]
 
