@@ -13,8 +13,9 @@ What is read (business term -> OCDS path, per ``eforms/ocds-mapping/guidance.yam
 * buyer (OPT-300) -> ``buyer`` and ``parties`` (BT-500 name, `` - `` BT-16 part name;
   country: ISO 3166 alpha-3 in
   eForms, alpha-2 in OCDS, converted with CLDR's territory aliases via Babel);
-* BT-105 procedure type -> ``tender.procurementMethod`` (open -> open, restricted and
-  neg-w-call -> selective, neg-wo-call -> limited; other codes are left unmapped);
+* BT-105 procedure type -> ``tender.procurementMethod`` by the guidance's mapping table
+  (open and exp-int-rail -> open; restricted, neg-w-call, comp-dial, innovation and
+  comp-tend -> selective; neg-wo-call -> limited; oth-single and oth-mult unmapped);
 * BT-23 main nature -> ``mainProcurementCategory`` (supplies -> goods);
 * BT-262 main CPV -> ``items[].classification`` (procedure, and per lot with ``relatedLot``);
 * BT-27 estimated value -> ``tender.value`` / ``tender.lots[].value``;
@@ -25,11 +26,14 @@ What is read (business term -> OCDS path, per ``eforms/ocds-mapping/guidance.yam
   ``additionalClassifications`` ``eu-cvd-contract-type``; BT-723 vehicle category, OPT-155 /
   OPT-156 vehicle counts -> ``awards[].items``;
 * lot results -> ``awards[]`` (BT-142 ``selec-w`` -> active, ``clos-nw`` -> unsuccessful,
-  ``open-nw`` -> pending; value = the payable amount, BT-720, of its tenders, mapped as the
-  guidance says: each overwrites the last, so a framework with several winners gets the
-  last tender's value); settled contracts -> ``contracts[]`` with ``awardID`` and
+  ``open-nw`` -> pending; value = the payable amounts, BT-720, of its winning tenders added
+  up: those it lists that its settled contracts name, else those it lists ranked first,
+  else all it lists; none in two currencies; european-union-support#178);
+  settled contracts -> ``contracts[]`` with ``awardID`` and
   ``dateSigned`` (the guidance maps no eForms value to ``contracts[].value``, so eForms rows
-  have no contracted value); BT-1451 earliest winner decision date -> ``awards[].date``.
+  have no contracted value); BT-1451 earliest winner decision date -> ``awards[].date``;
+* a notice of form type (BT-03) ``bri`` is left out, as the guidance says, with a record
+  error saying so.
 """
 
 from __future__ import annotations
@@ -67,11 +71,15 @@ _MAX_BYTES = 64 * 1024 * 1024
 
 #: BT-105 procedure types as the OCDS for eForms mapping guidance maps them to
 #: ``tender.procurementMethod`` (``../shared/data/eforms/ocds-mapping/guidance.yaml``,
-#: BT-105-Procedure): competitive dialogue and innovation partnership are selective;
-#: ``oth-single`` and ``oth-mult`` set no method, and neither does ``comp-tend``
-#: (competitive tendering under Regulation 1370/2007), which the guidance does not map.
+#: BT-105-Procedure, and its procurement procedure type mapping table, Open Contracting
+#: Partnership, european-union-support, ``output/mapping/eforms/mapping-tables/
+#: procurement-procedure-type.csv``, 2024): competitive dialogue, innovation partnership
+#: and competitive tendering (Regulation 1370/2007) are selective, a rail public service
+#: intention (``exp-int-rail``) is open; ``oth-single`` and ``oth-mult`` set no method.
 _METHOD = {
     "open": "open",
+    "exp-int-rail": "open",
+    "comp-tend": "selective",
     "restricted": "selective",
     "neg-w-call": "selective",
     "comp-dial": "selective",
@@ -285,15 +293,22 @@ def _results(root: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if result is None:
         return [], []
     tenders: dict[str, dict[str, Any] | None] = {}
+    first_ranked: set[str] = set()  # BT-171 rank 1
     for tender in result.findall("efac:LotTender", NS):
         tender_id = _text(tender, "cbc:ID")
         if tender_id:
             tenders[tender_id] = _amount(tender, "cac:LegalMonetaryTotal/cbc:PayableAmount")
+            if (_text(tender, "cbc:RankCode") or "").strip() == "1":
+                first_ranked.add(tender_id)
     contract_info: dict[str, Any] = {}
+    contract_tenders: dict[str, list[str]] = {}  # the winning tenders each contract names
     for contract in result.findall("efac:SettledContract", NS):
         contract_id = _text(contract, "cbc:ID")
         if contract_id:
             contract_info[contract_id] = contract
+            contract_tenders[contract_id] = [
+                t.text.strip() for t in _ids(contract, "efac:LotTender")
+            ]
     awards: list[dict[str, Any]] = []
     contracts: list[dict[str, Any]] = []
     for lot_result in result.findall("efac:LotResult", NS):
@@ -305,14 +320,16 @@ def _results(root: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         status = _RESULT_STATUS.get(_text(lot_result, "cbc:TenderResultCode") or "")
         if status:
             award["status"] = status
-        value = _last(tenders.get(t.text.strip()) for t in _ids(lot_result, "efac:LotTender"))
+        references = [r.text.strip() for r in _ids(lot_result, "efac:SettledContract")]
+        value = _total(
+            tenders.get(t) for t in _winners(lot_result, references, contract_tenders, first_ranked)
+        )
         if value:
             award["value"] = value
         items = _vehicle_items(lot_result)
         if items:
             award["items"] = items
-        for reference in _ids(lot_result, "efac:SettledContract"):
-            contract_id = reference.text.strip()
+        for contract_id in references:
             node = contract_info.get(contract_id)
             settled: dict[str, Any] = {"id": contract_id, "awardID": award_id}
             if node is not None:
@@ -332,14 +349,41 @@ def _ids(node: Any, child: str) -> list[Any]:
     return [found for found in node.findall(f"{child}/cbc:ID", NS) if found.text]
 
 
-def _last(values: Any) -> dict[str, Any] | None:
-    """The guidance maps each referenced tender's value to the award's (or contract's)
-    ``.value``: each one overwrites the previous, so the last tender in document order wins."""
-    found: dict[str, Any] | None = None
-    for value in values:
-        if value:
-            found = value
-    return found
+def _winners(
+    lot_result: Any,
+    contracts: list[str],
+    contract_tenders: dict[str, list[str]],
+    first_ranked: set[str],
+) -> list[str]:
+    """The winning tenders of a lot result: those it lists that its contracts name (one
+    contract may name the tenders of several lot results); without such, those it lists
+    ranked first when ranks are given (it may list the tenders ranked after the winner),
+    else all it lists."""
+    listed = [t.text.strip() for t in _ids(lot_result, "efac:LotTender")]
+    named = {t for c in contracts for t in contract_tenders.get(c, ())}
+    if named and not listed:
+        return sorted(named)
+    if named:
+        won = [t for t in listed if t in named]
+        if won:
+            return won
+    return [t for t in listed if t in first_ranked] or listed
+
+
+def _total(values: Any) -> dict[str, Any] | None:
+    """The sum of the tender values (BT-720) ``values`` (None for a tender without one):
+    an award's value is that of its winning tenders together (the guidance maps BT-720 to
+    the award's value, not the contract's; european-union-support#178). None when no
+    tender has a value, or when they are in different currencies (no sum without a rate).
+    """
+    found = [value for value in values if value]
+    currencies = {value.get("currency") for value in found}
+    if not found or len(currencies) > 1:
+        return None
+    total: dict[str, Any] = {"amount": sum(float(value["amount"]) for value in found)}
+    if found[0].get("currency"):
+        total["currency"] = found[0]["currency"]
+    return total
 
 
 def _vehicle_items(lot_result: Any) -> list[dict[str, Any]]:
@@ -521,6 +565,18 @@ def _member(path: Path, member: str) -> Callable[[], IO[bytes]]:
 _UNREADABLE: tuple[type[Exception], ...] = (OSError, *COMPRESSION_ERRORS)
 
 
+#: Why a notice of BT-03 form type "bri" is left out.
+_NOT_A_PROCESS = (
+    "not a procurement notice (form type bri: outside any contracting process); left out"
+)
+
+
+def _notice_kind(root: Any) -> str | None:
+    """BT-03, the notice's form type (``listName`` of its notice type code)."""
+    code = root.find("cbc:NoticeTypeCode", NS)
+    return None if code is None else code.get("listName")
+
+
 def iter_notices(
     path: str | Path, *, progress: Callable[[int], None] | None = None
 ) -> Iterator[Document | RecordError]:
@@ -539,6 +595,12 @@ def iter_notices(
             with opener() as handle:
                 data = handle.read(_MAX_BYTES + 1)
             root = parse_notice_bytes(data, name)
+            if _notice_kind(root) == "bri":
+                # BT-03 "bri": as the mapping guidance says, such a notice (a European
+                # economic interest grouping, a company's registration) is no contracting
+                # process: left out, and said so
+                yield RecordError(name, "file", None, _NOT_A_PROCESS)
+                continue
             release = notice_to_release(root)
         except (UnsafeInputError, ParseError, ValidationError) as error:
             yield RecordError(name, "file", None, str(error))
