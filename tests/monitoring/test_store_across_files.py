@@ -119,20 +119,30 @@ def test_workers_merge_the_same(
     assert _rows(tmp_path / "w.duckdb") == _rows(tmp_path / "whole.duckdb")
 
 
+@pytest.mark.parametrize("stop", [RuntimeError("a bug"), KeyboardInterrupt()])
 def test_a_failed_merge_leaves_the_store_as_before(
-    monthly: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monthly: tuple[Path, list[Path]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stop: BaseException,
 ) -> None:
+    """A failure in the merge fails the file (reported, the run goes on); a stop of the run
+    (an interrupt) stops it: either way nothing of the file is kept."""
     _whole, files = monthly
     store = tmp_path / "m.duckdb"
     ingest(files[:2], store)
     before = _rows(store)
 
     def broken(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("power cut")
+        raise stop
 
     monkeypatch.setattr(duckdb_engine, "merge_across_files", broken)
-    with pytest.raises(RuntimeError, match="power cut"):
-        ingest(files[2:3], store)
+    if isinstance(stop, Exception):
+        summary = ingest(files[2:3], store)
+        assert summary.failures == ((str(files[2]), "a bug"),)
+    else:
+        with pytest.raises(KeyboardInterrupt):
+            ingest(files[2:3], store)
     assert _rows(store) == before
     con = duckdb.connect(str(store), read_only=True)
     try:
