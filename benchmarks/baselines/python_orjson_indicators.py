@@ -165,6 +165,8 @@ def lots_of(release: dict[str, Any], target: str) -> list[dict[str, Any]]:
         goals, strategies, cvd = green_of(objects)
         cpv = (cpv_of(items, lot_id) if lots else None) or tender_cpv or cpv_of(items, None)
         estimate = lot.get("value") or {}
+        if len(lots) == 1 and estimate.get("amount") is None:
+            estimate = tender.get("value") or {}  # one lot: the procedure's estimate
 
         def convert(
             entries: list[tuple[float, str]] | None, year: int | None = year

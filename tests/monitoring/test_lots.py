@@ -97,6 +97,27 @@ def test_tender_without_lots_is_its_own_lot() -> None:
     assert row["awarded_value"] == 8.0
 
 
+def test_one_lot_without_a_value_takes_the_procedures_estimate() -> None:
+    """eForms notices often give the estimated value (BT-27) for the procedure only: the
+    one lot's estimate is then the tender's; with several lots it is not split."""
+    tender = {"value": {"amount": 500_000, "currency": "EUR"}, "lots": [{"id": "L1"}]}
+    rows = _rows(_release(tender=tender))
+    assert not isinstance(rows, RecordError)
+    (row,) = rows
+    assert (row["estimated_value"], row["estimated_currency"]) == (500_000.0, "EUR")
+    assert row["estimated_value_rc"] == 500_000.0
+    # a lot with its own value keeps it
+    own = {**tender, "lots": [{"id": "L1", "value": {"amount": 7, "currency": "EUR"}}]}
+    rows = _rows(_release(tender=own))
+    assert not isinstance(rows, RecordError)
+    assert rows[0]["estimated_value"] == 7.0
+    # two lots without values: none
+    two = {**tender, "lots": [{"id": "L1"}, {"id": "L2"}]}
+    rows = _rows(_release(tender=two))
+    assert not isinstance(rows, RecordError)
+    assert [r["estimated_value"] for r in rows] == [None, None]
+
+
 def test_unknown_currency_is_a_record_error() -> None:
     result = _rows(_release(tender={"value": {"amount": 10, "currency": "XQZ"}}))
     assert isinstance(result, RecordError)

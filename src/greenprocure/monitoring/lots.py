@@ -26,6 +26,8 @@ allocations cost about 40% of the run time.
 Row rules (the Spark engine reproduces them and is compared row for row):
 
 * one row per ``tender.lots[]`` entry; a tender without lots is one row, ``lot_id == ""``;
+* estimated value: the lot's ``value``; a tender without lots, or with one lot without a
+  value, takes ``tender.value``;
 * money: ``awards[].relatedLots`` attribute an award to lots; an award for several lots is
   split equally between them; an award without ``relatedLots`` (or naming no lot of the
   tender) is split equally between all lots. Awarded values count awards whose status is
@@ -817,6 +819,10 @@ def _rows(
         if lots
         else [_amount(tender.get("value"), "tender/value")]
     )
+    if len(lots) == 1 and estimates[0] is None:
+        # one lot without a value of its own: the procedure's estimate is the lot's (eForms
+        # notices give BT-27 for the procedure only, as often as for the lot)
+        estimates = [_amount(tender.get("value"), "tender/value")]
     currencies.extend(estimate[1] for estimate in estimates if estimate is not None)
     # An amount in a code that is no currency (CurrencyConverter.check) makes the whole record
     # unusable, whether or not a lot's date would let it be converted (the SQL paths decide

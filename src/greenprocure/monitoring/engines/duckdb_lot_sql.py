@@ -591,9 +591,10 @@ WITH src AS (
   SELECT *,
     len(lots) AS n_lots,
     list_transform(lots, lambda l: coalesce(l.id, '')) AS lot_ids,
-    -- the currency of each lot's value (NULL without an amount); without lots, of the
-    -- tender's value
-    CASE WHEN len(lots) > 0 THEN list_transform(lots, lambda l:
+    -- the currency of each lot's value (NULL without an amount); without lots, or with one
+    -- lot without an amount, of the tender's value
+    CASE WHEN len(lots) > 1 OR (len(lots) = 1 AND lots[1].value.amount IS NOT NULL)
+      THEN list_transform(lots, lambda l:
         CASE WHEN l.value.amount IS NOT NULL THEN {_currency("l.value.currency", capitals)} END)
       ELSE [CASE WHEN tender_value.amount IS NOT NULL
         THEN {_currency("tender_value.currency", capitals)} END] END AS lot_curs,
@@ -707,8 +708,8 @@ WITH src AS (
     list_concat(tender_goals, lot_goals) AS all_goals,
     list_concat(tender_strategies, lot_strategies) AS all_strategies,
     tender_cvd OR coalesce({_cvd("lot.coveredBy")}, false) AS cvd_,
-    CASE WHEN n_lots > 0 THEN lot.value.amount ELSE tender_value.amount END
-      AS estimated_amount
+    CASE WHEN n_lots > 1 OR (n_lots = 1 AND lot.value.amount IS NOT NULL)
+      THEN lot.value.amount ELSE tender_value.amount END AS estimated_amount
   FROM lot_green
 ), valued AS (
   SELECT *, year(lot_date) AS lot_year, year(lot_date) - {fx.first_year - 1} AS year_index,
