@@ -227,3 +227,17 @@ def test_lots_without_a_date_are_left_off_the_time_line() -> None:
     assert svg is not None
     assert ">unknown</text>" not in svg
     assert "unknown" in labels  # the table still lists them
+
+
+def test_countries_are_named_in_the_language_and_the_time_says_its_zone(
+    data: MonitoringReportData,
+) -> None:
+    from babel import Locale
+
+    codes = {r["country"] for r in data.breakdown.tables["green_share"].records() if r["country"]}
+    assert codes
+    for lang, locale in (("ko", "ko"), ("ja", "ja"), ("zh_Hans", "zh_Hans")):
+        html = render_monitoring_report(data, lang)
+        for code in codes:
+            assert f"{Locale.parse(locale).territories[code]} ({code})" in html
+        assert "UTC" in html

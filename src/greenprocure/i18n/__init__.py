@@ -18,6 +18,7 @@ from greenprocure.i18n.formatting import (
     format_number,
     format_percent,
     format_quantity,
+    format_territory,
     semicolon,
 )
 from greenprocure.i18n.languages import (
@@ -51,6 +52,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_quantity",
+    "format_territory",
     "get_language",
     "gettext",
     "ngettext",

@@ -88,6 +88,14 @@ def format_datetime(value: dt.datetime, lang: str | None = None, style: str = "m
     return str(locale.datetime_formats[style]).replace("{1}", day).replace("{0}", time)
 
 
+def format_territory(code: str, lang: str | None = None) -> str:
+    """A country's name in the language, from its ISO 3166 alpha-2 code (CLDR, through
+    Babel: 中国, 중국, China); a code CLDR does not know, as it is."""
+    from babel import Locale
+
+    return str(Locale.parse(babel_locale(lang)).territories.get(code.upper(), code))
+
+
 def format_month(year: int, month: int, lang: str | None = None) -> str:
     """A month of a year in the locale's style (Aug 2019, 2019年8月, 2019년 8월)."""
     return dates.format_skeleton("yMMM", dt.date(year, month, 1), locale=babel_locale(lang))

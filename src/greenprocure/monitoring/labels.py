@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from greenprocure.i18n import N_
+from greenprocure.i18n import N_, format_territory
 from greenprocure.i18n import gettext as _
 
 __all__ = [
@@ -94,6 +94,10 @@ def strategy_label(code: str) -> str:
 
 def key_value_label(column: str, value: object) -> str:
     """How a value of group-key ``column`` is shown: the translated name of a code of the
-    procurement method or the main category, any other value as it is."""
+    procurement method or the main category, a country's name in the language with its
+    code, any other value as it is."""
+    if column == "country" and isinstance(value, str) and len(value) == 2:
+        name = format_territory(value)
+        return f"{name} ({value})" if name != value else value
     labels = KEY_VALUE_LABELS.get(column)
     return label(str(value), labels) if labels is not None else str(value)
