@@ -3,7 +3,9 @@ each file is read as what it is, and each bad record is one RecordError, never a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -143,3 +145,43 @@ def test_folders_leave_out_hidden_files_and_patterns_walk_matched_folders(
     assert expand_inputs([str(data / "*")]) == expected
     with pytest.raises(InputError, match="no file matches this pattern"):
         expand_inputs([str(tmp_path / "nothing-*")])
+
+
+def test_an_empty_zip_archive_is_a_file_that_cannot_be_read(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "empty.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("folder/", b"")
+    with pytest.raises(InputError, match="holds no file"):
+        list(iter_documents(path))
+    summary = ingest([path], tmp_path / "m.duckdb")
+    assert summary.files_failed == (str(path),)
+
+
+def test_a_read_error_part_way_keeps_nothing_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fails part way through a file: the file fails whole (a run again reads it
+    whole), rather than its first part being kept under the file's hash."""
+    from greenprocure.monitoring.readers import ocds
+
+    path = tmp_path / "releases.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(_compiled(f"o-{n}")) for n in range(5)))
+    real = ocds._read_source
+
+    def failing(source: Any) -> Iterator[Any]:
+        items = real(source)
+        yield next(items)
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(ocds, "_read_source", failing)
+    with pytest.raises(InputError, match="cannot read the file after"):
+        list(iter_documents(path))
+    summary = ingest([path], tmp_path / "m.duckdb")
+    assert summary.files_failed == (str(path),)
+    assert summary.lot_rows == 0
+    monkeypatch.setattr(ocds, "_read_source", real)
+    again = ingest([path], tmp_path / "m.duckdb")
+    assert again.files_ingested == (str(path),)
+    assert again.lot_rows == 5

@@ -20,6 +20,7 @@ import codecs
 import gzip
 import io
 import lzma
+import os
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -368,12 +369,15 @@ def iter_sources(
     path = Path(path)
     if path.suffix.lower() == ".zip":
         with open_zip(path) as archive:
-            infos = [
-                info
-                for info in archive.infolist()
-                if not info.is_dir()
-                and not (skip_xml and info.filename.lower().endswith((".xml", ".xml.gz")))
-            ]
+            files = [info for info in archive.infolist() if not info.is_dir()]
+        if not files:
+            # as an empty file is: a run that read nothing from it says so
+            raise InputError(N_("the zip archive holds no file"), file=os.fspath(path))
+        infos = [
+            info
+            for info in files
+            if not (skip_xml and info.filename.lower().endswith((".xml", ".xml.gz")))
+        ]
         members = [info.filename for info in infos]
         sizes = {info.filename: info.compress_size for info in infos}
         for member in sorted(members):

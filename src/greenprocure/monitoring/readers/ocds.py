@@ -99,9 +99,17 @@ def iter_documents(
     for source in iter_sources(path, encoding, skip_xml=skip_xml, progress=progress):
         try:
             yield from _read_source(source)
+        except InputError:
+            raise
         except (OSError, EOFError, ValueError) as error:
-            # A read error of the disk: the rest of this source is unreadable.
-            yield RecordError(source.name, "file", None, f"cannot read: {error}")
+            # A read error of the disk or of the text's encoding: the rest of this source
+            # cannot be read, so none of it is kept (a run again reads it whole)
+            raise InputError(
+                N_("cannot read the file after {offset} bytes of it: {reason}"),
+                file=source.name,
+                offset=source.tally.done if source.tally is not None else 0,
+                reason=str(error),
+            ) from error
         source.finish()
 
 
