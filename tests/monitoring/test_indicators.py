@@ -263,3 +263,27 @@ def test_counts_are_integers_whatever_the_engine_sums_them_as(
     types = {row[0]: row[1] for row in described}
     for column in ("lots", "green_lots", "cvd_lots", "lots_unconverted", "lots_with_awarded_value"):
         assert types[column] == "BIGINT", column
+
+
+def test_copies_of_a_lot_on_one_date_in_one_file_keep_the_later_line(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    names = [name for name, _ in LOT_COLUMNS]
+    copies = [
+        _row(
+            ocid="o9",
+            record_ref=ref,
+            buyer_id="b9",
+            year=2024,
+            date=dt.date(2024, 1, 1),
+            is_green=green,
+        )
+        for ref, green in (("line 9", False), ("line 10", True))
+    ]
+    con.executemany(
+        f"INSERT INTO lot_rows VALUES ({', '.join('?' for _ in names)})",
+        [[row[n] for n in names] for row in copies],
+    )
+    rows = _records(con, indicator_sql("green_share", ["buyer"]))
+    (row,) = [r for r in rows if r["buyer_id"] == "b9"]
+    assert (row["lots"], row["green_lots"]) == (1, 1)  # line 10's copy, not line 9's

@@ -162,10 +162,11 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 def deduplicated_sql(table: str = "lot_rows", dialect: Dialect = "duckdb") -> str:
     """The lots of ``table`` counted once: per (ocid, lot_id) the row with the latest date.
 
-    Ties are broken by ``source_file`` then ``record_ref`` (largest first). The result has
-    the columns :data:`INDICATOR_COLUMNS`, with duplicate goals and strategies removed.
-    An engine may materialise it once and pass ``deduplicated=True`` to
-    :func:`indicator_sql`.
+    Ties are broken by ``source_file`` then ``record_ref`` (the later place in the file
+    first: a longer text, then the larger, so that ``line 10`` comes after ``line 9``).
+    The result has the columns :data:`INDICATOR_COLUMNS`, with duplicate goals and
+    strategies removed. An engine may materialise it once and pass ``deduplicated=True``
+    to :func:`indicator_sql`.
     """
     distinct = DIALECTS[dialect]["distinct_list"]
     plain = ", ".join(c for c in INDICATOR_COLUMNS if c not in ("goals", "strategies"))
@@ -175,7 +176,9 @@ def deduplicated_sql(table: str = "lot_rows", dialect: Dialect = "duckdb") -> st
         "FROM (\n"
         f"  SELECT {', '.join(INDICATOR_COLUMNS)}, ROW_NUMBER() OVER (\n"
         "    PARTITION BY ocid, lot_id\n"
-        "    ORDER BY date DESC NULLS LAST, source_file DESC, record_ref DESC\n"
+        "    ORDER BY date DESC NULLS LAST, source_file DESC,\n"
+        # the later of two places in one file: "line 10" after "line 9" (same prefix)
+        "      length(record_ref) DESC, record_ref DESC\n"
         "  ) AS gp_rank\n"
         f"  FROM {table}\n"
         ") ranked WHERE gp_rank = 1"
