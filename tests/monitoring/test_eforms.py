@@ -356,3 +356,19 @@ def test_an_award_is_worth_its_winning_tenders(shared_data: Path) -> None:
     # framework's 65,000,000 NOK), one contract naming all ten tenders: each award is worth
     # its own tender, as the TED-and-Doffin converter gives (not the ten tenders each)
     assert sum(r["awarded_value"] or 0 for r in rows) == pytest.approx(10 * 65_000_000)
+
+
+def test_social_and_innovation_codes_keep_their_specific_goals(shared_data: Path) -> None:
+    """BT-775 and BT-776 by the guidance's mapping tables (acc-all -> social.accessibility,
+    proc-innov -> economic.processInnovation); they do not make a lot green."""
+    from greenprocure.monitoring.readers.eforms import iter_notices
+
+    (document,) = list(iter_notices(shared_data / "eforms/sdk-examples/can_24_maximal.xml"))
+    assert not isinstance(document, RecordError)
+    goals = {
+        entry.get("goal")
+        for lot in document.data["tender"]["lots"]
+        for entry in lot.get("sustainability", [])
+    }
+    assert {"social.accessibility", "economic.processInnovation"} <= goals
+    assert "social" not in goals

@@ -20,7 +20,8 @@ What is read (business term -> OCDS path, per ``eforms/ocds-mapping/guidance.yam
 * BT-262 main CPV -> ``items[].classification`` (procedure, and per lot with ``relatedLot``);
 * BT-27 estimated value -> ``tender.value`` / ``tender.lots[].value``;
 * BT-06 strategic procurement, BT-774 environmental impact, BT-805 GPP criteria, BT-775 social
-  and BT-776 innovation -> ``tender.lots[].sustainability`` (one object per code; BT-06 with
+  and BT-776 innovation (their specific codes by the guidance's tables) ->
+  ``tender.lots[].sustainability`` (one object per code; BT-06 with
   the four strategies the profile gives it; ``none`` discarded);
 * BT-717 CVD scope -> ``tender.lots[].coveredBy`` ``EU-CVD``; BT-735 -> lot and award items'
   ``additionalClassifications`` ``eu-cvd-contract-type``; BT-723 vehicle category, OPT-155 /
@@ -106,6 +107,25 @@ _ENVIRONMENTAL = {
     "other": "environmental",
     "pollu-prev": "environmental.pollutionPrevention",
     "water-mar": "environmental.waterResources",
+}
+#: BT-775 social objectives and BT-776 innovative acquisitions, by the guidance's mapping
+#: tables (Open Contracting Partnership, european-union-support, ``output/mapping/eforms/
+#: mapping-tables/social-objective.csv`` and ``innovative-acquisition.csv``, 2024); a code
+#: they do not list keeps the general goal.
+_SOCIAL = {
+    "acc-all": "social.accessibility",
+    "et-eq": "social.ethnicEquality",
+    "gen-eq": "social.genderEquality",
+    "hum-right": "social.humanRightsInSupplyChain",
+    "opp": "social.disadvantagedEmploymentOpportunities",
+    "other": "social",
+    "work-cond": "social.laborRightsPromotion",
+}
+_INNOVATIVE = {
+    "mar-nov": "economic.marketInnovationPromotion",
+    "proc-innov": "economic.processInnovation",
+    "prod-innov": "economic.productInnovation",
+    "rd-act": "economic.researchDevelopmentActivities",
 }
 _GPP = {"eu": "euGPPCriteria", "national": "nationalGPPCriteria", "other": "otherGPPCriteria"}
 _RESULT_STATUS = {"selec-w": "active", "clos-nw": "unsuccessful", "open-nw": "pending"}
@@ -237,9 +257,9 @@ def _sustainability(project: Any) -> list[dict[str, Any]]:
             if strategy:
                 entries.append({"strategies": [strategy]})
         elif listname == "social-objective" and code != "none":
-            entries.append({"goal": "social"})
+            entries.append({"goal": _SOCIAL.get(code, "social")})
         elif listname == "innovative-acquisition" and code != "none":
-            entries.append({"goal": "economic.innovativePurchase"})
+            entries.append({"goal": _INNOVATIVE.get(code, "economic.innovativePurchase")})
     return entries
 
 
