@@ -372,3 +372,19 @@ def test_social_and_innovation_codes_keep_their_specific_goals(shared_data: Path
     }
     assert {"social.accessibility", "economic.processInnovation"} <= goals
     assert "social" not in goals
+
+
+def test_every_vehicle_item_has_its_category_and_contract_type(shared_data: Path) -> None:
+    from greenprocure.monitoring.readers.eforms import iter_notices
+
+    (document,) = list(iter_notices(shared_data / "eforms/sdk-examples/can_24_maximal.xml"))
+    assert not isinstance(document, RecordError)
+    items = [item for award in document.data["awards"] for item in award.get("items", [])]
+    kinds = {}
+    for item in items:
+        schemes = {c["scheme"]: c["id"] for c in item["additionalClassifications"]}
+        assert schemes["eu-vehicle-category"] == "n2-n3"
+        assert schemes["eu-cvd-contract-type"] == "oth-serv-contr"
+        kinds[schemes["vehicles"]] = item.get("quantity")
+    # OPT-156: 45 vehicles in all, of which 2 zero-emission and 10 clean
+    assert kinds == {"vehicles": 33.0, "vehicles-zero-emission": 2.0, "vehicles-clean": 10.0}

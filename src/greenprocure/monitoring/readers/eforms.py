@@ -407,16 +407,20 @@ def _total(values: Any) -> dict[str, Any] | None:
 
 
 def _vehicle_items(lot_result: Any) -> list[dict[str, Any]]:
+    """The vehicle items of a lot result (CVD): one per vehicle count (OPT-155/OPT-156) of
+    each group of procurement details, each classified with the group's vehicle category
+    (BT-723) and the contract type (BT-735), as the guidance adds them to every item."""
     items: list[dict[str, Any]] = []
     for strategic in lot_result.findall("efac:StrategicProcurement", NS):
         for info in strategic.findall("efac:StrategicProcurementInformation", NS):
-            classifications: list[dict[str, Any]] = []
+            contract_type: list[dict[str, Any]] = []
             code = _text(info, "efbc:ProcurementCategoryCode")
             if code:
-                classifications.append({"scheme": "eu-cvd-contract-type", "id": code})
-            for details in info.findall("efac:ProcurementDetails", NS):
+                contract_type.append({"scheme": "eu-cvd-contract-type", "id": code})
+            groups = info.findall("efac:ProcurementDetails", NS)
+            for details in groups:
                 category = _text(details, "efbc:AssetCategoryCode[@listName='vehicle-category']")
-                base = list(classifications)
+                base = list(contract_type)
                 if category:
                     base.append({"scheme": "eu-vehicle-category", "id": category})
                 counts: list[tuple[str, float | None]] = []
@@ -441,13 +445,11 @@ def _vehicle_items(lot_result: Any) -> list[dict[str, Any]]:
                     if number:
                         item["quantity"] = number - special if kind == "vehicles" else number
                     items.append(item)
-                    base = []
-                if base:
+                if not counts and base:
                     items.append({"id": str(len(items) + 1), "additionalClassifications": base})
-                classifications = []
-            if classifications:
+            if not groups and contract_type:
                 items.append(
-                    {"id": str(len(items) + 1), "additionalClassifications": classifications}
+                    {"id": str(len(items) + 1), "additionalClassifications": contract_type}
                 )
     return items
 
