@@ -430,3 +430,24 @@ def test_lots_with_amounts_not_converted_are_counted_on_screen(tmp_path: Path) -
     )
     assert code == 0, output
     assert "金额未能换算为 EUR 的标段" in target.read_text(encoding="utf-8")
+
+
+def test_the_progress_bar_keeps_the_language_of_the_run_in_rich_s_thread() -> None:
+    import threading
+
+    from rich.progress import Progress
+
+    from greenprocure.cli.monitor import _RecordsPerSecond
+
+    with use_language("ko"):
+        column = _RecordsPerSecond()
+    progress = Progress(column)
+    task = progress.add_task("x", total=10, records=0)
+    rendered: list[str] = []
+    # rich redraws from a thread of its own, where the run's language is not in force
+    worker = threading.Thread(
+        target=lambda: rendered.append(column.render(progress.tasks[task]).plain)
+    )
+    worker.start()
+    worker.join()
+    assert rendered == ["초당 0건"]

@@ -31,7 +31,15 @@ from greenprocure.cli.io import (
     write_output,
 )
 from greenprocure.errors import InputError
-from greenprocure.i18n import N_, colon, format_currency, format_number, format_percent
+from greenprocure.i18n import (
+    N_,
+    colon,
+    format_currency,
+    format_number,
+    format_percent,
+    get_language,
+    use_language,
+)
 from greenprocure.i18n import gettext as _
 from greenprocure.monitoring.engines import expand_inputs, load_engine, report_data
 from greenprocure.monitoring.indicators import (
@@ -100,13 +108,20 @@ _LIST_SHOWN = ("lots", "awarded_value", "contracted_value")
 
 
 class _RecordsPerSecond(ProgressColumn):
-    """Records read per second."""
+    """Records read per second, in the language of the run (rich redraws the bar from a
+    thread of its own, where the run's language is not in force: it is kept here)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._language = get_language()
 
     def render(self, task: Task) -> Text:
         elapsed = task.elapsed or 0.0
         records = int(task.fields.get("records", 0))
         rate = records / elapsed if elapsed > 0 else 0.0
-        return Text(_("{rate} records/s").format(rate=format_number(rate, 0)), style="cyan")
+        with use_language(self._language):
+            text = _("{rate} records/s").format(rate=format_number(rate, 0))
+        return Text(text, style="cyan")
 
 
 def _store(engine: Engine, store: Path | None) -> Path:
