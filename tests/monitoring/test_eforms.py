@@ -388,3 +388,15 @@ def test_every_vehicle_item_has_its_category_and_contract_type(shared_data: Path
         kinds[schemes["vehicles"]] = item.get("quantity")
     # OPT-156: 45 vehicles in all, of which 2 zero-emission and 10 clean
     assert kinds == {"vehicles": 33.0, "vehicles-zero-emission": 2.0, "vehicles-clean": 10.0}
+
+
+def test_every_buyer_of_a_joint_procurement_is_a_party(shared_data: Path) -> None:
+    """The lots count to the first buyer; the others are parties with role buyer."""
+    from greenprocure.monitoring.readers.eforms import iter_notices
+
+    (document,) = list(iter_notices(shared_data / "eforms/sdk-examples/can_25_ENG_Buyers.xml"))
+    assert not isinstance(document, RecordError)
+    parties = document.data["parties"]
+    assert [p["id"] for p in parties] == ["ORG-0001", "ORG-0005"]
+    assert all(p["roles"] == ["buyer"] for p in parties)
+    assert document.data["buyer"]["id"] == "ORG-0001"

@@ -482,10 +482,15 @@ def notice_to_release(root: Any) -> dict[str, Any]:
         org_id = _text(company, "cac:PartyIdentification/cbc:ID")
         if org_id:
             organizations[org_id] = company
-    buyer_id = _text(root, "cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID")
-    if buyer_id:
-        party: dict[str, Any] = {"id": buyer_id, "roles": ["buyer"]}
-        company = organizations.get(buyer_id)
+    # every buyer (joint procurement names several) is a party with role buyer; the first
+    # is the release's buyer, to whom the lots are counted
+    parties: list[dict[str, Any]] = []
+    for contracting in root.findall("cac:ContractingParty", NS):
+        party_id = _text(contracting, "cac:Party/cac:PartyIdentification/cbc:ID")
+        if not party_id or any(p["id"] == party_id for p in parties):
+            continue
+        party: dict[str, Any] = {"id": party_id, "roles": ["buyer"]}
+        company = organizations.get(party_id)
         if company is not None:
             name = _text(company, "cac:PartyName/cbc:Name")
             department = _text(company, "cac:PostalAddress/cbc:Department")
@@ -499,8 +504,14 @@ def notice_to_release(root: Any) -> dict[str, Any]:
             )
             if country:
                 party["address"] = {"country": country}
-        release["parties"] = [party]
-        release["buyer"] = {"id": buyer_id, **({"name": party["name"]} if "name" in party else {})}
+        parties.append(party)
+    if parties:
+        first = parties[0]
+        release["parties"] = parties
+        release["buyer"] = {
+            "id": first["id"],
+            **({"name": first["name"]} if "name" in first else {}),
+        }
     tender: dict[str, Any] = {"id": procedure_id}
     method = _METHOD.get(_text(root, "cac:TenderingProcess/cbc:ProcedureCode") or "")
     if method:
