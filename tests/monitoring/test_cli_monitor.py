@@ -451,3 +451,40 @@ def test_the_progress_bar_keeps_the_language_of_the_run_in_rich_s_thread() -> No
     worker.start()
     worker.join()
     assert rendered == ["초당 0건"]
+
+
+def _bad_file(path: Path, ocid: str) -> Path:
+    good = {"ocid": ocid, "id": "1", "date": "2024-01-01", "tag": ["compiled"], "tender": {}}
+    path.write_bytes(orjson.dumps(good) + b"\n{not json\n" + b'"a string"\n')
+    return path
+
+
+def test_errors_lists_the_record_errors_of_every_run(tmp_path: Path) -> None:
+    store = tmp_path / "m.duckdb"
+    first = _bad_file(tmp_path / "a.jsonl", "o-a")
+    second = _bad_file(tmp_path / "b.jsonl", "o-b")
+    for path in (first, second):
+        code, output = _run("monitor", "ingest", str(path), "--store", str(store))
+        assert code == 0, output
+    # the errors file is the last run's; the store keeps both runs' errors
+    errors_file = Path(f"{store}.errors.jsonl")
+    assert {orjson.loads(line)["file"] for line in errors_file.read_bytes().splitlines()} == {
+        str(second)
+    }
+    listed = tmp_path / "all-errors.jsonl"
+    code, output = _run("monitor", "errors", "--store", str(store), "--output", str(listed))
+    assert code == 0, output
+    entries = [orjson.loads(line) for line in listed.read_bytes().splitlines()]
+    assert [(e["file"], e["location"]) for e in entries] == [
+        (str(first), "line 2"),
+        (str(first), "line 3"),
+        (str(second), "line 2"),
+        (str(second), "line 3"),
+    ]
+    assert set(entries[0]) == {"file", "location", "ocid", "reason"}
+    assert "4 record errors in the store" in output
+    # the same count as the store's summary
+    code, output = _run("monitor", "indicators", "--store", str(store), "--format", "json")
+    assert orjson.loads(output[output.index("{") :])["errors"] == 4
+    code, output = _run("monitor", "errors", "--store", str(store), lang="ja")
+    assert "ストア内のレコードエラー 4 件" in output

@@ -500,8 +500,9 @@ def register(app: typer.Typer) -> None:
         data = report_data(store, parse_group_keys(by), engine=engine.value, period=period.value)
         write_output(output, render_monitoring_report(data))
 
-    from greenprocure.cli import monitor_synth
+    from greenprocure.cli import monitor_errors, monitor_synth
 
+    monitor_errors.register(group, engine_option, store_option)
     monitor_synth.register(group)
     app.add_typer(group, name="monitor")
 

@@ -52,3 +52,28 @@ def test_ingest_indicators_and_report_on_spark(
     html = report.read_text(encoding="utf-8")
     assert "<svg" in html
     assert 'lang="ko"' in html
+
+
+def test_errors_lists_the_same_record_errors_on_both_engines(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.jsonl"
+        good = {"ocid": f"o-{name}", "id": "1", "date": "2024-01-01", "tag": ["compiled"]}
+        path.write_bytes(orjson.dumps(good) + b"\n{not json\n")
+        files.append(path)
+    listed = {}
+    for engine, store in (("spark", tmp_path / "s"), ("duckdb", tmp_path / "d.duckdb")):
+        for path in files:  # two runs: the errors file is the second's only
+            _run(["monitor", "ingest", str(path), "--engine", engine, "--store", str(store)],
+                 capsys)  # fmt: skip
+        out = tmp_path / f"{engine}.jsonl"
+        _run(["monitor", "errors", "--engine", engine, "--store", str(store), "--output",
+              str(out)], capsys)  # fmt: skip
+        listed[engine] = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [(e["file"], e["location"]) for e in listed["spark"]] == [
+        (str(files[0]), "line 2"),
+        (str(files[1]), "line 2"),
+    ]
+    assert listed["spark"] == listed["duckdb"]

@@ -97,6 +97,7 @@ __all__ = [
     "ingest",
     "limit_resources",
     "run_indicators",
+    "stored_errors",
     "struct_columns",
 ]
 
@@ -716,6 +717,20 @@ def run_indicators(
         return duckdb_indicator_tables(con, keys, "gp_lots")
     finally:
         con.execute("DROP TABLE IF EXISTS gp_lots")
+
+
+def stored_errors(store: Path = DEFAULT_STORE) -> Iterator[dict[str, Any]]:
+    """Every record error the store holds (those of every run, in the order they were
+    stored), as dicts with the keys of ``ERROR_COLUMNS``: each run's errors file lists that
+    run's only."""
+    con = connect_store(store, read_only=True)
+    try:
+        names = [name for name, _kind in ERROR_COLUMNS]
+        cursor = con.execute(f"SELECT {', '.join(names)} FROM record_errors ORDER BY rowid")
+        while batch := cursor.fetchmany(10_000):
+            yield from (dict(zip(names, row, strict=True)) for row in batch)
+    finally:
+        con.close()
 
 
 def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> IndicatorResult:

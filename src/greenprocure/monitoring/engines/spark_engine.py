@@ -81,6 +81,7 @@ __all__ = [
     "lot_schema",
     "run_indicators",
     "spark_session",
+    "stored_errors",
 ]
 
 #: Where the store lives unless ``--store`` says otherwise (relative to the working folder).
@@ -556,6 +557,18 @@ def _live_rows(spark: SparkSession, store: Path, manifests: list[dict[str, Any]]
     if not any(int(m.get("merged", 0)) for m in manifests):
         return sum(int(m["lot_rows"]) for m in manifests)
     return int(current_rows(spark, store, _lot_frame(spark, store, manifests), manifests).count())
+
+
+def stored_errors(store: Path = DEFAULT_STORE) -> Iterator[dict[str, Any]]:
+    """Every record error the Spark store holds (those of every run, file by file in the
+    order they were stored), as the DuckDB engine's :func:`stored_errors` gives them."""
+    store = Path(store)
+    _open_store(store, None, create=False)
+    for manifest in sorted(_manifests(store), key=lambda m: int(m.get("seq", 0))):
+        for part in sorted((store / "lots" / str(manifest["file_hash"])).glob("*.errors.jsonl")):
+            for line in part.read_bytes().splitlines():
+                if line:
+                    yield orjson.loads(line)
 
 
 def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> IndicatorResult:
