@@ -6,7 +6,6 @@ the errors of every file it holds, and this command writes them all out (JSON Li
 replaces the errors file.
 """
 
-
 import os
 import sys
 from pathlib import Path
