@@ -488,3 +488,13 @@ def test_errors_lists_the_record_errors_of_every_run(tmp_path: Path) -> None:
     assert orjson.loads(output[output.index("{") :])["errors"] == 4
     code, output = _run("monitor", "errors", "--store", str(store), lang="ja")
     assert "ストア内のレコードエラー 4 件" in output
+
+
+def test_an_unknown_group_key_is_said_so_in_the_table() -> None:
+    from greenprocure.cli.monitor import _cell
+
+    with use_language("ko"):
+        assert _cell("country", None, "EUR") == "알 수 없음"
+        assert _cell("awarded_value", None, "EUR") == ""  # no value: blank
+    with use_language("en"):
+        assert _cell("buyer_id", None, "EUR") == "unknown"

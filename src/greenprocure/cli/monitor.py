@@ -133,7 +133,8 @@ def _store(engine: Engine, store: Path | None) -> Path:
 
 def _cell(column: str, value: Any, currency: str) -> str:
     if value is None:
-        return ""
+        # an unknown group key is said so, as the HTML report does; a missing value is blank
+        return _("unknown") if column in KEY_LABELS else ""
     if column.startswith("green_share"):
         return format_percent(value, 1)
     if column.endswith("_value"):
