@@ -173,4 +173,7 @@ def failure_reason(error: BaseException, path: str) -> str:
         ).localized()
     if isinstance(error, GreenProcureError):
         return error.localized()
-    return str(error)
+    if isinstance(error, OSError):
+        return str(error)
+    # an error no check foresaw (a bug met by this file): its kind tells where to look
+    return f"{type(error).__name__}: {error}"

@@ -400,3 +400,49 @@ def test_every_buyer_of_a_joint_procurement_is_a_party(shared_data: Path) -> Non
     assert [p["id"] for p in parties] == ["ORG-0001", "ORG-0005"]
     assert all(p["roles"] == ["buyer"] for p in parties)
     assert document.data["buyer"]["id"] == "ORG-0001"
+
+
+def test_a_contract_over_two_lots_gives_each_lot_result_its_own_tender() -> None:
+    """Lot results that list no tender and name one contract covering two lots: each award
+    is worth the tender for its own lot, not both."""
+    from lxml import etree
+
+    from greenprocure.monitoring.readers.eforms import _results
+
+    def tender(tender_id: str, lot: str, amount: int) -> str:
+        return (
+            f"<efac:LotTender><cbc:ID>{tender_id}</cbc:ID><cac:LegalMonetaryTotal>"
+            f'<cbc:PayableAmount currencyID="EUR">{amount}</cbc:PayableAmount>'
+            f"</cac:LegalMonetaryTotal><efac:TenderLot><cbc:ID>{lot}</cbc:ID></efac:TenderLot>"
+            "</efac:LotTender>"
+        )
+
+    def result(result_id: str, lot: str) -> str:
+        return (
+            f"<efac:LotResult><cbc:ID>{result_id}</cbc:ID>"
+            "<efac:SettledContract><cbc:ID>CON-1</cbc:ID></efac:SettledContract>"
+            f"<efac:TenderLot><cbc:ID>{lot}</cbc:ID></efac:TenderLot></efac:LotResult>"
+        )
+
+    namespaces = (
+        'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2" '
+        'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+        'xmlns:ext="urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2" '
+        'xmlns:efac="http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1" '
+        'xmlns:efext="http://data.europa.eu/p27/eforms-ubl-extensions/1"'
+    )
+    document = (
+        f"<Notice {namespaces}><ext:UBLExtensions><ext:UBLExtension><ext:ExtensionContent>"
+        "<efext:EformsExtension><efac:NoticeResult>"
+        + result("RES-1", "LOT-1")
+        + result("RES-2", "LOT-2")
+        + tender("TEN-1", "LOT-1", 100)
+        + tender("TEN-2", "LOT-2", 300)
+        + "<efac:SettledContract><cbc:ID>CON-1</cbc:ID>"
+        "<efac:LotTender><cbc:ID>TEN-1</cbc:ID></efac:LotTender>"
+        "<efac:LotTender><cbc:ID>TEN-2</cbc:ID></efac:LotTender></efac:SettledContract>"
+        "</efac:NoticeResult></efext:EformsExtension></ext:ExtensionContent>"
+        "</ext:UBLExtension></ext:UBLExtensions></Notice>"
+    )
+    awards, _contracts = _results(etree.fromstring(document.encode()))
+    assert [(a["id"], a["value"]["amount"]) for a in awards] == [("RES-1", 100.0), ("RES-2", 300.0)]

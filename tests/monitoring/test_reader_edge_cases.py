@@ -185,3 +185,14 @@ def test_a_read_error_part_way_keeps_nothing_of_the_file(
     again = ingest([path], tmp_path / "m.duckdb")
     assert again.files_ingested == (str(path),)
     assert again.lot_rows == 5
+
+
+@pytest.mark.parametrize("cut", [b'{"ocid": "o0", "tender": {', b'{"ocid": "o0", "parties": ['])
+def test_a_json_lines_file_whose_first_line_is_cut_keeps_its_other_lines(
+    tmp_path: Path, cut: bytes
+) -> None:
+    path = tmp_path / "cut.jsonl"
+    lines = [orjson.dumps(_release(f"o-{n}")) for n in range(1, 5)]
+    path.write_bytes(b"\n".join([cut, *lines]) + b"\n")
+    items = list(iter_documents(path))
+    assert [type(i).__name__ for i in items] == ["RecordError"] + ["Document"] * 4

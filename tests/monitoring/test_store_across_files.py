@@ -139,7 +139,7 @@ def test_a_failed_merge_leaves_the_store_as_before(
     monkeypatch.setattr(duckdb_engine, "merge_across_files", broken)
     if isinstance(stop, Exception):
         summary = ingest(files[2:3], store)
-        assert summary.failures == ((str(files[2]), "a bug"),)
+        assert summary.failures == ((str(files[2]), "RuntimeError: a bug"),)
     else:
         with pytest.raises(KeyboardInterrupt):
             ingest(files[2:3], store)

@@ -109,7 +109,7 @@ def test_an_unforeseen_failure_fails_its_file_and_the_run_goes_on(
 
     monkeypatch.setattr(duckdb_engine, "_rows", broken_first)
     summary = ingest(sample[:2], store)
-    assert summary.failures == ((str(sample[0]), "a bug met in this file"),)
+    assert summary.failures == ((str(sample[0]), "RuntimeError: a bug met in this file"),)
     assert summary.files_ingested == (str(sample[1]),)
     alone = ingest(sample[1:2], tmp_path / "alone.duckdb")
     # nothing of the failed file was kept
@@ -307,3 +307,22 @@ def test_store_of_layout_2_that_cannot_be_written_says_why(
         compute_indicators(store)
     monkeypatch.undo()
     assert compute_indicators(store).totals["green_share"].records()[0]["lots"] > 0
+
+
+def test_running_out_of_memory_stops_the_run(
+    sample: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unlike a failure of one file, no memory left is not a file's fault: the run stops
+    (and the store keeps nothing of that file)."""
+    store = tmp_path / "m.duckdb"
+    ingest(sample[:1], store)
+    before = _counts(store)
+
+    def exhausted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        raise MemoryError
+        yield  # a generator, as the real one
+
+    monkeypatch.setattr(duckdb_engine, "_rows", exhausted)
+    with pytest.raises(MemoryError):
+        ingest(sample[1:], store)
+    assert _counts(store) == before

@@ -414,13 +414,17 @@ def _prepare_file(
                 else:
                     out.write(row_json(item) + b"\n")
                     count += 1
-    except Exception as error:  # any failure fails this file, not the run
+    except MemoryError:
+        Path(scratch).unlink(missing_ok=True)
+        log.discard()
+        raise
+    except Exception as error:  # any other failure fails this file, not the run
         Path(scratch).unlink(missing_ok=True)
         log.discard()
         if isinstance(error, GreenProcureError):
             with use_language(language):
                 return 0, [], failure_reason(error, path), (0, 0)
-        return 0, [], str(error), (0, 0)
+        return 0, [], failure_reason(error, path), (0, 0)
     log.close()
     return count, errors, None, (log.count, log.longest)
 
@@ -561,7 +565,9 @@ def ingest(
                     store.parent,
                     pacer,
                 )
-            except Exception as error:  # any failure fails this file, not the run
+            except (MemoryError, duckdb.FatalException):
+                raise  # the store or the process cannot go on: stop the run
+            except Exception as error:  # any other failure fails this file, not the run
                 # (its transaction is rolled back: the store is as it was before the file)
                 tally.fail(os.fspath(path), failure_reason(error, os.fspath(path)))
                 continue

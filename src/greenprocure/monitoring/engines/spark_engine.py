@@ -245,9 +245,11 @@ def _whole_file_task(task: _FileTask) -> dict[str, Any]:
         written = materialise_file(
             path, os.fspath(scratch), currency, encoding, (os.fspath(releases), digest, seq)
         )
-    except Exception as error:  # any failure fails this file, not the run
+    except Exception as error:  # any failure but running out of memory fails this file
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(releases, ignore_errors=True)
+        if isinstance(error, MemoryError):
+            raise
         return {"path": path, "failed": failure_reason(error, os.fspath(path))}
     shutil.rmtree(final, ignore_errors=True)
     scratch.replace(final)

@@ -314,10 +314,12 @@ def _results(root: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return [], []
     tenders: dict[str, dict[str, Any] | None] = {}
     first_ranked: set[str] = set()  # BT-171 rank 1
+    tender_lots: dict[str, str | None] = {}  # the lot (or group) each tender is for
     for tender in result.findall("efac:LotTender", NS):
         tender_id = _text(tender, "cbc:ID")
         if tender_id:
             tenders[tender_id] = _amount(tender, "cac:LegalMonetaryTotal/cbc:PayableAmount")
+            tender_lots[tender_id] = _text(tender, "efac:TenderLot/cbc:ID")
             if (_text(tender, "cbc:RankCode") or "").strip() == "1":
                 first_ranked.add(tender_id)
     contract_info: dict[str, Any] = {}
@@ -342,7 +344,8 @@ def _results(root: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             award["status"] = status
         references = [r.text.strip() for r in _ids(lot_result, "efac:SettledContract")]
         value = _total(
-            tenders.get(t) for t in _winners(lot_result, references, contract_tenders, first_ranked)
+            tenders.get(t)
+            for t in _winners(lot_result, references, contract_tenders, first_ranked, tender_lots)
         )
         if value:
             award["value"] = value
@@ -374,15 +377,18 @@ def _winners(
     contracts: list[str],
     contract_tenders: dict[str, list[str]],
     first_ranked: set[str],
+    tender_lots: dict[str, str | None],
 ) -> list[str]:
     """The winning tenders of a lot result: those it lists that its contracts name (one
-    contract may name the tenders of several lot results); without such, those it lists
-    ranked first when ranks are given (it may list the tenders ranked after the winner),
-    else all it lists."""
+    contract may name the tenders of several lot results); when it lists none, those its
+    contracts name that are for its lot (a contract may cover several lots); without
+    such, those it lists ranked first when ranks are given (it may list the tenders
+    ranked after the winner), else all it lists."""
     listed = [t.text.strip() for t in _ids(lot_result, "efac:LotTender")]
     named = {t for c in contracts for t in contract_tenders.get(c, ())}
     if named and not listed:
-        return sorted(named)
+        lot = _text(lot_result, "efac:TenderLot/cbc:ID")
+        return sorted(t for t in named if tender_lots.get(t) in (lot, None))
     if named:
         won = [t for t in listed if t in named]
         if won:

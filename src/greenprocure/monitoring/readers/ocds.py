@@ -157,6 +157,10 @@ def _read_source(source: Source) -> Iterator[Item]:
     yield from _read_document(source)
 
 
+#: A first line that opens a package's array of releases or records and ends there.
+_OPENS_PACKAGE = re.compile(rb'"(?:releases|records)"\s*:\s*\[$')
+
+
 def _looks_like_lines(texts: list[bytes]) -> bool:
     try:
         orjson.loads(texts[0])
@@ -164,9 +168,9 @@ def _looks_like_lines(texts: list[bytes]) -> bool:
     except orjson.JSONDecodeError:
         pass
     first = texts[0]
-    if first in (b"{", b"[") or first.endswith((b"[", b"{")):
+    if first in (b"{", b"[") or _OPENS_PACKAGE.search(first):
         # the opening of a document written over several lines (a package with one release
-        # per line), not a line of JSON Lines cut short
+        # per line), not a line of JSON Lines cut short (which may end in "{" or "[" too)
         return False
     if first.endswith((b",", b":")) and any(
         text.startswith(b'"') or text.endswith(b",") for text in texts[1:]
