@@ -6,15 +6,15 @@ the errors of every file it holds, and this command writes them all out (JSON Li
 replaces the errors file.
 """
 
-import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
 import typer
 
-from greenprocure.cli.io import error_console, handles_errors
+from greenprocure.cli.io import error_console, handles_errors, write_output
 from greenprocure.cli.monitor import Engine, _store
 from greenprocure.i18n import format_number
 from greenprocure.i18n import gettext as _
@@ -50,24 +50,20 @@ def register(group: typer.Typer, engine_option: Any, store_option: Any) -> None:
         )
 
 
-def _write_lines(lines: Any, output: Path | None) -> int:
-    """Write ``lines`` (bytes) to ``output`` (whole or not at all: through a temporary file
-    renamed at the end), or to standard output; return how many were written."""
+def _write_lines(lines: Iterator[bytes], output: Path | None) -> int:
+    """Write ``lines`` to ``output`` (through :func:`write_output`: whole or not at all), or
+    to standard output; return how many were written."""
     count = 0
-    if output is None:
+
+    def produce(write: Callable[[bytes], object]) -> None:
+        nonlocal count
         for line in lines:
-            sys.stdout.buffer.write(line)
+            write(line)
             count += 1
+
+    if output is None:
+        produce(sys.stdout.buffer.write)
         sys.stdout.buffer.flush()
-        return count
-    output.parent.mkdir(parents=True, exist_ok=True)
-    scratch = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    try:
-        with scratch.open("wb") as out:
-            for line in lines:
-                out.write(line)
-                count += 1
-        scratch.replace(output)
-    finally:
-        scratch.unlink(missing_ok=True)
+    else:
+        write_output(output, produce)
     return count
