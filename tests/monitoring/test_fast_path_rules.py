@@ -256,3 +256,48 @@ def test_sql_compile_counts_releases_that_cannot_be_compiled(tmp_path: Path) -> 
         assert sql_path.errors == python_path.errors
         assert sql_path.lot_rows == python_path.lot_rows
     assert python_path.errors >= 3
+
+
+def test_a_later_compiled_release_that_cancels_the_award_replaces_the_copy(
+    tmp_path: Path,
+) -> None:
+    """The same process in two files of compiled releases: the later one (its award
+    cancelled, so its lot is dated by the tender, earlier) is the copy both paths keep."""
+
+    def compiled(date: str, status: str) -> dict[str, Any]:
+        return {
+            "ocid": "ocds-x-1",
+            "id": f"x-{date}",
+            "date": date,
+            "tag": ["compiled"],
+            "buyer": {"id": "B1", "name": "City"},
+            "tender": {
+                "id": "T",
+                "tenderPeriod": {"startDate": "2024-01-15T00:00:00Z"},
+                "value": {"amount": 500.0, "currency": "EUR"},
+            },
+            "awards": [
+                {
+                    "id": "A1",
+                    "status": status,
+                    "date": "2024-03-01T00:00:00Z",
+                    "value": {"amount": 100.0, "currency": "EUR"},
+                }
+            ],
+        }
+
+    # the later file's name sorts first, so the file order alone would not pick it
+    newer = tmp_path / "a-june.jsonl"
+    older = tmp_path / "b-march.jsonl"
+    older.write_bytes(orjson.dumps(compiled("2024-03-01T00:00:00Z", "active")) + b"\n")
+    newer.write_bytes(orjson.dumps(compiled("2024-06-01T00:00:00Z", "cancelled")) + b"\n")
+    store = tmp_path / "m.duckdb"
+    ingest([older, newer], store)
+    for result in (
+        compute_indicators(store, []),
+        indicators_from_compiled([older, newer], []),
+    ):
+        total = result.totals["green_share"].records()[0]
+        assert total["lots"] == 1
+        assert total["lots_with_awarded_value"] == 0  # the cancelled award's copy is kept
+        assert total["estimated_value"] == 500.0

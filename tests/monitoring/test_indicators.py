@@ -14,6 +14,7 @@ import pytest
 from greenprocure.errors import ValidationError
 from greenprocure.monitoring.engines.duckdb_engine import run_indicators
 from greenprocure.monitoring.indicators import (
+    DIALECTS,
     GROUP_KEYS,
     INDICATORS,
     indicator_sql,
@@ -208,8 +209,14 @@ def test_spark_dialect_differs_only_in_list_functions() -> None:
         spark = indicator_sql(name, ["buyer", "cpv3"], dialect="spark")
         assert "unnest(" not in spark
         assert "list_distinct(" not in spark
-        normalised = spark.replace("explode(", "unnest(").replace(
-            "array_distinct(", "list_distinct("
+        numbers = {
+            dialect: DIALECTS[dialect]["numbers"].format(text="record_ref")
+            for dialect in ("duckdb", "spark")
+        }
+        normalised = (
+            spark.replace("explode(", "unnest(")
+            .replace("array_distinct(", "list_distinct(")
+            .replace(numbers["spark"], numbers["duckdb"])
         )
         assert normalised == duck
 
@@ -290,3 +297,61 @@ def test_copies_of_a_lot_on_one_date_in_one_file_keep_the_later_line(
     rows = _records(con, indicator_sql("green_share", ["buyer"]))
     (row,) = [r for r in rows if r["buyer_id"] == "b9"]
     assert (row["lots"], row["green_lots"]) == (1, 1)  # line 10's copy, not line 9's
+
+
+def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    names = [name for name, _ in LOT_COLUMNS]
+    con.executemany(
+        f"INSERT INTO lot_rows VALUES ({', '.join('?' for _ in names)})",
+        [[row[n] for n in names] for row in rows],
+    )
+
+
+#: Copies of one lot that deduplication must choose between, with the copy it keeps
+#: (green) and the others (not green): places in one file compared by their numbers, the
+#: latest release whatever its lot's date, and rows stored before ``release_date`` existed.
+DEDUPLICATION_CASES: dict[str, list[dict[str, Any]]] = {
+    # "line 9, releases[12]" sorts after "line 10, releases[0]" as text of equal length
+    "compound places": [
+        _row(ocid="d1", record_ref=ref, buyer_id="d1", date=dt.date(2024, 1, 1), is_green=green)
+        for ref, green in (("line 9, releases[12]", False), ("line 10, releases[0]", True))
+    ],
+    # the later compiled release cancelled the award: its lot is dated by the tender, earlier
+    "later release, earlier lot date": [
+        _row(
+            ocid="d2",
+            source_file=file,
+            buyer_id="d2",
+            release_date=released,
+            date=lot_date,
+            is_green=green,
+        )
+        for file, released, lot_date, green in (
+            ("z-old.json", dt.date(2024, 3, 1), dt.date(2024, 3, 1), False),
+            ("a-new.json", dt.date(2024, 6, 1), dt.date(2024, 1, 15), True),
+        )
+    ],
+    # a row without a release date (stored before the column) is dated by its lot's date
+    "row stored before release dates": [
+        _row(ocid="d3", buyer_id="d3", release_date=None, date=dt.date(2024, 5, 1), is_green=True),
+        _row(
+            ocid="d3",
+            source_file="b.json",
+            buyer_id="d3",
+            release_date=dt.date(2024, 4, 1),
+            date=dt.date(2024, 4, 1),
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEDUPLICATION_CASES))
+def test_deduplication_keeps_the_copy_of_the_latest_release(
+    con: duckdb.DuckDBPyConnection, case: str
+) -> None:
+    copies = DEDUPLICATION_CASES[case]
+    _insert(con, copies)
+    buyer = copies[0]["buyer_id"]
+    rows = _records(con, indicator_sql("green_share", ["buyer"]))
+    (row,) = [r for r in rows if r["buyer_id"] == buyer]
+    assert (row["lots"], row["green_lots"]) == (1, 1)

@@ -266,6 +266,7 @@ def test_store_of_layout_2_is_upgraded_with_unconverted_filled(
     assert now.totals["green_share"].records()[0]["lots_unconverted"] == 2
     con = duckdb.connect(str(store))
     con.execute("ALTER TABLE lot_rows DROP COLUMN unconverted")
+    con.execute("ALTER TABLE lot_rows DROP COLUMN release_date")
     con.execute("UPDATE gp_meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
     upgraded = compute_indicators(store, ["year"])  # opens the store read-only
@@ -280,6 +281,36 @@ def test_store_of_layout_2_is_upgraded_with_unconverted_filled(
     assert flagged == (2,)
 
 
+def test_store_of_layout_3_is_upgraded_and_takes_new_files(
+    sample: list[Path], tmp_path: Path
+) -> None:
+    """A store written before lot rows had ``release_date`` (layout 3) is upgraded when
+    opened: its rows keep a NULL release date (deduplicated by their lots' dates, as
+    before), and files ingested afterwards are stored with theirs."""
+    store = tmp_path / "m.duckdb"
+    ingest(sample[:1], store)
+    now = compute_indicators(store, ["year"])
+    con = duckdb.connect(str(store))
+    con.execute("ALTER TABLE lot_rows DROP COLUMN release_date")
+    con.execute("UPDATE gp_meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    upgraded = compute_indicators(store, ["year"])  # opens the store read-only
+    assert upgraded.tables["green_share"].records() == now.tables["green_share"].records()
+    later = ingest(sample[1:], store)
+    assert later.lot_rows > 0
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        version = con.execute("SELECT value FROM gp_meta WHERE key = 'schema_version'").fetchone()
+        dated = con.execute(
+            "SELECT count(*) FILTER (WHERE release_date IS NOT NULL), count(*) FROM lot_rows"
+        ).fetchone()
+    finally:
+        con.close()
+    assert version == (duckdb_engine.SCHEMA_VERSION,) == ("4",)
+    assert dated is not None
+    assert 0 < dated[0] < dated[1]  # the new file's rows are dated, the old ones not
+
+
 def test_store_of_layout_2_that_cannot_be_written_says_why(
     sample: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -289,6 +320,7 @@ def test_store_of_layout_2_that_cannot_be_written_says_why(
     ingest(sample, store)
     con = duckdb.connect(str(store))
     con.execute("ALTER TABLE lot_rows DROP COLUMN unconverted")
+    con.execute("ALTER TABLE lot_rows DROP COLUMN release_date")
     con.execute("UPDATE gp_meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
     opened = duckdb_engine.connect_store
@@ -303,7 +335,9 @@ def test_store_of_layout_2_that_cannot_be_written_says_why(
         return opened(path, **options)
 
     monkeypatch.setattr(duckdb_engine, "connect_store", busy)
-    with pytest.raises(StoreError, match=r"upgraded to 3 once.*Could not set lock"):
+    with pytest.raises(
+        StoreError, match=r"version 2: it is upgraded to 4 once.*Could not set lock"
+    ):
         compute_indicators(store)
     monkeypatch.undo()
     assert compute_indicators(store).totals["green_share"].records()[0]["lots"] > 0

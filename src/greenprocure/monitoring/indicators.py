@@ -24,8 +24,9 @@ Indicators (each grouped by any of :data:`GROUP_KEYS`; no key gives the total):
 
 Deduplication: the same lot (``ocid``, ``lot_id``) may reach the store from several files
 (a release package and a later one, a contract notice and its award notice). Each lot is
-counted once, from the row with the latest ``date``; ties are broken by ``source_file`` and
-``record_ref`` (largest first) so that every engine keeps the same row.
+counted once, from the row of the latest release (``release_date``, then the lot's
+``date``); ties are broken by ``source_file`` and ``record_ref`` (largest first) so that
+every engine keeps the same row.
 
 A time series is the green share grouped by ``year`` or by ``month`` (the key ``month``
 groups by year and month).
@@ -98,8 +99,19 @@ KEY_LABELS: Mapping[str, str] = {
 
 #: The words of each SQL dialect that are not shared.
 DIALECTS: Mapping[str, Mapping[str, str]] = {
-    "duckdb": {"explode": "unnest", "distinct_list": "list_distinct"},
-    "spark": {"explode": "explode", "distinct_list": "array_distinct"},
+    "duckdb": {
+        "explode": "unnest",
+        "distinct_list": "list_distinct",
+        # the numbers of a text, in order, as integers (``line 10, releases[2]``: [10, 2])
+        "numbers": "list_transform(regexp_extract_all({text}, '([0-9]+)', 1), "
+        "lambda n: TRY_CAST(n AS BIGINT))",
+    },
+    "spark": {
+        "explode": "explode",
+        "distinct_list": "array_distinct",
+        "numbers": "transform(regexp_extract_all({text}, '([0-9]+)', 1), "
+        "n -> TRY_CAST(n AS BIGINT))",
+    },
 }
 
 _LIST_COLUMNS = {"goals": "goal", "strategies": "strategy"}
@@ -160,15 +172,18 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 
 
 def deduplicated_sql(table: str = "lot_rows", dialect: Dialect = "duckdb") -> str:
-    """The lots of ``table`` counted once: per (ocid, lot_id) the row with the latest date.
+    """The lots of ``table`` counted once: per (ocid, lot_id) the row of the latest release.
 
-    Ties are broken by ``source_file`` then ``record_ref`` (the later place in the file
-    first: a longer text, then the larger, so that ``line 10`` comes after ``line 9``).
-    The result has the columns :data:`INDICATOR_COLUMNS`, with duplicate goals and
-    strategies removed. An engine may materialise it once and pass ``deduplicated=True``
-    to :func:`indicator_sql`.
+    The latest release is the one with the latest ``release_date`` (a row without one, as
+    rows stored before the column existed, is dated by its lot's ``date``), then the latest
+    lot ``date``; ties are broken by ``source_file`` then ``record_ref`` (the later place
+    in the file first: its numbers compared as numbers, so that ``line 10, releases[0]``
+    comes after ``line 9, releases[12]``). The result has the columns
+    :data:`INDICATOR_COLUMNS`, with duplicate goals and strategies removed. An engine may
+    materialise it once and pass ``deduplicated=True`` to :func:`indicator_sql`.
     """
     distinct = DIALECTS[dialect]["distinct_list"]
+    numbers = DIALECTS[dialect]["numbers"].format(text="record_ref")
     plain = ", ".join(c for c in INDICATOR_COLUMNS if c not in ("goals", "strategies"))
     return (
         f"SELECT {plain},\n"
@@ -176,9 +191,8 @@ def deduplicated_sql(table: str = "lot_rows", dialect: Dialect = "duckdb") -> st
         "FROM (\n"
         f"  SELECT {', '.join(INDICATOR_COLUMNS)}, ROW_NUMBER() OVER (\n"
         "    PARTITION BY ocid, lot_id\n"
-        "    ORDER BY date DESC NULLS LAST, source_file DESC,\n"
-        # the later of two places in one file: "line 10" after "line 9" (same prefix)
-        "      length(record_ref) DESC, record_ref DESC\n"
+        "    ORDER BY coalesce(release_date, date) DESC NULLS LAST, date DESC NULLS LAST,\n"
+        f"      source_file DESC, {numbers} DESC, record_ref DESC\n"
         "  ) AS gp_rank\n"
         f"  FROM {table}\n"
         ") ranked WHERE gp_rank = 1"

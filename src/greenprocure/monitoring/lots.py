@@ -910,6 +910,7 @@ def _rows(
                 money is not None and bool(money.by_currency) and value is None
                 for money, value in conversions
             ),
+            "release_date": release_date,
         }
         rows.append(row)
     return rows

@@ -51,6 +51,7 @@ LOT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("reporting_currency", "VARCHAR"),
     ("fx_note", "VARCHAR"),
     ("unconverted", "BOOLEAN"),
+    ("release_date", "DATE"),
 )
 
 #: ``unconverted`` of a lot row made before the column existed (stores of layout 2), from its
@@ -112,6 +113,9 @@ class LotRow(TypedDict):
     #: the lot has an amount (estimated, awarded or contracted) with no value in the
     #: reporting currency: no currency code, no date, or no reference rate for its year
     unconverted: bool
+    #: the date of the release the row was made from (a compiled release's: its latest
+    #: release's), which decides between copies of a lot from several files
+    release_date: dt.date | None
 
 
 @dataclass(frozen=True, slots=True)

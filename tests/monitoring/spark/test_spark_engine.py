@@ -108,17 +108,24 @@ def test_real_data_gives_duckdb_results(spark: Any, shared_data: Path, tmp_path:
         assert_same(spark_result, duckdb_engine.compute_indicators(duck_store, by))
     total = spark_result.totals["green_share"].records()[0]
     assert 0 < total["lots_unconverted"] < total["lots"]  # PYG, amounts without currency
-    # Lot rows written before they said ``unconverted`` are read with it filled from their
-    # other columns: the same indicators
+    # Lot rows written before they said ``unconverted`` or had ``release_date`` are read with
+    # the first filled from their other columns and the second empty: the indicators of a
+    # DuckDB store whose rows have no release date either
+    import duckdb
     import pyarrow.parquet as pq
 
     for part in (spark_store / "lots").rglob("*.parquet"):
-        pq.write_table(pq.read_table(part).drop_columns(["unconverted"]), part)
+        table = pq.read_table(part).drop_columns(["unconverted", "release_date"])
+        pq.write_table(table, part)
     meta = orjson.loads((spark_store / "meta.json").read_bytes())
     assert meta.pop("rows_say_unconverted") is True  # a store made before did not say it
     (spark_store / "meta.json").write_bytes(orjson.dumps(meta))
     older = spark_engine.compute_indicators(spark_store, ("country", "cpv2", "year"))
-    assert_same(older, spark_result)
+    con = duckdb.connect(str(duck_store))
+    con.execute("UPDATE lot_rows SET release_date = NULL")
+    con.close()
+    undated = duckdb_engine.compute_indicators(duck_store, ("country", "cpv2", "year"))
+    assert_same(older, undated)
     # The 100 lots of cn_24_maximal_100_lots.xml are green with climate-change mitigation.
     goals = spark_engine.compute_indicators(spark_store).totals["goals"].records()
     mitigation = [g for g in goals if g["goal"] == "environmental.climateChangeMitigation"]
@@ -250,3 +257,65 @@ def test_declared_encoding_is_read_as_on_duckdb(spark: Any, tmp_path: Path) -> N
     duckdb_engine.ingest([path], other, encoding="iso-8859-2")
     mine = duckdb_engine.compute_indicators(other, ["buyer"]).tables["green_share"]
     assert mine.records() == table.records()
+
+
+def test_deduplication_keeps_the_same_copy_as_duckdb(spark: Any) -> None:
+    """Copies of a lot told apart by their release dates, their lots' dates and the
+    numbers of their places in a file: Spark's dialect keeps the copy DuckDB keeps."""
+    import datetime as dt
+
+    import duckdb
+
+    from greenprocure.monitoring.engines.spark_engine import lot_schema
+    from greenprocure.monitoring.indicators import indicator_sql
+    from greenprocure.monitoring.rows import LOT_COLUMNS
+
+    def row(ocid: str, ref: str, released: dt.date | None, lot: dt.date, green: bool) -> tuple:
+        values: dict[str, Any] = {name: None for name, _ in LOT_COLUMNS}
+        values.update(
+            source_file="a.json",
+            source_kind="ocds",
+            record_ref=ref,
+            ocid=ocid,
+            lot_id="",
+            buyer_id=ocid,
+            release_date=released,
+            date=lot,
+            year=lot.year,
+            is_green=green,
+            goals=[],
+            strategies=[],
+            cvd=False,
+            evidence=[],
+            reporting_currency="EUR",
+        )
+        return tuple(values[name] for name, _ in LOT_COLUMNS)
+
+    day = dt.date(2024, 1, 1)
+    rows = [
+        row("d1", "line 9, releases[12]", None, day, False),
+        row("d1", "line 10, releases[0]", None, day, True),
+        row("d2", "line 1", dt.date(2024, 3, 1), dt.date(2024, 3, 1), False),
+        row("d2", "line 2", dt.date(2024, 6, 1), dt.date(2024, 1, 15), True),
+        row("d3", "line 1", None, dt.date(2024, 5, 1), True),
+        row("d3", "line 2", dt.date(2024, 4, 1), dt.date(2024, 4, 1), False),
+    ]
+    spark.createDataFrame(rows, lot_schema()).createOrReplaceTempView("gp_dedup_rows")
+    query = indicator_sql("green_share", ["buyer"], table="gp_dedup_rows", dialect="spark")
+    spark_rows = [(r["buyer_id"], r["lots"], r["green_lots"]) for r in spark.sql(query).collect()]
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE gp_dedup_rows ("
+        + ", ".join(f"{name} {kind}" for name, kind in LOT_COLUMNS)
+        + ")"
+    )
+    con.executemany(
+        f"INSERT INTO gp_dedup_rows VALUES ({', '.join('?' for _ in LOT_COLUMNS)})", rows
+    )
+    cursor = con.execute(indicator_sql("green_share", ["buyer"], table="gp_dedup_rows"))
+    names = [d[0] for d in cursor.description or ()]
+    duck_rows = [
+        (r[names.index("buyer_id")], r[names.index("lots")], r[names.index("green_lots")])
+        for r in cursor.fetchall()
+    ]
+    assert spark_rows == duck_rows == [("d1", 1, 1), ("d2", 1, 1), ("d3", 1, 1)]

@@ -80,7 +80,7 @@ __all__ = [
 #: The temporary table of country names (casefolded) and their ISO codes.
 COUNTRY_TABLE = "gp_country"
 
-_DEDUPLICATION_COLUMNS = ("ocid", "lot_id", "date", "source_file", "record_ref")
+_DEDUPLICATION_COLUMNS = ("ocid", "lot_id", "release_date", "date", "source_file", "record_ref")
 
 #: The message of the error raised when DuckDB cannot read the compiled releases.
 _FAILURE = N_("cannot read the compiled releases: {reason}")
@@ -190,7 +190,9 @@ def needed_columns(keys: Sequence[str], *, lean: bool = False) -> tuple[str, ...
     with those of the skip count and of the deduplication: the lot's key columns, or with
     ``lean`` only a hash of them (``lot_key``), which tells whether any lot repeats."""
     measures = [c for c in INDICATOR_COLUMNS if c not in _GROUP_COLUMNS]
-    identity = ("lot_key",) if lean else ("ocid", "lot_id", "date", "source_file", "line")
+    identity = (
+        ("lot_key",) if lean else ("ocid", "lot_id", "release_date", "date", "source_file", "line")
+    )
     return tuple(
         dict.fromkeys(
             (
@@ -382,7 +384,8 @@ def _has_ties(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether two kept rows are the same lot with the same date from the same file."""
     found = con.execute(
         "SELECT 1 FROM gp_rows WHERE skip_reason IS NULL "
-        "GROUP BY ocid, lot_id, date, source_file HAVING COUNT(*) > 1 LIMIT 1"
+        "GROUP BY ocid, lot_id, coalesce(release_date, date), date, source_file "
+        "HAVING COUNT(*) > 1 LIMIT 1"
     ).fetchone()
     return found is not None
 

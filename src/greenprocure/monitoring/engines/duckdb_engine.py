@@ -106,9 +106,12 @@ DEFAULT_STORE = Path(".greenprocure") / "monitoring.duckdb"
 
 #: Version of the store's table layout; a store of another version is refused (2: releases
 #: are kept, processes merged across files; 3: lot rows say whether an amount is
-#: ``unconverted``). A store of version 2 is brought to 3 when opened
-#: (:func:`_upgrade_from_2`).
-SCHEMA_VERSION = "3"
+#: ``unconverted``; 4: lot rows carry their ``release_date``). A store of version 2 or 3
+#: is brought to 4 when opened (:func:`_upgrade`).
+SCHEMA_VERSION = "4"
+
+#: The layout versions :func:`_upgrade` brings to :data:`SCHEMA_VERSION`.
+_UPGRADABLE = ("2", "3")
 
 _BATCH = 20_000
 
@@ -132,8 +135,8 @@ def connect_store(
     if not read_only:
         _create_tables(con)
     meta = dict(con.execute("SELECT key, value FROM gp_meta").fetchall())
-    if meta.get("schema_version") == "2":
-        con = _upgrade_from_2(con, store, read_only=read_only)
+    if meta.get("schema_version") in _UPGRADABLE:
+        con = _upgrade(con, store, meta["schema_version"], read_only=read_only)
         meta["schema_version"] = SCHEMA_VERSION
     if meta.get("schema_version") != SCHEMA_VERSION:
         con.close()
@@ -149,14 +152,16 @@ def connect_store(
     return con
 
 
-def _upgrade_from_2(
-    con: duckdb.DuckDBPyConnection, store: Path, *, read_only: bool
+def _upgrade(
+    con: duckdb.DuckDBPyConnection, store: Path, version: str, *, read_only: bool
 ) -> duckdb.DuckDBPyConnection:
-    """Bring a store of layout 2 to 3 in one transaction: column ``unconverted`` of the lot
-    rows, filled from their other columns (:data:`~greenprocure.monitoring.rows.
-    UNCONVERTED_FROM_COLUMNS_SQL`). A store opened read-only is upgraded once through a
-    writable connection, then opened read-only again; if it cannot be written (a read-only
-    file, another program using it) the error says that the upgrade needs it."""
+    """Bring a store of layout ``version`` (2 or 3) to 4 in one transaction: from 2, column
+    ``unconverted`` of the lot rows, filled from their other columns (:data:`~greenprocure.
+    monitoring.rows.UNCONVERTED_FROM_COLUMNS_SQL`); from 2 or 3, column ``release_date``,
+    NULL in the rows stored before (the deduplication dates them by their lot's date, as
+    before). A store opened read-only is upgraded once through a writable connection, then
+    opened read-only again; if it cannot be written (a read-only file, another program
+    using it) the error says that the upgrade needs it."""
     if read_only:
         con.close()
         try:
@@ -164,18 +169,23 @@ def _upgrade_from_2(
         except StoreError as error:
             raise StoreError(
                 N_(
-                    "the store {store} has layout version 2: it is upgraded to 3 once, "
-                    "which needs it writable and not in use by another program ({reason})"
+                    "the store {store} has layout version {version}: it is upgraded to "
+                    "{current} once, which needs it writable and not in use by another "
+                    "program ({reason})"
                 ),
                 store=os.fspath(store),
+                version=version,
+                current=SCHEMA_VERSION,
                 reason=error.params.get("reason", ""),
             ) from error
         return connect_store(store, read_only=True)
     try:
         limit_resources(con)
         con.execute("BEGIN TRANSACTION")
-        con.execute("ALTER TABLE lot_rows ADD COLUMN IF NOT EXISTS unconverted BOOLEAN")
-        con.execute(f"UPDATE lot_rows SET unconverted = {UNCONVERTED_FROM_COLUMNS_SQL}")
+        if version == "2":
+            con.execute("ALTER TABLE lot_rows ADD COLUMN IF NOT EXISTS unconverted BOOLEAN")
+            con.execute(f"UPDATE lot_rows SET unconverted = {UNCONVERTED_FROM_COLUMNS_SQL}")
+        con.execute("ALTER TABLE lot_rows ADD COLUMN IF NOT EXISTS release_date DATE")
         con.execute("UPDATE gp_meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
         con.execute("COMMIT")
     except duckdb.Error as error:

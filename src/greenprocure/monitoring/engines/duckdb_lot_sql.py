@@ -122,6 +122,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "awarded_value_rc",
     "contracted_value_rc",
     "unconverted",
+    "release_date",
     "skip_reason",
     "first_lot",
     "lot_key",
@@ -561,6 +562,7 @@ def compiled_lot_rows_sql(
         "unconverted": "(estimated_amount IS NOT NULL AND estimated_value_rc IS NULL) "
         "OR (len(awarded_amounts) > 0 AND awarded_value_rc IS NULL) "
         "OR (len(contracted_amounts) > 0 AND contracted_value_rc IS NULL)",
+        "release_date": "release_date",
         "skip_reason": "skip_reason",
         "first_lot": "lot_number <= 1",
         "lot_key": "hash(ocid, lot_id)",
@@ -632,6 +634,7 @@ WITH src AS (
 ), r3 AS (
   SELECT source_file, line, ocid, tender_method, tender_category, tender_value, n_lots,
     lots, lot_ids, lot_curs, item_cpvs, {"awards, award_lots, " if cpv else ""}
+    {"release_date, " if "release_date" in wanted else ""}
     CASE WHEN ocid IS NULL OR ocid = '' THEN 'no ocid'
       -- a line not tagged compiled is read as a release, which must have a date
       WHEN release_text IS NULL AND NOT tagged_compiled THEN 'no release date'
