@@ -122,6 +122,23 @@ def test_fast_path_from_compiled_files(tmp_path: Path) -> None:
     assert data["totals"]["green_share"]["rows"][0]["green_lots"] == made.green_lots
 
 
+def test_fast_path_goes_on_past_a_malformed_line_and_says_so(tmp_path: Path) -> None:
+    compiled = tmp_path / "c.jsonl"
+    made = generate(50, compiled, form="compiled", seed=5, workers=1)
+    with compiled.open("ab") as handle:
+        handle.write(b'{"ocid": "cut off", "tender": \n')
+    code, output = _run("monitor", "indicators", "--compiled", str(compiled), "--format", "json")
+    assert code == 0, output
+    data = orjson.loads(output[output.index("{") :])
+    assert data["totals"]["green_share"]["rows"][0]["green_lots"] == made.green_lots
+    assert data["errors"] == 1
+    (warning,) = data["warnings"]
+    assert str(compiled) in warning
+    code, output = _run("monitor", "indicators", "--compiled", str(compiled), lang="ko")
+    assert code == 0, output
+    assert "관대한 방식으로 다시 읽었으며" in " ".join(output.split())
+
+
 def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     code, output = _run("monitor", "indicators", "--store", str(tmp_path / "none.duckdb"))
     assert code == 1

@@ -301,3 +301,38 @@ def test_a_later_compiled_release_that_cancels_the_award_replaces_the_copy(
         assert total["lots"] == 1
         assert total["lots_with_awarded_value"] == 0  # the cancelled award's copy is kept
         assert total["estimated_value"] == 500.0
+
+
+def test_lines_that_are_not_json_objects_are_counted_and_the_run_goes_on(
+    tmp_path: Path,
+) -> None:
+    """Malformed lines among compiled releases: the fast path reads the file again
+    leniently, counts each such line as a record error as the store path does, gives the
+    store path's indicators, and says that it read leniently."""
+    rng = random.Random(11)
+    compiled = tmp_path / "damaged.jsonl"
+    bad = [
+        b'{"ocid": "ocds-bad-1", "tender": {"id": ',
+        b"[1, 2]",
+        b'{"ocid": "x"} trailing',
+        b"nul",
+    ]
+    with compiled.open("wb") as handle:
+        for number in range(200):
+            handle.write(orjson.dumps(_record(rng, number)) + b"\n")
+            if number % 50 == 7:
+                handle.write(bad[number // 50] + b"\n")
+    store = tmp_path / "m.duckdb"
+    ingest([compiled], store)
+    for by in ([], ["country", "year"]):
+        python_path = compute_indicators(store, by)
+        fast_path = indicators_from_compiled([compiled], by)
+        assert_same(python_path, fast_path)
+        assert fast_path.errors == python_path.errors
+        assert fast_path.lot_rows == python_path.lot_rows
+        (warning,) = fast_path.warnings
+        assert warning.file == str(compiled)
+        assert "read again leniently" in str(warning)
+    clean = tmp_path / "clean.jsonl"
+    clean.write_bytes(orjson.dumps(_record(rng, 1)) + b"\n")
+    assert indicators_from_compiled([clean], []).warnings == ()

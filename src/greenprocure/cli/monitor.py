@@ -179,6 +179,8 @@ def _show_result(result: IndicatorResult) -> None:
     _show(result.totals["goals"], currency, _("Lots per environmental goal"))
     _show(result.totals["strategies"], currency, _("Lots per strategy"))
     _show_unconverted(result)
+    for warning in result.warnings:
+        error_console.print(f"[yellow]{escape(warning.localized())}[/yellow]")
     error_console.print(
         # label: value pairs, which need no plural forms ("1 files")
         _("Files: {files} · lot rows: {rows} · record errors: {errors} · engine: {engine}").format(

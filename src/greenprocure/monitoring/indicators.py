@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 import orjson
 
-from greenprocure.errors import ValidationError
+from greenprocure.errors import GreenProcureError, ValidationError
 from greenprocure.i18n import N_
 
 __all__ = [
@@ -403,6 +403,8 @@ class IndicatorResult:
     errors: int = 0
     sources: tuple[str, ...] = ()
     computed_at: dt.datetime | None = None
+    #: what the user should know about how the input was read (e.g. lines read leniently)
+    warnings: tuple[GreenProcureError, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, deterministic key order left to the JSON writer."""
@@ -422,6 +424,7 @@ class IndicatorResult:
             "errors": self.errors,
             "sources": list(self.sources),
             "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+            "warnings": [str(warning) for warning in self.warnings],
         }
 
     def write_json(self, write: Callable[[bytes], object]) -> None:

@@ -18,6 +18,7 @@ single-threaded read of the input (only when there are such copies).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -85,6 +86,13 @@ _DEDUPLICATION_COLUMNS = ("ocid", "lot_id", "release_date", "date", "source_file
 #: The message of the error raised when DuckDB cannot read the compiled releases.
 _FAILURE = N_("cannot read the compiled releases: {reason}")
 
+#: The warning of a run that read its input again leniently (see :func:`read_compiled_sql`).
+_LENIENT = N_(
+    "some lines are not compiled releases of the expected form ({reason}): they were read "
+    "again leniently, a line that is not a JSON object counted as a record error and a "
+    "value of an unexpected type read as missing; monitor ingest lists each such record"
+)
+
 
 def _fx_rates(
     reporting_currency: str, library: ReferenceLibrary
@@ -142,7 +150,11 @@ def create_country_table(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def read_compiled_sql(
-    files: Sequence[str], columns: Sequence[str] | None = None, *, numbered: bool = False
+    files: Sequence[str],
+    columns: Sequence[str] | None = None,
+    *,
+    numbered: bool = False,
+    lenient: bool = False,
 ) -> str:
     """A relation with the compiled releases of JSON Lines ``files``: ``read_json`` with only
     the fields that the lot-row ``columns`` (default: all) read, ``filename`` and
@@ -150,6 +162,9 @@ def read_compiled_sql(
 
     DuckDB's JSON reader does not number records, so ``numbered`` reads each file in
     order and numbers it with a window: run it with one thread and insertion order kept.
+    ``lenient`` reads a line that is not a JSON object as a record whose fields are all
+    NULL (which has no ``ocid``, so it is skipped and counted) and a value of an unexpected
+    type as NULL, instead of failing.
     """
     from greenprocure.monitoring.engines.duckdb_engine import struct_columns
 
@@ -160,8 +175,13 @@ def read_compiled_sql(
         )
     )
 
+    options = ", ignore_errors=true" if lenient else ""
+
     def scan(listing: str) -> str:
-        return f"read_json({listing}, format='newline_delimited', filename=true, columns={schema})"
+        return (
+            f"read_json({listing}, format='newline_delimited', filename=true, "
+            f"columns={schema}{options})"
+        )
 
     if not numbered:
         return f"(SELECT *, NULL::BIGINT AS file_row_number FROM {scan(sql_file_list(files))})"
@@ -451,27 +471,35 @@ def indicators_from_compiled(
         limit_resources(con, threads=threads)
         rates, known = reference_rates(currency, library)
 
-        def query(lean: bool = False, numbered: bool = False) -> str:
-            columns = needed_columns(keys, lean=lean)
-            source = read_compiled_sql(files, columns, numbered=numbered)
-            return compiled_lot_rows_sql(source, currency, rates, known, COUNTRY_TABLE, columns)
+        def queries(lenient: bool) -> RowQueries:
+            def query(lean: bool = False, numbered: bool = False) -> str:
+                columns = needed_columns(keys, lean=lean)
+                source = read_compiled_sql(files, columns, numbered=numbered, lenient=lenient)
+                return compiled_lot_rows_sql(source, currency, rates, known, COUNTRY_TABLE, columns)
 
+            return RowQueries(lean=query(lean=True), full=query(), numbered=query(numbered=True))
+
+        warnings: list[ParseError] = []
         try:
-            counts = make_rows(
-                con,
-                RowQueries(lean=query(lean=True), full=query(), numbered=query(numbered=True)),
-                files,
-                _FAILURE,
-            )
-        except ParseError:
+            counts = make_rows(con, queries(lenient=False), files, _FAILURE)
+        except ParseError as error:
             # a package spread over several lines is not JSON Lines either: say what it is
             _refuse_packages(con, files, given=True)
-            raise
+            # else some line is not a compiled release of the expected form: read again,
+            # such lines counted as record errors, and say so
+            con.execute("DROP TABLE IF EXISTS gp_rows")
+            counts = make_rows(con, queries(lenient=True), files, _FAILURE)
+            if counts.rows == 0:
+                raise  # nothing readable (not JSON Lines at all): the error says where
+            warnings.append(
+                ParseError(_LENIENT, file=error.file, reason=error.params.get("reason", ""))
+            )
         if counts.skipped:
-            _refuse_packages(con, files)
-        return indicators_from_made_rows(
+            _refuse_packages(con, files, given=bool(warnings))
+        result = indicators_from_made_rows(
             con, counts, keys, reporting_currency=currency, files=files
         )
+        return dataclasses.replace(result, warnings=tuple(warnings)) if warnings else result
     finally:
         con.close()
 
