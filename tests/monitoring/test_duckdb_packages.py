@@ -62,7 +62,7 @@ def _only_lines(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def first(files: list[str], structure: str, file_hash: str) -> list[str]:
         sources = package_sources(files, structure, file_hash)
-        assert len(sources) == 2
+        assert len(sources) == 3
         return sources[:1]
 
     monkeypatch.setattr(duckdb_releases, "package_sources", first)
@@ -118,11 +118,36 @@ def test_what_the_line_reader_cannot_read_falls_back(tmp_path: Path) -> None:
     result = indicators_from_releases([pretty], ["country"])
     assert result.lot_rows == 3
     assert result.totals["green_share"].records()[0]["green_lots"] == 2
-    broken = tmp_path / "broken.jsonl"
-    broken.write_bytes(orjson.dumps(_packages()[0]) + b'\n{"uri": "p2", "releases": [\n')
+    # a pretty-printed file with a malformed part has no line of JSON: an error naming it
+    damaged = tmp_path / "damaged.json"
+    damaged.write_bytes(pretty.read_bytes().replace(b'"uri"', b'"uri" "', 1))
     with pytest.raises(ParseError, match="cannot read the release packages") as caught:
-        indicators_from_releases([broken], ["country"])
-    assert str(broken) in str(caught.value)
+        indicators_from_releases([damaged], ["country"])
+    assert str(damaged) in str(caught.value)
+
+
+def test_a_line_that_is_not_json_is_one_record_error_as_in_the_store_path(
+    tmp_path: Path,
+) -> None:
+    """JSON Lines with a cut-off line and a line of text: the run goes on without them,
+    each a record error as the store path counts it, and a warning names the file."""
+    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
+
+    first, second = (orjson.dumps(p) for p in _packages())
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(first + b'\n{"uri": "p3", "releases": [\nnot json\n' + second + b"\n")
+    clean = _lines(tmp_path / "clean.jsonl", _packages())
+    store = tmp_path / "m.duckdb"
+    ingest([broken, clean], store)
+    for by in ([], ["country", "year"]):
+        result = indicators_from_releases([broken, clean], by)
+        stored = compute_indicators(store, by)
+        assert_same(stored, result)
+        assert result.errors == stored.errors == 2
+        assert result.lot_rows == stored.lot_rows
+        (warning,) = result.warnings
+        assert warning.file == str(broken)
+        assert warning.params["count"] == 2
 
 
 def test_the_file_table_holds_each_file_once_with_distinct_hashes() -> None:

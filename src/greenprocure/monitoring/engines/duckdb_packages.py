@@ -11,6 +11,9 @@ releases of a package), one JSON object at a time:
 - Anything else (one document, concatenated or pretty-printed JSON), and any JSON Lines
   file the first reader fails on, is read by ``read_json_objects``, which also gives the
   error reported for malformed input.
+- JSON Lines files that both fail on are read a third time by the line reader, without the
+  lines that are not JSON objects (:func:`line_counts` counts them, file by file, so that
+  each is one record error, as in the store path).
 
 Why written by hand: DuckDB offers both readers; choosing between them per input is ours.
 """
@@ -25,7 +28,7 @@ import duckdb
 from greenprocure.monitoring.engines.duckdb_compiled import sql_file_list
 from greenprocure.monitoring.readers._source import plain_opener
 
-__all__ = ["file_table", "json_lines", "package_sources"]
+__all__ = ["file_table", "json_lines", "line_counts", "package_sources"]
 
 #: The longest line the JSON Lines reader takes (``read_json_objects``'s default largest
 #: object); its buffer is twice that (DuckDB's default, 16 times the line, ran out of the
@@ -49,8 +52,10 @@ def json_lines(path: str) -> bool:
 
 
 def package_sources(files: Sequence[str], structure: str, file_hash: str) -> list[str]:
-    """The relations (``fh``, ``releases``) of packages ``files`` to try in turn: the JSON
-    Lines reader first when every file looks like JSON Lines, then ``read_json_objects``.
+    """The relations (``fh``, ``releases``) of packages ``files`` to try in turn: when every
+    file looks like JSON Lines, the JSON Lines reader, then ``read_json_objects``, then the
+    JSON Lines reader without the lines that are not JSON objects; otherwise
+    ``read_json_objects``.
 
     ``structure`` is the ``json_transform`` structure of a package (quoted for SQL) and
     ``file_hash`` the SQL of ``fh`` from ``filename``."""
@@ -62,15 +67,37 @@ def package_sources(files: Sequence[str], structure: str, file_hash: str) -> lis
     )
     if not all(json_lines(f) for f in files):
         return [objects]
+    # a blank line is NULL (read_json_objects skips it too)
     lines = (
-        f"(SELECT {file_hash} AS fh, {transform} "
-        f"FROM read_csv({listing}, columns={{'json': 'VARCHAR'}}, delim=chr(1), quote='', "
-        f"escape='', header=false, auto_detect=false, max_line_size={MAX_LINE_BYTES}, "
-        f"buffer_size={2 * MAX_LINE_BYTES}, filename=true) "
-        # a blank line is NULL (read_json_objects skips it too)
-        "WHERE json IS NOT NULL)"
+        f"(SELECT {file_hash} AS fh, {transform} FROM {_line_reader(listing)} "
+        "WHERE json IS NOT NULL"
     )
-    return [lines, objects]
+    return [f"{lines})", objects, f"{lines} AND {_IS_OBJECT})"]
+
+
+def _line_reader(listing: str) -> str:
+    """DuckDB's CSV reader splitting ``listing``'s files into lines (``filename``, ``json``),
+    with no delimiter or quote that JSON text can hold."""
+    return (
+        f"read_csv({listing}, columns={{'json': 'VARCHAR'}}, delim=chr(1), quote='', "
+        f"escape='', header=false, auto_detect=false, max_line_size={MAX_LINE_BYTES}, "
+        f"buffer_size={2 * MAX_LINE_BYTES}, filename=true)"
+    )
+
+
+#: A line (``json``) that is a JSON object: valid JSON that opens with a brace.
+_IS_OBJECT = "(json_valid(json) AND starts_with(ltrim(json, ' \t\r'), '{'))"
+
+
+def line_counts(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Per file of JSON Lines ``files``: (lines that are JSON objects, lines that are not);
+    blank lines are neither."""
+    rows = con.execute(
+        f"SELECT filename, count(*) FILTER (WHERE {_IS_OBJECT}), "
+        f"count(*) FILTER (WHERE NOT {_IS_OBJECT}) "
+        f"FROM {_line_reader(sql_file_list(files))} WHERE json IS NOT NULL GROUP BY filename"
+    ).fetchall()
+    return {str(name): (int(good), int(bad)) for name, good, bad in rows}
 
 
 def file_table(con: duckdb.DuckDBPyConnection, files: Sequence[str], table: str) -> str:

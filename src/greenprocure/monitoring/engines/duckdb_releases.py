@@ -65,6 +65,7 @@ the file.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -90,7 +91,11 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
     reference_rates,
 )
 from greenprocure.monitoring.engines.duckdb_lot_sql import CPV_COLUMNS, NAME_COLUMNS
-from greenprocure.monitoring.engines.duckdb_packages import file_table, package_sources
+from greenprocure.monitoring.engines.duckdb_packages import (
+    file_table,
+    line_counts,
+    package_sources,
+)
 from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
 from greenprocure.reference.library import ReferenceLibrary
 
@@ -697,20 +702,26 @@ def indicators_from_releases(
     stage = Path(tempfile.mkdtemp(prefix="releases-", dir=temp_folder()))
     con = _stage_connection(stage, threads)
     try:
+        warnings: list[ParseError] = []
         try:
             sources = package_sources(files, structure, file_table(con, files, _FILES))
+            failed: duckdb.Error | None = None
             for number, packages in enumerate(sources, start=1):
                 try:
                     con.execute(
                         f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages, cpv=fields.cpv)}"
                     )
                     break
-                except duckdb.Error:
+                except duckdb.Error as error:
                     # what the JSON Lines reader cannot read, read_json_objects reads or
                     # reports
                     if number == len(sources):
                         raise
+                    failed = failed or error
                     con.execute("DROP TABLE IF EXISTS gp_stage.keyed")
+            if number == 3 and failed is not None:
+                # read without the lines that are not JSON: each is a record error
+                warnings = _malformed_lines(con, files, failed)
             con.execute("CHECKPOINT gp_stage")  # written out, so its pages can leave memory
             not_packages = con.execute(
                 "SELECT f.filename, count(*) FROM gp_stage.keyed k "
@@ -745,17 +756,40 @@ def indicators_from_releases(
             con.close()
             con = _stage_connection(stage, threads)
             buckets = min(buckets * 2, _MAX_BUCKETS)
+        if warnings:
+            malformed = sum(int(w.params["count"]) for w in warnings)
+            counts = dataclasses.replace(counts, skipped=counts.skipped + malformed)
         # the indicators read the narrow lot rows only: running out of memory there is not
         # helped by more buckets
         try:
-            return indicators_from_made_rows(
+            result = indicators_from_made_rows(
                 con, counts, keys, reporting_currency=currency, files=files
             )
         except duckdb.Error as error:
             raise read_error(_FAILURE, files, error) from error
+        return dataclasses.replace(result, warnings=tuple(warnings)) if warnings else result
     finally:
         con.close()
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _malformed_lines(
+    con: duckdb.DuckDBPyConnection, files: Sequence[str], failed: duckdb.Error
+) -> list[ParseError]:
+    """The warnings of JSON Lines ``files`` read without their lines that are not JSON
+    objects, one per file with such lines (``count``: how many, each a record error). A file
+    with no line that is a JSON object is not JSON Lines: ``failed`` (the error of the strict
+    readers) is raised, naming it."""
+    counts = line_counts(con, files)
+    for file in files:
+        good, bad = counts.get(file, (0, 0))
+        if bad and not good:
+            raise read_error(_FAILURE, [file], failed) from failed
+    return [
+        ParseError(_MALFORMED_LINES, file=file, count=counts[file][1])
+        for file in dict.fromkeys(files)
+        if counts.get(file, (0, 0))[1]
+    ]
 
 
 def _merged_rows(
@@ -917,6 +951,12 @@ _FILES = "gp_stage.files"
 
 #: The message of the error raised when DuckDB cannot read or merge the packages.
 _FAILURE = N_("cannot read the release packages: {reason}")
+
+#: The warning of a JSON Lines file read without its lines that are not JSON.
+_MALFORMED_LINES = N_(
+    "{count} line(s) of this file are not JSON objects: each is counted as a record error "
+    "and the other lines are read; monitor ingest lists them"
+)
 
 #: Releases of the processes merged entry by entry per query of a bucket (half of it with
 #: the items, for CPV keys): measured on 1.5 GB of packages where every process has
