@@ -316,7 +316,8 @@ def test_ingest_shows_the_first_record_errors(tmp_path: Path) -> None:
     # five shown, with the file, the place and the process, and how many more the file has
     assert text.count("bad-dates.json·") == 5
     assert "ocds-x-0" in text
-    assert "not a date" in output
+    # the reason in the run's language ("field date: not a date: '2021-13-45'")
+    assert "フィールドdate：日付ではありません：'2021-13-45'" in text
     assert "エラーファイルにはさらに2件のレコードエラーがあります" in text
 
 
@@ -515,3 +516,17 @@ def test_an_unknown_group_key_is_said_so_in_the_table() -> None:
         assert _cell("awarded_value", None, "EUR") == ""  # no value: blank
     with use_language("en"):
         assert _cell("buyer_id", None, "EUR") == "unknown"
+
+
+def test_record_errors_on_screen_are_in_the_run_language(tmp_path: Path) -> None:
+    """The errors file is English; the first record errors shown after an ingest say their
+    reasons in the run's language."""
+    bad = _bad_file(tmp_path / "a.jsonl", "o-a")
+    store = tmp_path / "m.duckdb"
+    code, output = _run("monitor", "ingest", str(bad), "--store", str(store), lang="zh")
+    assert code == 0, output
+    flat = "".join(output.split())
+    assert "JSON格式错误：" in flat  # "malformed JSON: ..." of line 2
+    assert "不是JSON对象" in flat  # "not a JSON object" of line 3
+    lines = Path(f"{store}.errors.jsonl").read_bytes().splitlines()
+    assert orjson.loads(lines[0])["reason"].startswith("malformed JSON: ")

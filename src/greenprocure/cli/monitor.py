@@ -41,6 +41,7 @@ from greenprocure.i18n import (
     use_language,
 )
 from greenprocure.i18n import gettext as _
+from greenprocure.i18n.rendered import localize_rendered
 from greenprocure.monitoring.engines import expand_inputs, load_engine, report_data
 from greenprocure.monitoring.indicators import (
     KEY_LABELS,
@@ -252,7 +253,8 @@ def _show_record_errors(summary: IngestSummary) -> None:
                 where = " · ".join(
                     str(entry[k]) for k in ("file", "location", "ocid") if entry.get(k)
                 )
-                reason = str(entry.get("reason") or "").strip().splitlines()
+                # the errors file is English: the reason is shown in the run's language
+                reason = localize_rendered(str(entry.get("reason") or "").strip()).splitlines()
                 error_console.print(
                     f"[red]{escape(where)}[/red]{colon()}{escape(reason[0] if reason else '')}",
                     highlight=False,

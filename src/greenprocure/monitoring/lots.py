@@ -73,6 +73,7 @@ from typing import Any
 import orjson
 
 from greenprocure.errors import GreenProcureError
+from greenprocure.monitoring import reasons
 from greenprocure.monitoring.compile import compile_releases
 from greenprocure.monitoring.currency import CurrencyConverter
 from greenprocure.monitoring.green import detect_green
@@ -107,8 +108,9 @@ _CONTRACT_SKIP = frozenset(("pending", "cancelled"))
 class _BadFieldError(Exception):
     """A field of a record breaks the schema; becomes a RecordError."""
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"field {field}: {reason}")
+    def __init__(self, field: str, reason: str, **params: Any) -> None:
+        # ``reason``: one of the ``field {field}: ...`` messages of :mod:`.reasons`
+        super().__init__(reason.format(field=field, **params))
 
 
 def is_eforms_path(path: str | Path) -> bool:
@@ -375,9 +377,7 @@ class _Grouper:
             item.file,
             item.location,
             item.ocid,
-            f"release comes after its process was compiled: the first {self._switched_at} releases "
-            "were grouped by ocid but this one is not; sort the input by ocid or raise the "
-            "memory budget",
+            reasons.LATE_RELEASE.format(count=self._switched_at),
         )
 
     def finish(self) -> Iterator[Document | RecordError]:
@@ -410,7 +410,7 @@ def _compile_group(
             [data for data, _, _ in group], indicator_fields_only=indicator_fields_only
         )
     except (GreenProcureError, TypeError, ValueError, RecursionError, OverflowError) as error:
-        return RecordError(file, location, ocid, f"cannot compile: {error}")
+        return RecordError(file, location, ocid, reasons.CANNOT_COMPILE.format(detail=error))
     return Document("compiled", compiled, file, location)
 
 
@@ -455,7 +455,7 @@ def rows_across_files(
     try:
         compiled = compile_releases([data for data, _ in releases], indicator_fields_only=True)
     except (GreenProcureError, TypeError, ValueError, RecursionError, OverflowError) as error:
-        return RecordError(file, location, ocid, f"cannot compile: {error}")
+        return RecordError(file, location, ocid, reasons.CANNOT_COMPILE.format(detail=error))
     return rows_from_compiled(compiled, file, location, converter)
 
 
@@ -513,7 +513,7 @@ def _dict(value: Any, field: str) -> Mapping[str, Any]:
     if value is None:
         return {}
     if type(value) is not dict:
-        raise _BadFieldError(field, "must be an object")
+        raise _BadFieldError(field, reasons.MUST_BE_OBJECT)
     return value
 
 
@@ -521,7 +521,7 @@ def _list(value: Any, field: str) -> list[Any]:
     if value is None:
         return []
     if type(value) is not list:
-        raise _BadFieldError(field, "must be an array")
+        raise _BadFieldError(field, reasons.MUST_BE_ARRAY)
     return value
 
 
@@ -550,15 +550,15 @@ def _amount(value: Any, field: str) -> tuple[float, str | None] | None:
     if value is None:
         return None
     if type(value) is not dict:
-        raise _BadFieldError(field, "must be an object")
+        raise _BadFieldError(field, reasons.MUST_BE_OBJECT)
     amount = value.get("amount")
     if amount is None:
         return None
     if type(amount) not in (int, float):
-        raise _BadFieldError(f"{field}/amount", "must be a number")
+        raise _BadFieldError(f"{field}/amount", reasons.MUST_BE_NUMBER)
     currency = value.get("currency")
     if currency is not None and type(currency) is not str:
-        raise _BadFieldError(f"{field}/currency", "must be a string")
+        raise _BadFieldError(f"{field}/currency", reasons.MUST_BE_STRING)
     return float(amount), (currency.strip().upper() or None) if currency else None
 
 
@@ -566,11 +566,11 @@ def _date(value: Any, field: str) -> dt.date | None:
     if value is None:
         return None
     if type(value) is not str:
-        raise _BadFieldError(field, "must be a date-time string")
+        raise _BadFieldError(field, reasons.MUST_BE_DATE_TIME)
     try:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
-        raise _BadFieldError(field, f"not a date: {value[:40]!r}") from None
+        raise _BadFieldError(field, reasons.NOT_A_DATE, value=repr(value[:40])) from None
 
 
 def _cpv(code: Any) -> str | None:
@@ -736,7 +736,7 @@ def rows_from_compiled(
         RecursionError,
     ) as error:
         # A shape no check above foresaw: still one reported record, never a crash.
-        return RecordError(file, location, ocid, f"record breaks the schema: {error!r}")
+        return RecordError(file, location, ocid, reasons.BREAKS_SCHEMA.format(detail=repr(error)))
 
 
 def _rows(
@@ -770,7 +770,7 @@ def _rows(
     for index, award in enumerate(awards):
         field = f"awards/{index}"
         if type(award) is not dict:
-            raise _BadFieldError(field, "must be an object")
+            raise _BadFieldError(field, reasons.MUST_BE_OBJECT)
         award_shares = _shares(award.get("relatedLots"), lot_ids, f"{field}/relatedLots")
         award_id = _id(award.get("id"))
         if award_id is not None:
@@ -794,7 +794,7 @@ def _rows(
     for index, contract in enumerate(_list(release.get("contracts"), "contracts")):
         field = f"contracts/{index}"
         if type(contract) is not dict:
-            raise _BadFieldError(field, "must be an object")
+            raise _BadFieldError(field, reasons.MUST_BE_OBJECT)
         if _text(contract.get("status")) in _CONTRACT_SKIP:
             continue
         award_ids = contract.get("awardID")

@@ -38,6 +38,7 @@ from typing import Any
 import orjson
 from pyspark.sql import SparkSession
 
+from greenprocure.monitoring import reasons
 from greenprocure.monitoring.rows import LOT_COLUMNS, RecordError
 
 __all__ = ["Materialised", "materialise", "materialise_file", "plan_tasks"]
@@ -257,7 +258,7 @@ def _json_lines(path: str, start: int, end: int) -> Iterator[tuple[str, Any, str
         try:
             value = orjson.loads(text)
         except orjson.JSONDecodeError as error:
-            yield location, None, f"malformed JSON: {error}"
+            yield location, None, reasons.MALFORMED_JSON.format(detail=error)
             continue
         yield location, value, None
 
@@ -363,7 +364,7 @@ def _compiled_task(
             writer.add(RecordError(path, location, None, malformed), path)
             continue
         if not isinstance(value, dict) or not isinstance(value.get("ocid"), str):
-            reason = "not a compiled release: no ocid"
+            reason = reasons.NOT_COMPILED
             writer.add(RecordError(path, location, None, reason), path)
             continue
         writer.add_record(rows_from_compiled(value, path, location, converter), path)
@@ -439,7 +440,9 @@ def _grouped_task(
             parsed = [orjson.loads(entry[2]) for entry in group]
             compiled = compile_releases(parsed, indicator_fields_only=True)
         except (GreenProcureError, TypeError, ValueError) as error:
-            writer.add(RecordError(path, location, ocid, f"cannot compile: {error}"), path)
+            writer.add(
+                RecordError(path, location, ocid, reasons.CANNOT_COMPILE.format(detail=error)), path
+            )
             continue
         writer.add_record(rows_from_compiled(compiled, path, location, converter), path)
     result = writer.close()

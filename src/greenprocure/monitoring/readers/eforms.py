@@ -50,6 +50,7 @@ from lxml import etree
 
 from greenprocure.errors import ParseError, UnsafeInputError, ValidationError
 from greenprocure.i18n import N_
+from greenprocure.monitoring import reasons
 from greenprocure.monitoring.readers._source import (
     COMPRESSION_ERRORS,
     UNSUPPORTED_MEMBER,
@@ -605,9 +606,6 @@ _UNREADABLE: tuple[type[Exception], ...] = (OSError, *COMPRESSION_ERRORS)
 
 
 #: Why a notice of BT-03 form type "bri" is left out.
-_NOT_A_PROCESS = (
-    "not a procurement notice (form type bri: outside any contracting process); left out"
-)
 
 
 def _notice_kind(root: Any) -> str | None:
@@ -638,7 +636,7 @@ def iter_notices(
                 # BT-03 "bri": as the mapping guidance says, such a notice (a European
                 # economic interest grouping, a company's registration) is no contracting
                 # process: left out, and said so
-                yield RecordError(name, "file", None, _NOT_A_PROCESS)
+                yield RecordError(name, "file", None, reasons.NOT_A_PROCESS)
                 continue
             release = notice_to_release(root)
         except (UnsafeInputError, ParseError, ValidationError) as error:
@@ -647,6 +645,6 @@ def iter_notices(
         except _UNREADABLE as error:
             # a damaged notice (.xml.gz cut short, a zip member failing its CRC) is one
             # notice: a record error, as a malformed one
-            yield RecordError(name, "file", None, f"cannot read: {error}")
+            yield RecordError(name, "file", None, reasons.CANNOT_READ.format(detail=error))
             continue
         yield Document("compiled", release, name, f"notice {release['id']}")

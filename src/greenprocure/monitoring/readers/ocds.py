@@ -49,6 +49,7 @@ from ijson.common import ObjectBuilder
 
 from greenprocure.errors import GreenProcureError, InputError, ParseError
 from greenprocure.i18n import N_
+from greenprocure.monitoring import reasons
 from greenprocure.monitoring.compile import compile_releases, unversion
 from greenprocure.monitoring.readers._source import Source, iter_sources
 from greenprocure.monitoring.rows import RecordError
@@ -149,7 +150,7 @@ def _read_source(source: Source) -> Iterator[Item]:
         texts = [h.strip() for h in head if h.strip()]
         if not texts and ended:
             # counted as a record error, so that a run says it read nothing from this file
-            yield RecordError(source.name, "file", None, "no JSON in the file: it is empty")
+            yield RecordError(source.name, "file", None, reasons.EMPTY_FILE)
             return
         if complete and texts and _looks_like_lines(texts):
             yield from _read_lines(source, stream, head)
@@ -206,8 +207,7 @@ def _read_lines(source: Source, stream: IO[bytes], head: list[bytes]) -> Iterato
                     name,
                     f"line {number}",
                     ocid,
-                    f"line longer than {limit} bytes not read: store such a package as a file of "
-                    "its own (it is then streamed item by item)",
+                    reasons.LONG_LINE.format(limit=limit),
                 )
             else:
                 text = line.strip()
@@ -217,7 +217,10 @@ def _read_lines(source: Source, stream: IO[bytes], head: list[bytes]) -> Iterato
                         value = loads(text)
                     except orjson.JSONDecodeError as error:
                         yield RecordError(
-                            name, location, _guess_ocid(text), f"malformed JSON: {error}"
+                            name,
+                            location,
+                            _guess_ocid(text),
+                            reasons.MALFORMED_JSON.format(detail=error),
                         )
                     else:
                         yield from _classify(value, name, location)
@@ -300,7 +303,7 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
             raise ParseError(
                 N_("not JSON: {reason}"), file=name, record=where, reason=reason
             ) from error
-        yield RecordError(name, where, None, f"malformed JSON: {error}")
+        yield RecordError(name, where, None, reasons.MALFORMED_JSON.format(detail=error))
         return
     label = _LABELS[prefix]
     done = 0
@@ -330,7 +333,9 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
                     where = f"after {label}[{index}]" if index >= 0 else f"before {label}[0]"
                     at = _malformed_at(source)
                     where = f"{where}, {at}" if at else where
-                    yield RecordError(name, where, None, f"malformed JSON: {error}")
+                    yield RecordError(
+                        name, where, None, reasons.MALFORMED_JSON.format(detail=error)
+                    )
                     return
                 break
     # Concatenated JSON: the first value is done; the values that follow are streamed too.
@@ -443,7 +448,7 @@ def _following_values(source: Source, backend: Any) -> Iterator[Item]:
                     continue
                 at = _malformed_at(source)
                 where = f"after value[{done}]" + (f", {at}" if at else "")
-                yield RecordError(name, where, None, f"malformed JSON: {error}")
+                yield RecordError(name, where, None, reasons.MALFORMED_JSON.format(detail=error))
                 return
 
 
@@ -502,7 +507,7 @@ def _malformed_at(source: Source) -> str | None:
 
 def _classify(value: Any, file: str, location: str) -> Iterator[Item]:
     if type(value) is not dict:
-        yield RecordError(file, location, None, "not a JSON object")
+        yield RecordError(file, location, None, reasons.NOT_AN_OBJECT)
         return
     records = value.get("records")
     if type(records) is list and "ocid" not in value:
@@ -526,7 +531,7 @@ def _check_ocid(value: dict[str, Any], file: str, location: str) -> RecordError 
     ocid = value.get("ocid")
     if type(ocid) is not str or not ocid:
         found = None if ocid is None else str(ocid)
-        return RecordError(file, location, found, "field ocid: missing or not a non-empty string")
+        return RecordError(file, location, found, reasons.NO_OCID)
     return None
 
 
@@ -542,7 +547,7 @@ def _is_versioned(value: dict[str, Any]) -> bool:
 
 def _release(value: Any, file: str, location: str) -> Iterator[Item]:
     if type(value) is not dict:
-        yield RecordError(file, location, None, "release is not a JSON object")
+        yield RecordError(file, location, None, reasons.RELEASE_NOT_AN_OBJECT)
         return
     problem = _check_ocid(value, file, location)
     if problem is not None:
@@ -555,7 +560,7 @@ def _release(value: Any, file: str, location: str) -> Iterator[Item]:
         yield Document("compiled", unversion(value), file, location)
     else:
         if type(value.get("date")) is not str:
-            yield RecordError(file, location, value["ocid"], "field date: missing or not a string")
+            yield RecordError(file, location, value["ocid"], reasons.NO_DATE)
             return
         yield Document("release", value, file, location)
 
@@ -568,7 +573,7 @@ def read_release(value: Any, file: str, location: str) -> Item:
 
 def _record(value: Any, file: str, location: str) -> Iterator[Item]:
     if type(value) is not dict:
-        yield RecordError(file, location, None, "record is not a JSON object")
+        yield RecordError(file, location, None, reasons.RECORD_NOT_AN_OBJECT)
         return
     problem = _check_ocid(value, file, location)
     if problem is not None:
@@ -590,7 +595,7 @@ def _record(value: Any, file: str, location: str) -> Iterator[Item]:
         return
     releases = value.get("releases")
     if releases is not None and type(releases) is not list:
-        yield RecordError(file, location, ocid, "field releases: not an array")
+        yield RecordError(file, location, ocid, reasons.RELEASES_NOT_AN_ARRAY)
         return
     embedded = [
         release
@@ -598,9 +603,7 @@ def _record(value: Any, file: str, location: str) -> Iterator[Item]:
         if type(release) is dict and not set(release) <= {"url", "date", "tag"}
     ]
     if not embedded:
-        yield RecordError(
-            file, location, ocid, "record has only linked releases and no compiledRelease"
-        )
+        yield RecordError(file, location, ocid, reasons.LINKED_RELEASES_ONLY)
         return
     for release in embedded:
         release.setdefault("ocid", ocid)
@@ -611,6 +614,6 @@ def _record(value: Any, file: str, location: str) -> Iterator[Item]:
         return
     except (TypeError, ValueError, RecursionError, OverflowError) as error:
         # a shape or a depth the merge cannot take: this record, not the file
-        yield RecordError(file, location, ocid, f"cannot compile: {error!r}")
+        yield RecordError(file, location, ocid, reasons.CANNOT_COMPILE.format(detail=repr(error)))
         return
     yield Document("compiled", compiled, file, location)
