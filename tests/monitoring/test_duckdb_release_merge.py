@@ -313,3 +313,33 @@ def test_arg_max_skips_null_values() -> None:
         "('a', 1, ['x'], {'f': 1}, []), (NULL, 2, NULL, NULL, NULL)) t(x, k, l, s, e)"
     ).fetchone()
     assert row == ("a", ["x"], {"f": 1}, [])
+
+
+def test_a_merge_replaces_the_error_an_earlier_file_reported_for_the_process(
+    tmp_path: Path,
+) -> None:
+    """A process that cannot make rows (an award list that is not an array) in file a, then
+    continued in file b: b's merge reports it, and a's error for it is gone (one process,
+    one error), its count lowered; a's error of another process stays."""
+    from greenprocure.monitoring.engines.duckdb_engine import stored_errors
+
+    broken = [
+        {"ocid": "P", "id": "1", "date": "2024-01-01", "tender": {"id": "T"}},
+        {"ocid": "P", "id": "2", "date": "2024-02-01", "awards": "broken"},
+        {"ocid": "Q", "id": "1", "date": "2024-01-01", "tender": "x"},
+    ]
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_bytes(orjson.dumps({"uri": "a", "releases": broken}))
+    later = [{"ocid": "P", "id": "3", "date": "2024-03-01", "contracts": [{"id": "C"}]}]
+    second.write_bytes(orjson.dumps({"uri": "b", "releases": later}))
+    store = tmp_path / "m.duckdb"
+    assert ingest([first], store).errors == 2
+    assert compute_indicators(store).errors == 2
+    run = ingest([second], store)
+    assert (run.processes_merged, run.errors) == (1, 1)
+    listed = [(e["file"], e["ocid"], e["location"]) for e in stored_errors(store)]
+    assert listed == [
+        (str(first), "Q", "line 1, releases[2]"),
+        (str(second), "P", "line 1, releases[0] (+2 releases, 2 of earlier files)"),
+    ]
+    assert compute_indicators(store).errors == 2

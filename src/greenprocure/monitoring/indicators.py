@@ -256,12 +256,13 @@ def indicator_sql(
         # a lot with a value counts 0 green value when it is not green: a group with values
         # and no green lot has a green value (and share) of 0, not none
         green = "CASE WHEN {0} IS NOT NULL THEN CASE WHEN is_green THEN {0} ELSE 0 END END"
+        # (counts are 0, not NULL, over no lot at all: the totals of an empty store)
         measures = [
             "COUNT(*) AS lots",
-            "CAST(SUM(CASE WHEN is_green THEN 1 ELSE 0 END) AS BIGINT) AS green_lots",
+            "CAST(COALESCE(SUM(CASE WHEN is_green THEN 1 ELSE 0 END), 0) AS BIGINT) AS green_lots",
             f"{_share('SUM(CASE WHEN is_green THEN 1 ELSE 0 END)', 'COUNT(*)')} "
             "AS green_share_count",
-            "CAST(SUM(CASE WHEN cvd THEN 1 ELSE 0 END) AS BIGINT) AS cvd_lots",
+            "CAST(COALESCE(SUM(CASE WHEN cvd THEN 1 ELSE 0 END), 0) AS BIGINT) AS cvd_lots",
         ]
         for kind in ("estimated", "awarded", "contracted"):
             value = f"{kind}_value_rc"
@@ -272,7 +273,8 @@ def indicator_sql(
                 f"{_share(f'SUM({green.format(value)})', f'SUM({value})')} AS green_share_{kind}",
             ]
         measures.append(
-            "CAST(SUM(CASE WHEN unconverted THEN 1 ELSE 0 END) AS BIGINT) AS lots_unconverted"
+            "CAST(COALESCE(SUM(CASE WHEN unconverted THEN 1 ELSE 0 END), 0) AS BIGINT) "
+            "AS lots_unconverted"
         )
         body = f"SELECT {select}{', '.join(measures)}\nFROM lots\n{group}\n{order}"
         return f"WITH {base}\n{body}".strip()

@@ -167,3 +167,31 @@ def test_zip_members_merge_as_duckdb(spark: Any, tmp_path: Path) -> None:
         out.writestr("02.json", _package([{"ocid": "ocds-z-1", "id": "2", "tender": tender}]))
     runs, _duck = _both([earlier, archive], [[earlier], [archive]], tmp_path)
     assert (runs[1].processes_merged, runs[1].errors) == (1, 1)
+
+
+def test_an_earlier_files_error_for_a_merged_process_is_replaced_as_on_duckdb(
+    spark: Any, tmp_path: Path
+) -> None:
+    """A process that breaks the schema in one file and is continued in two later files:
+    each merge's error replaces the one before, so the store counts and lists one error for
+    it (its last), on both engines."""
+    from greenprocure.monitoring.engines import duckdb_engine, spark_engine
+
+    def release(number: int, **sections: Any) -> dict[str, Any]:
+        return {"ocid": "ocds-e-1", "id": str(number), "date": f"2024-0{number}-01", **sections}
+
+    files = []
+    for name, releases in (
+        ("a.json", [release(1, tender={"id": "T"}), release(2, awards="broken"),
+                    {"ocid": "ocds-e-2", "id": "1", "date": "2024-01-01", "tender": "x"}]),
+        ("b.json", [release(3, contracts=[{"id": "C1"}])]),
+        ("c.json", [release(4, contracts=[{"id": "C2"}])]),
+    ):  # fmt: skip
+        files.append(tmp_path / name)
+        files[-1].write_bytes(_package(releases))
+    _both(files, [[files[0]], [files[1]], [files[2]]], tmp_path)
+    for engine, store in ((duckdb_engine, tmp_path / "d.duckdb"), (spark_engine, tmp_path / "s")):
+        listed = [(e["file"], e["ocid"]) for e in engine.stored_errors(store)]
+        # ocds-e-2's own error stays; ocds-e-1's is the last file's merge's
+        assert sorted(listed) == [(str(files[0]), "ocds-e-2"), (str(files[2]), "ocds-e-1")]
+        assert engine.compute_indicators(store, BY).errors == 2

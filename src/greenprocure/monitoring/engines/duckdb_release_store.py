@@ -237,6 +237,7 @@ def merge_across_files(
                     out.write(rows)
                     added += count
         own, others = _replace_rows(con, digest)
+        _replace_errors(con, digest)
         if added:
             insert_lot_rows(con, digest, scratch)
     finally:
@@ -434,6 +435,40 @@ def merge_batch(lines: bytes, path: str, currency: str) -> list[MergedProcess]:
         earlier += bool(entry["earlier"])
     flush()
     return out
+
+
+def _replace_errors(con: duckdb.DuckDBPyConnection, digest: str) -> int:
+    """Delete what earlier files' compiles of the touched processes reported (the error at
+    the process's first release in that file, :func:`~greenprocure.monitoring.lots.
+    replaced_by_merge`): this file's merge of the process replaces it, as it replaces their
+    rows. Errors of single releases stay. Keep the files' error counts right; return how
+    many were deleted."""
+    replaced = (
+        "SELECT e.file_hash, e.file, e.location, e.ocid FROM record_errors e JOIN ("
+        "  SELECT r.file_hash, r.ocid, arg_min(r.source, r.pos) AS source,"
+        "    arg_min(r.location, r.pos) AS location"
+        "  FROM gp_releases r JOIN gp_touched t ON r.ocid = t.ocid"
+        "  WHERE r.file_hash <> ? GROUP BY r.file_hash, r.ocid"
+        ") f ON e.file_hash = f.file_hash AND e.ocid = f.ocid AND e.file = f.source"
+        " AND (e.location = f.location OR starts_with(e.location, f.location || ' (+'))"
+    )
+    counts = con.execute(
+        f"SELECT file_hash, COUNT(*) FROM ({replaced}) GROUP BY file_hash", [digest]
+    ).fetchall()
+    if not counts:
+        return 0
+    con.execute(
+        f"DELETE FROM record_errors USING ({replaced}) x WHERE record_errors.file_hash = "
+        "x.file_hash AND record_errors.ocid = x.ocid AND record_errors.file = x.file "
+        "AND record_errors.location = x.location",
+        [digest],
+    )
+    for file_hash, count in counts:
+        con.execute(
+            "UPDATE gp_files SET errors = errors - ? WHERE file_hash = ?",
+            [int(count), file_hash],
+        )
+    return sum(int(count) for _, count in counts)
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, int]:

@@ -7,7 +7,8 @@ from the releases of that file and of every file stored before it
 a process count. The Spark store never rewrites a stored file's rows (a file is in the store
 whole or not at all, by its manifest): the rows an older file holds for a process that a
 later file merged are left in place and left out when the indicators read the store
-(:func:`current_rows`). Every file has an ingest number (``seq`` in its manifest and in its
+(:func:`current_rows`); so are the errors an older file's compile of such a process reported
+(:func:`replaced_errors`). Every file has an ingest number (``seq`` in its manifest and in its
 releases, ``releases/<hash>/*.parquet``); in one run the files are numbered in the order given.
 
 :func:`merge_new_files` runs after the run's tasks and before the manifests of the files with
@@ -31,7 +32,7 @@ from pyspark.sql import functions as sf
 
 from greenprocure.monitoring.engines._common import atomic_write
 
-__all__ = ["MergeOutcome", "current_rows", "merge_new_files"]
+__all__ = ["MergeOutcome", "current_rows", "merge_new_files", "replaced_errors"]
 
 
 @dataclass(frozen=True)
@@ -358,3 +359,63 @@ def current_rows(
         "left_anti",
     )
     return kept.drop("gp_file")
+
+
+#: A record error as the store tells it apart: (file hash, file, location, ocid).
+ErrorKey = tuple[str, str, str, str]
+
+
+def replaced_errors(store: Path, manifests: list[dict[str, Any]]) -> set[ErrorKey]:
+    """The record errors of stored files that a later file's merge replaced: what a file's
+    compile of a process reported (the error at the process's first release in that file,
+    :func:`~greenprocure.monitoring.lots.replaced_by_merge`) when a file stored after it
+    holds releases of the process too, and so merged it. The DuckDB store deletes them when
+    it merges; here they stay in their files and are left out when read.
+
+    Read with Arrow in this process: only the errors with an ocid, and the releases of those
+    processes, are read."""
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
+
+    from greenprocure.monitoring.lots import replaced_by_merge
+    from greenprocure.monitoring.rows import RecordError
+
+    if not any(int(m.get("merged", 0)) for m in manifests):
+        return set()
+    seqs = {str(m["file_hash"]): int(m.get("seq", 0)) for m in manifests}
+    candidates: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for digest in seqs:
+        for part in sorted((store / "lots" / digest).glob("*.errors.jsonl")):
+            for line in part.read_bytes().splitlines():
+                error = orjson.loads(line) if line else {}
+                if error.get("ocid"):
+                    key = (digest, str(error["ocid"]))
+                    candidates.setdefault(key, []).append((error["file"], error["location"]))
+    if not candidates:
+        return set()
+    ocids = sorted({ocid for _, ocid in candidates})
+    latest: dict[str, int] = {}  # ocid -> the last seq that holds a release of it
+    firsts: dict[tuple[str, str], tuple[int, str, str]] = {}  # (file, ocid) -> first release
+    for digest, seq in seqs.items():
+        folder = store / "releases" / digest
+        if not folder.is_dir():
+            continue
+        table = pq.read_table(folder, columns=["ocid", "pos", "source", "location"])
+        table = table.filter(pc.is_in(table.column("ocid"), value_set=_strings(set(ocids))))
+        for ocid, pos, source, location in zip(
+            *(table.column(name).to_pylist() for name in ("ocid", "pos", "source", "location")),
+            strict=True,
+        ):
+            latest[ocid] = max(latest.get(ocid, seq), seq)
+            found = firsts.get((digest, ocid))
+            if found is None or pos < found[0]:
+                firsts[(digest, ocid)] = (pos, source, location)
+    replaced: set[ErrorKey] = set()
+    for (digest, ocid), errors in candidates.items():
+        first = firsts.get((digest, ocid))
+        if first is None or latest.get(ocid, -1) <= seqs[digest]:
+            continue
+        for file, location in errors:
+            if replaced_by_merge(RecordError(file, location, ocid, ""), first[1:]):
+                replaced.add((digest, file, location, ocid))
+    return replaced
