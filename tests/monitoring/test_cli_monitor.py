@@ -500,12 +500,12 @@ def test_errors_lists_the_record_errors_of_every_run(tmp_path: Path) -> None:
         (str(second), "line 3"),
     ]
     assert set(entries[0]) == {"file", "location", "ocid", "reason"}
-    assert "4 record errors in the store" in output
+    assert "Record errors in the store: 4" in output
     # the same count as the store's summary
     code, output = _run("monitor", "indicators", "--store", str(store), "--format", "json")
     assert orjson.loads(output[output.index("{") :])["errors"] == 4
     code, output = _run("monitor", "errors", "--store", str(store), lang="ja")
-    assert "ストア内のレコードエラー 4 件" in output
+    assert "ストア内のレコードエラー：4" in output
 
 
 def test_an_unknown_group_key_is_said_so_in_the_table() -> None:

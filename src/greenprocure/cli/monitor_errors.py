@@ -46,7 +46,8 @@ def register(group: typer.Typer, engine_option: Any, store_option: Any) -> None:
         found = load_engine(engine.value).stored_errors(_store(engine, store))
         count = _write_lines((orjson.dumps(entry) + b"\n" for entry in found), output)
         error_console.print(
-            _("{count} record errors in the store").format(count=format_number(count))
+            # a label: value pair, which needs no plural forms ("1 record errors")
+            _("Record errors in the store: {count}").format(count=format_number(count))
         )
 
 
