@@ -157,3 +157,28 @@ def test_the_file_table_holds_each_file_once_with_distinct_hashes() -> None:
     assert [r[0] for r in rows] == ["a.jsonl", "b.jsonl"]
     assert rows[0][1] != rows[1][1]
     assert all(r[1] == r[2] for r in rows)
+
+
+def test_blank_lines_a_byte_order_mark_and_a_damaged_first_line_read_as_ingest_reads_them(
+    tmp_path: Path,
+) -> None:
+    """Lines of spaces or tabs are blank, not errors; a file that starts with a byte-order
+    mark or with its damaged line is still read line by line: the counts of the store
+    path."""
+    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
+
+    first, second = (orjson.dumps(p) for p in _packages())
+    files = {
+        "spaces.jsonl": first + b"\n   \n\t\n{cut\n" + second + b"\n",
+        "bom.jsonl": b"\xef\xbb\xbf" + first + b"\nnot json\n" + second + b"\n",
+        "first.jsonl": b"not json\n" + first + b"\n" + second + b"\n",
+    }
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        store = tmp_path / f"{name}.duckdb"
+        ingest([path], store)
+        stored = compute_indicators(store, [])
+        result = indicators_from_releases([path], [])
+        assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (1, 3), name
+        assert [w.params["count"] for w in result.warnings] == [1], name

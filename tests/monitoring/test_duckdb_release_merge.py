@@ -199,8 +199,8 @@ def test_a_package_over_several_lines_given_as_compiled_releases_is_named(
     tmp_path: Path,
 ) -> None:
     """A pretty-printed release package cannot be read as JSON Lines: the error says it is
-    a package (not only that the file cannot be read); a file that is not JSON at all keeps
-    the read error."""
+    a package (not only that the file cannot be read); a file none of whose lines is a JSON
+    object is named as not JSON Lines."""
     package = tmp_path / "package.json"
     package.write_bytes(
         orjson.dumps({"uri": "p1", "releases": _processes()[:2]}, option=orjson.OPT_INDENT_2)
@@ -210,7 +210,7 @@ def test_a_package_over_several_lines_given_as_compiled_releases_is_named(
     assert str(package) in str(caught.value)
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"ocid": "ocds-x-1",\n  "date": \n', encoding="utf-8")
-    with pytest.raises(ParseError, match="cannot read the compiled releases") as caught:
+    with pytest.raises(ParseError, match="no line of the file is a JSON object") as caught:
         indicators_from_compiled([broken], ["country"])
     assert str(broken) in str(caught.value)
 
@@ -343,3 +343,29 @@ def test_a_merge_replaces_the_error_an_earlier_file_reported_for_the_process(
         (str(second), "P", "line 1, releases[0] (+2 releases, 2 of earlier files)"),
     ]
     assert compute_indicators(store).errors == 2
+
+
+def test_a_merge_error_of_a_zip_archive_is_replaced_by_a_later_merge(tmp_path: Path) -> None:
+    """A zip archive's merge names the archive (its own compile names the member): a later
+    file's merge of the process replaces that error too."""
+    import zipfile
+
+    from greenprocure.monitoring.engines.duckdb_engine import stored_errors
+
+    def release(number: int, tender: Any) -> bytes:
+        date = f"2024-0{number}-01T00:00:00Z"
+        return orjson.dumps({"ocid": "Z", "id": f"r{number}", "date": date, "tender": tender})
+
+    first, archive, last = tmp_path / "z.jsonl", tmp_path / "a.zip", tmp_path / "b.jsonl"
+    first.write_bytes(release(1, "x") + b"\n")
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("a.jsonl", release(2, "y") + b"\n")
+    last.write_bytes(release(3, {"id": "T", "lots": [{"id": "L1"}]}) + b"\n")
+    store = tmp_path / "m.duckdb"
+    for path in (first, archive):
+        ingest([path], store)
+    assert [e["file"] for e in stored_errors(store)] == [str(archive)]
+    run = ingest([last], store)
+    assert (run.processes_merged, run.errors, run.lot_rows) == (1, 0, 1)
+    assert list(stored_errors(store)) == []
+    assert compute_indicators(store).errors == 0

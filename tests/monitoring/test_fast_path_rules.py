@@ -336,3 +336,35 @@ def test_lines_that_are_not_json_objects_are_counted_and_the_run_goes_on(
     clean = tmp_path / "clean.jsonl"
     clean.write_bytes(orjson.dumps(_record(rng, 1)) + b"\n")
     assert indicators_from_compiled([clean], []).warnings == ()
+
+
+def test_only_lines_that_are_not_json_make_the_fast_path_read_leniently(tmp_path: Path) -> None:
+    """What a lenient read would get wrong still stops the run with an error naming the
+    file: a byte-order mark, text that is not UTF-8, packages among the lines, a file with
+    no JSON object at all; several damaged files give a warning each."""
+    from greenprocure.errors import ParseError
+
+    good = orjson.dumps(_record(random.Random(3), 1)) + b"\n"
+    cases = {
+        "bom.jsonl": (b"\xef\xbb\xbf" + good + good, "byte order mark"),
+        "latin1.jsonl": (good + good.replace(b'"ocid"', '"ocid\xe7"'.encode("latin-1")), "UTF-8"),
+        "packages.jsonl": (b'{"uri": "u", "releases": []}\n{not json\n', "not compiled releases"),
+        "text.jsonl": (b"one line of text\nanother\n", "no line of the file is a JSON object"),
+    }
+    clean = tmp_path / "clean.jsonl"
+    clean.write_bytes(good)
+    for name, (content, message) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(ParseError, match=message) as caught:
+            indicators_from_compiled([clean, path], [])
+        assert str(path) in str(caught.value), name
+    damaged = []
+    for name in ("d1.jsonl", "d2.jsonl"):
+        damaged.append(tmp_path / name)
+        damaged[-1].write_bytes(good + b"{cut\n  \n\t\n" + good + b"[1]\n")
+    result = indicators_from_compiled([clean, *damaged], [])
+    assert [(w.file, w.params["count"]) for w in result.warnings] == [
+        (str(damaged[0]), 2),
+        (str(damaged[1]), 2),
+    ]

@@ -331,6 +331,23 @@ DEDUPLICATION_CASES: dict[str, list[dict[str, Any]]] = {
             ("a-new.json", dt.date(2024, 6, 1), dt.date(2024, 1, 15), True),
         )
     ],
+    # a copy stored before release dates (layout 3): the copies compared by their lots'
+    # dates, as then (the older copy's release is the later one, its award dated March)
+    "copy stored before release dates, later release": [
+        _row(ocid="d4", buyer_id="d4", release_date=None, date=dt.date(2024, 3, 1), is_green=True),
+        _row(
+            ocid="d4",
+            source_file="b.json",
+            buyer_id="d4",
+            release_date=dt.date(2024, 4, 1),
+            date=dt.date(2024, 2, 1),
+        ),
+    ],
+    # numbers beyond 64 bits in a place compare as numbers on both engines
+    "long numbers": [
+        _row(ocid="d5", record_ref=ref, buyer_id="d5", date=dt.date(2024, 1, 1), is_green=green)
+        for ref, green in (("notice 5", False), ("notice 123456789012345678901", True))
+    ],
     # a row without a release date (stored before the column) is dated by its lot's date
     "row stored before release dates": [
         _row(ocid="d3", buyer_id="d3", release_date=None, date=dt.date(2024, 5, 1), is_green=True),

@@ -180,8 +180,7 @@ def _show_result(result: IndicatorResult) -> None:
     _show(result.totals["goals"], currency, _("Lots per environmental goal"))
     _show(result.totals["strategies"], currency, _("Lots per strategy"))
     _show_unconverted(result)
-    for warning in result.warnings:
-        error_console.print(f"[yellow]{escape(warning.localized())}[/yellow]")
+    _show_warnings(result)
     error_console.print(
         # label: value pairs, which need no plural forms ("1 files")
         _("Files: {files} · lot rows: {rows} · record errors: {errors} · engine: {engine}").format(
@@ -191,6 +190,12 @@ def _show_result(result: IndicatorResult) -> None:
             engine=result.engine,
         )
     )
+
+
+def _show_warnings(result: IndicatorResult) -> None:
+    """What the run says about how it read its input (lines read leniently, say)."""
+    for warning in result.warnings:
+        error_console.print(f"[yellow]{escape(warning.localized())}[/yellow]")
 
 
 def _show_unconverted(result: IndicatorResult) -> None:
@@ -571,6 +576,7 @@ def _emit(
     if output_format is Format.table:
         _show_result(result)
         return
+    _show_warnings(result)  # on stderr, whatever the format (JSON also has them)
     if output_format is Format.json:
         # written row by row: a result of a million groups is not held as one document
         if output is None:

@@ -5,9 +5,11 @@ run are a machine-readable log, and the store keeps them as text) but are also s
 screen. :func:`localize_rendered` finds the message id a text was rendered from: each id of
 the current language's catalogs becomes a pattern (its literal text exact, each
 ``{placeholder}`` any text), the ids with the most literal text tried first, and the values
-the placeholders took are put into the translation. A text that begins with where it comes
-from (``file a.json, record line 3: ...``, as :class:`~greenprocure.errors.InputError`
-renders it) has those labels translated too. Text that matches no id stays as it is.
+the placeholders took are put into the translation. Ids that begin with a placeholder or
+format a value (``{value!r}``, ``{n:,}``) are left out: their text cannot be told apart
+from the values. A text that begins with where it comes from (``file a.json, record line
+3: ...``, as :class:`~greenprocure.errors.InputError` renders it) has those labels
+translated too. Text that matches no id, or is very long, stays as it is.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ __all__ = ["localize_rendered"]
 #: Ids with less literal text than this are not matched (``{reason}`` alone matches all).
 _MIN_LITERAL = 8
 
+#: Longer texts are shown as they are (matching costs time in the length of the text).
+_MAX_LENGTH = 4000
+
 #: Where an :class:`~greenprocure.errors.InputError` says it comes from, before its message.
 _WHERE = re.compile(r"^((?:file|record|field) .+?(?:, (?:record|field) .+?)*): (.+)$", re.DOTALL)
 _LABEL = re.compile(r"^(file|record|field) (.+)$", re.DOTALL)
@@ -34,24 +39,24 @@ def localize_rendered(text: str, lang: str | None = None) -> str:
     """``text``, an English rendering of a catalog message, in language ``lang`` (default:
     the current one); ``text`` itself when it matches no message of the catalogs."""
     language = lang or get_language()
-    if language == SOURCE_LANGUAGE or not text:
+    if language == SOURCE_LANGUAGE or not text or len(text) > _MAX_LENGTH:
         return text
-    found = _translate(text, language)
-    if found is not None:
-        return found
     where = _WHERE.match(text)
-    if where is None:
-        return text
-    rest = _translate(where.group(2), language)
-    if rest is None:
-        return text
-    parts = []
-    for part in where.group(1).split(", "):
-        label = _LABEL.match(part)
-        if label is None:
-            return text
-        parts.append(f"{_in(language, label.group(1))} {label.group(2)}")
-    return f"{comma(language).join(parts)}{colon(language)}{rest}"
+    if where is not None:
+        # where it comes from first: a message whose text begins with a value must not
+        # take the labels for part of that value
+        rest = _translate(where.group(2), language)
+        parts = []
+        for part in where.group(1).split(", "):
+            label = _LABEL.match(part)
+            if label is None:
+                break
+            parts.append(f"{_in(language, label.group(1))} {label.group(2)}")
+        else:
+            if rest is not None:
+                return f"{comma(language).join(parts)}{colon(language)}{rest}"
+    found = _translate(text, language)
+    return text if found is None else found
 
 
 def _in(language: str, message: str) -> str:
@@ -99,10 +104,14 @@ def _pattern(message: str) -> tuple[re.Pattern[str], int] | None:
         pieces = list(string.Formatter().parse(message))
     except ValueError:
         return None
+    if not pieces or not pieces[0][0]:
+        return None  # an id that begins with a value: it would take any text's beginning
     regex = ["^"]
     literal = 0
     seen: set[str] = set()
-    for text, name, _spec, _conversion in pieces:
+    for text, name, spec, conversion in pieces:
+        if spec or conversion:
+            return None  # ``{value!r}``, ``{n:,}``: the text is not the value as given
         regex.append(re.escape(text))
         literal += len(text)
         if name is None:

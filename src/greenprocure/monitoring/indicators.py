@@ -25,8 +25,8 @@ Indicators (each grouped by any of :data:`GROUP_KEYS`; no key gives the total):
 Deduplication: the same lot (``ocid``, ``lot_id``) may reach the store from several files
 (a release package and a later one, a contract notice and its award notice). Each lot is
 counted once, from the row of the latest release (``release_date``, then the lot's
-``date``); ties are broken by ``source_file`` and ``record_ref`` (largest first) so that
-every engine keeps the same row.
+``date``; by the lots' dates alone when a copy has no release date); ties are broken by
+``source_file`` and ``record_ref`` (largest first) so that every engine keeps the same row.
 
 A time series is the green share grouped by ``year`` or by ``month`` (the key ``month``
 groups by year and month).
@@ -102,15 +102,15 @@ DIALECTS: Mapping[str, Mapping[str, str]] = {
     "duckdb": {
         "explode": "unnest",
         "distinct_list": "list_distinct",
-        # the numbers of a text, in order, as integers (``line 10, releases[2]``: [10, 2])
+        # the numbers of a text, in order, padded to compare as numbers (``line 10,
+        # releases[2]``: ['00...010', '00...002'])
         "numbers": "list_transform(regexp_extract_all({text}, '([0-9]+)', 1), "
-        "lambda n: TRY_CAST(n AS BIGINT))",
+        "lambda n: lpad(n, 40, '0'))",
     },
     "spark": {
         "explode": "explode",
         "distinct_list": "array_distinct",
-        "numbers": "transform(regexp_extract_all({text}, '([0-9]+)', 1), "
-        "n -> TRY_CAST(n AS BIGINT))",
+        "numbers": "transform(regexp_extract_all({text}, '([0-9]+)', 1), n -> lpad(n, 40, '0'))",
     },
 }
 
@@ -174,9 +174,10 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 def deduplicated_sql(table: str = "lot_rows", dialect: Dialect = "duckdb") -> str:
     """The lots of ``table`` counted once: per (ocid, lot_id) the row of the latest release.
 
-    The latest release is the one with the latest ``release_date`` (a row without one, as
-    rows stored before the column existed, is dated by its lot's ``date``), then the latest
-    lot ``date``; ties are broken by ``source_file`` then ``record_ref`` (the later place
+    The latest release is the one with the latest ``release_date``, then the latest lot
+    ``date``; when a copy has no release date (rows stored before the column existed, a
+    release without a date) the copies are compared by their lots' dates alone, as they
+    were before. Ties are broken by ``source_file`` then ``record_ref`` (the later place
     in the file first: its numbers compared as numbers, so that ``line 10, releases[0]``
     comes after ``line 9, releases[12]``). The result has the columns
     :data:`INDICATOR_COLUMNS`, with duplicate goals and strategies removed. An engine may
@@ -191,10 +192,14 @@ def deduplicated_sql(table: str = "lot_rows", dialect: Dialect = "duckdb") -> st
         "FROM (\n"
         f"  SELECT {', '.join(INDICATOR_COLUMNS)}, ROW_NUMBER() OVER (\n"
         "    PARTITION BY ocid, lot_id\n"
-        "    ORDER BY coalesce(release_date, date) DESC NULLS LAST, date DESC NULLS LAST,\n"
-        f"      source_file DESC, {numbers} DESC, record_ref DESC\n"
+        "    ORDER BY CASE WHEN gp_undated = 0 THEN release_date END DESC NULLS LAST,\n"
+        f"      date DESC NULLS LAST, source_file DESC, {numbers} DESC, record_ref DESC\n"
         "  ) AS gp_rank\n"
-        f"  FROM {table}\n"
+        "  FROM (\n"
+        "    SELECT *, SUM(CASE WHEN release_date IS NULL THEN 1 ELSE 0 END)\n"
+        "      OVER (PARTITION BY ocid, lot_id) AS gp_undated\n"
+        f"    FROM {table}\n"
+        "  ) dated\n"
         ") ranked WHERE gp_rank = 1"
     )
 

@@ -195,3 +195,25 @@ def test_an_earlier_files_error_for_a_merged_process_is_replaced_as_on_duckdb(
         # ocds-e-2's own error stays; ocds-e-1's is the last file's merge's
         assert sorted(listed) == [(str(files[0]), "ocds-e-2"), (str(files[2]), "ocds-e-1")]
         assert engine.compute_indicators(store, BY).errors == 2
+
+
+def test_a_zip_archives_merge_error_is_replaced_as_on_duckdb(spark: Any, tmp_path: Path) -> None:
+    """A zip archive's merge error names the archive; a later file's merge replaces it on
+    both engines."""
+    import zipfile
+
+    from greenprocure.monitoring.engines import duckdb_engine, spark_engine
+
+    def release(number: int, tender: Any) -> bytes:
+        date = f"2024-0{number}-01T00:00:00Z"
+        return orjson.dumps({"ocid": "Z", "id": f"r{number}", "date": date, "tender": tender})
+
+    first, archive, last = tmp_path / "z.jsonl", tmp_path / "a.zip", tmp_path / "b.jsonl"
+    first.write_bytes(release(1, "x") + b"\n")
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("a.jsonl", release(2, "y") + b"\n")
+    last.write_bytes(release(3, {"id": "T", "lots": [{"id": "L1"}]}) + b"\n")
+    _both([first, archive, last], [[first], [archive], [last]], tmp_path)
+    for engine, store in ((duckdb_engine, tmp_path / "d.duckdb"), (spark_engine, tmp_path / "s")):
+        assert list(engine.stored_errors(store)) == []
+        assert engine.compute_indicators(store, BY).errors == 0

@@ -299,6 +299,12 @@ def test_deduplication_keeps_the_same_copy_as_duckdb(spark: Any) -> None:
         row("d2", "line 2", dt.date(2024, 6, 1), dt.date(2024, 1, 15), True),
         row("d3", "line 1", None, dt.date(2024, 5, 1), True),
         row("d3", "line 2", dt.date(2024, 4, 1), dt.date(2024, 4, 1), False),
+        # a copy without a release date: the copies compared by their lots' dates
+        row("d4", "line 1", None, dt.date(2024, 3, 1), True),
+        row("d4", "line 2", dt.date(2024, 4, 1), dt.date(2024, 2, 1), False),
+        # numbers beyond 64 bits
+        row("d5", "notice 5", None, day, False),
+        row("d5", "notice 123456789012345678901", None, day, True),
     ]
     spark.createDataFrame(rows, lot_schema()).createOrReplaceTempView("gp_dedup_rows")
     query = indicator_sql("green_share", ["buyer"], table="gp_dedup_rows", dialect="spark")
@@ -318,4 +324,4 @@ def test_deduplication_keeps_the_same_copy_as_duckdb(spark: Any) -> None:
         (r[names.index("buyer_id")], r[names.index("lots")], r[names.index("green_lots")])
         for r in cursor.fetchall()
     ]
-    assert spark_rows == duck_rows == [("d1", 1, 1), ("d2", 1, 1), ("d3", 1, 1)]
+    assert spark_rows == duck_rows == [(f"d{n}", 1, 1) for n in range(1, 6)]

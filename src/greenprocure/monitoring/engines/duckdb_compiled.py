@@ -86,11 +86,20 @@ _DEDUPLICATION_COLUMNS = ("ocid", "lot_id", "release_date", "date", "source_file
 #: The message of the error raised when DuckDB cannot read the compiled releases.
 _FAILURE = N_("cannot read the compiled releases: {reason}")
 
-#: The warning of a run that read its input again leniently (see :func:`read_compiled_sql`).
+#: The warning of a file with lines that are not JSON objects (see :func:`read_compiled_sql`).
 _LENIENT = N_(
-    "some lines are not compiled releases of the expected form ({reason}): they were read "
-    "again leniently, a line that is not a JSON object counted as a record error and a "
-    "value of an unexpected type read as missing; monitor ingest lists each such record"
+    "{count} line(s) of this file are not JSON objects: each is counted as a record error "
+    "and the input was read again leniently, a value of an unexpected type read as missing; "
+    "monitor ingest lists each such record"
+)
+
+#: Why a file none of whose lines is a JSON object cannot be read.
+_NO_OBJECT = N_("not JSON Lines: no line of the file is a JSON object")
+
+#: The error of release or record packages given as compiled releases.
+_PACKAGES = N_(
+    "not compiled releases: {count} JSON object(s) with a releases or records "
+    "array (release packages: --releases; record packages: use monitor ingest)"
 )
 
 
@@ -292,7 +301,7 @@ def indicators_from_made_rows(
     """Every indicator over the lot rows of table ``gp_rows`` (:func:`make_rows`).
 
     Rows with a ``skip_reason`` are counted (once per record) and left out. Each lot counts
-    once: when some (``ocid``, ``lot_id``) repeats, the row with the latest date is kept
+    once: when some (``ocid``, ``lot_id``) repeats, the row of the latest release is kept
     (:func:`~greenprocure.monitoring.indicators.deduplicated_sql`); otherwise the rows are
     used as they are. Between copies of a lot with the same date in the same file, the
     store path keeps the one with the largest location (``line N``).
@@ -485,15 +494,13 @@ def indicators_from_compiled(
         except ParseError as error:
             # a package spread over several lines is not JSON Lines either: say what it is
             _refuse_packages(con, files, given=True)
-            # else some line is not a compiled release of the expected form: read again,
-            # such lines counted as record errors, and say so
+            if not _malformed_lines(error):
+                raise  # an encoding, a byte-order mark, a value of the wrong type
+            # some lines are not JSON objects: read again leniently (each such line a record
+            # without an ocid, skipped and counted) and say so, file by file
+            warnings = _lenient_warnings(con, files, error)
             con.execute("DROP TABLE IF EXISTS gp_rows")
             counts = make_rows(con, queries(lenient=True), files, _FAILURE)
-            if counts.rows == 0:
-                raise  # nothing readable (not JSON Lines at all): the error says where
-            warnings.append(
-                ParseError(_LENIENT, file=error.file, reason=error.params.get("reason", ""))
-            )
         if counts.skipped:
             _refuse_packages(con, files, given=bool(warnings))
         result = indicators_from_made_rows(
@@ -502,6 +509,40 @@ def indicators_from_compiled(
         return dataclasses.replace(result, warnings=tuple(warnings)) if warnings else result
     finally:
         con.close()
+
+
+def _malformed_lines(error: ParseError) -> bool:
+    """Whether DuckDB's strict read failed on a line that is not JSON (which the lenient read
+    takes as a record error), not on the file's encoding or a value of the wrong type."""
+    reason = str(error.params.get("reason", ""))
+    return "Malformed JSON" in reason and "byte order mark" not in reason and "UTF-8" not in reason
+
+
+def _lenient_warnings(
+    con: duckdb.DuckDBPyConnection, files: Sequence[str], error: ParseError
+) -> list[ParseError]:
+    """The warnings of a lenient read, one per file with lines that are not JSON objects.
+    A file none of whose lines is a JSON object is not JSON Lines, and a file with
+    packages holds no compiled releases: either stops the run with an error naming it."""
+    from greenprocure.monitoring.engines.duckdb_packages import line_counts
+
+    try:
+        counts = line_counts(con, files)
+    except duckdb.Error:
+        raise error from None  # not even lines of text: the strict read's error stands
+    for file in files:
+        found = counts.get(file)
+        if found is None:
+            continue
+        if found.packages:
+            raise ParseError(_PACKAGES, file=file, count=found.packages)
+        if found.others and not found.objects:
+            raise ParseError(_NO_OBJECT, file=file)
+    return [
+        ParseError(_LENIENT, file=file, count=counts[file].others)
+        for file in dict.fromkeys(files)
+        if file in counts and counts[file].others
+    ]
 
 
 def _refuse_packages(
@@ -533,11 +574,4 @@ def _refuse_packages(
             return
         raise read_error(_FAILURE, files, error) from error
     if found is not None:
-        raise ParseError(
-            N_(
-                "not compiled releases: {count} JSON object(s) with a releases or records "
-                "array (release packages: --releases; record packages: use monitor ingest)"
-            ),
-            file=str(found[0]),
-            count=int(found[1]),
-        )
+        raise ParseError(_PACKAGES, file=str(found[0]), count=int(found[1]))

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
 from greenprocure.monitoring.engines.duckdb_compiled import sql_file_list
 from greenprocure.monitoring.readers._source import plain_opener
 
-__all__ = ["file_table", "json_lines", "line_counts", "package_sources"]
+__all__ = ["LineCounts", "file_table", "json_lines", "line_counts", "package_sources"]
 
 #: The longest line the JSON Lines reader takes (``read_json_objects``'s default largest
 #: object); its buffer is twice that (DuckDB's default, 16 times the line, ran out of the
@@ -41,14 +42,21 @@ _SNIFF_BYTES = 64 * 1024
 
 def json_lines(path: str) -> bool:
     """Whether file ``path`` (plain or gzip) starts like a JSON Lines file of objects: its
-    first non-blank character opens an object. The reader of JSON Lines is then tried
-    first; what it cannot read falls back to ``read_json_objects``."""
+    first non-blank character opens an object, or one of the five lines after the first
+    is a whole object. The reader of JSON Lines is then tried first; what it cannot read
+    falls back to ``read_json_objects``."""
     try:
         with plain_opener(Path(path))() as stream:
             head = stream.read(_SNIFF_BYTES)
     except (OSError, EOFError):
         return False
-    return head.lstrip(b" \t\r\n").startswith(b"{")
+    # (a byte-order mark is skipped: DuckDB's CSV reader skips it too)
+    text = head.removeprefix(b"\xef\xbb\xbf")
+    if text.lstrip(b" \t\r\n").startswith(b"{"):
+        return True
+    # a damaged first line: one of the next lines is a whole object
+    lines = [line.strip() for line in text.split(b"\n")[1:-1] if line.strip()]
+    return any(line.startswith(b"{") and line.endswith(b"}") for line in lines[:5])
 
 
 def package_sources(files: Sequence[str], structure: str, file_hash: str) -> list[str]:
@@ -67,10 +75,9 @@ def package_sources(files: Sequence[str], structure: str, file_hash: str) -> lis
     )
     if not all(json_lines(f) for f in files):
         return [objects]
-    # a blank line is NULL (read_json_objects skips it too)
+    # a blank line is skipped (read_json_objects skips it too)
     lines = (
-        f"(SELECT {file_hash} AS fh, {transform} FROM {_line_reader(listing)} "
-        "WHERE json IS NOT NULL"
+        f"(SELECT {file_hash} AS fh, {transform} FROM {_line_reader(listing)} WHERE {_NOT_BLANK}"
     )
     return [f"{lines})", objects, f"{lines} AND {_IS_OBJECT})"]
 
@@ -85,19 +92,35 @@ def _line_reader(listing: str) -> str:
     )
 
 
+#: A line (``json``) that is not blank (the CSV reader gives an empty line as NULL).
+_NOT_BLANK = "nullif(trim(json, ' \t\r'), '') IS NOT NULL"
+
 #: A line (``json``) that is a JSON object: valid JSON that opens with a brace.
 _IS_OBJECT = "(json_valid(json) AND starts_with(ltrim(json, ' \t\r'), '{'))"
 
 
-def line_counts(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """Per file of JSON Lines ``files``: (lines that are JSON objects, lines that are not);
-    blank lines are neither."""
+class LineCounts(NamedTuple):
+    """The lines of a JSON Lines file that are not blank: JSON objects, other lines (not
+    JSON, or JSON but no object), and the objects with a ``releases`` or ``records`` array
+    (packages)."""
+
+    objects: int
+    others: int
+    packages: int
+
+
+def line_counts(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> dict[str, LineCounts]:
+    """:class:`LineCounts` of each of JSON Lines ``files`` (plain or compressed)."""
+    package = (
+        "CASE WHEN json_valid(json) THEN json_type(json, '$.releases') = 'ARRAY' "
+        "OR json_type(json, '$.records') = 'ARRAY' END"
+    )
     rows = con.execute(
         f"SELECT filename, count(*) FILTER (WHERE {_IS_OBJECT}), "
-        f"count(*) FILTER (WHERE NOT {_IS_OBJECT}) "
-        f"FROM {_line_reader(sql_file_list(files))} WHERE json IS NOT NULL GROUP BY filename"
+        f"count(*) FILTER (WHERE NOT {_IS_OBJECT}), count(*) FILTER (WHERE {package}) "
+        f"FROM {_line_reader(sql_file_list(files))} WHERE {_NOT_BLANK} GROUP BY filename"
     ).fetchall()
-    return {str(name): (int(good), int(bad)) for name, good, bad in rows}
+    return {str(row[0]): LineCounts(int(row[1]), int(row[2]), int(row[3])) for row in rows}
 
 
 def file_table(con: duckdb.DuckDBPyConnection, files: Sequence[str], table: str) -> str:

@@ -443,13 +443,17 @@ def _replace_errors(con: duckdb.DuckDBPyConnection, digest: str) -> int:
     replaced_by_merge`): this file's merge of the process replaces it, as it replaces their
     rows. Errors of single releases stay. Keep the files' error counts right; return how
     many were deleted."""
+    # (a merge names the file it was made for, a zip archive's own compile the member)
     replaced = (
         "SELECT e.file_hash, e.file, e.location, e.ocid FROM record_errors e JOIN ("
         "  SELECT r.file_hash, r.ocid, arg_min(r.source, r.pos) AS source,"
         "    arg_min(r.location, r.pos) AS location"
         "  FROM gp_releases r JOIN gp_touched t ON r.ocid = t.ocid"
         "  WHERE r.file_hash <> ? GROUP BY r.file_hash, r.ocid"
-        ") f ON e.file_hash = f.file_hash AND e.ocid = f.ocid AND e.file = f.source"
+        ") f ON e.file_hash = f.file_hash AND e.ocid = f.ocid"
+        " JOIN gp_files g ON g.file_hash = e.file_hash"
+        " AND (e.file = f.source"
+        "  OR (e.file = g.path AND ends_with(e.location, ' of earlier files)')))"
         " AND (e.location = f.location OR starts_with(e.location, f.location || ' (+'))"
     )
     counts = con.execute(

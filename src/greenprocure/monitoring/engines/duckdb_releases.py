@@ -705,7 +705,7 @@ def indicators_from_releases(
         warnings: list[ParseError] = []
         try:
             sources = package_sources(files, structure, file_table(con, files, _FILES))
-            failed: duckdb.Error | None = None
+            failures: list[duckdb.Error] = []
             for number, packages in enumerate(sources, start=1):
                 try:
                     con.execute(
@@ -715,10 +715,12 @@ def indicators_from_releases(
                 except duckdb.Error as error:
                     # what the JSON Lines reader cannot read, read_json_objects reads or
                     # reports
+                    failures.append(error)
                     if number == len(sources):
-                        raise
-                    failed = failed or error
+                        # read_json_objects's error says best what is wrong (JSON, encoding)
+                        raise failures[min(1, len(failures) - 1)] from None
                     con.execute("DROP TABLE IF EXISTS gp_stage.keyed")
+            failed = failures[-1] if failures else None  # read_json_objects's, if tried
             if number == 3 and failed is not None:
                 # read without the lines that are not JSON: each is a record error
                 warnings = _malformed_lines(con, files, failed)
@@ -782,13 +784,13 @@ def _malformed_lines(
     readers) is raised, naming it."""
     counts = line_counts(con, files)
     for file in files:
-        good, bad = counts.get(file, (0, 0))
-        if bad and not good:
+        found = counts.get(file)
+        if found is not None and found.others and not found.objects:
             raise read_error(_FAILURE, [file], failed) from failed
     return [
-        ParseError(_MALFORMED_LINES, file=file, count=counts[file][1])
+        ParseError(_MALFORMED_LINES, file=file, count=counts[file].others)
         for file in dict.fromkeys(files)
-        if counts.get(file, (0, 0))[1]
+        if file in counts and counts[file].others
     ]
 
 

@@ -383,6 +383,7 @@ def replaced_errors(store: Path, manifests: list[dict[str, Any]]) -> set[ErrorKe
     if not any(int(m.get("merged", 0)) for m in manifests):
         return set()
     seqs = {str(m["file_hash"]): int(m.get("seq", 0)) for m in manifests}
+    paths = {str(m["file_hash"]): str(m["path"]) for m in manifests}
     candidates: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for digest in seqs:
         for part in sorted((store / "lots" / digest).glob("*.errors.jsonl")):
@@ -416,6 +417,9 @@ def replaced_errors(store: Path, manifests: list[dict[str, Any]]) -> set[ErrorKe
         if first is None or latest.get(ocid, -1) <= seqs[digest]:
             continue
         for file, location in errors:
-            if replaced_by_merge(RecordError(file, location, ocid, ""), first[1:]):
+            # a merge names the file it was made for, a zip archive's own compile the member
+            merged = file == paths[digest] and location.endswith(" of earlier files)")
+            place = (file, first[2]) if merged else first[1:]
+            if replaced_by_merge(RecordError(file, location, ocid, ""), place):
                 replaced.add((digest, file, location, ocid))
     return replaced
