@@ -501,8 +501,8 @@ def indicators_from_compiled(
             warnings = _lenient_warnings(con, files, error)
             con.execute("DROP TABLE IF EXISTS gp_rows")
             counts = make_rows(con, queries(lenient=True), files, _FAILURE)
-        if counts.skipped:
-            _refuse_packages(con, files, given=bool(warnings))
+        if counts.skipped and not warnings:  # (a lenient read looked for packages by line)
+            _refuse_packages(con, files)
         result = indicators_from_made_rows(
             con, counts, keys, reporting_currency=currency, files=files
         )
