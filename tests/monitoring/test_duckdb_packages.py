@@ -182,3 +182,16 @@ def test_blank_lines_a_byte_order_mark_and_a_damaged_first_line_read_as_ingest_r
         result = indicators_from_releases([path], [])
         assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (1, 3), name
         assert [w.params["count"] for w in result.warnings] == [1], name
+
+
+def test_a_damaged_json_array_of_packages_is_an_error_not_lines(tmp_path: Path) -> None:
+    """A JSON array with one package per line is no JSON Lines, damaged or not: when it
+    cannot be read, the run stops with an error naming it (no package counted as an error
+    line by line)."""
+    first, second = (orjson.dumps(p) for p in _packages())
+    damaged = tmp_path / "array.json"
+    damaged.write_bytes(b"[\n" + first + b",\n{cut,\n" + second + b"\n]\n")
+    assert not json_lines(str(damaged))
+    with pytest.raises(ParseError, match="cannot read the release packages") as caught:
+        indicators_from_releases([damaged], [])
+    assert str(damaged) in str(caught.value)

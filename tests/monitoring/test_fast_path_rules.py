@@ -368,3 +368,50 @@ def test_only_lines_that_are_not_json_make_the_fast_path_read_leniently(tmp_path
         (str(damaged[0]), 2),
         (str(damaged[1]), 2),
     ]
+
+
+def test_lines_of_json_that_are_not_objects_and_undated_copies_read_as_ingest_reads_them(
+    tmp_path: Path,
+) -> None:
+    """A line that is JSON but no object (an array, a number, a text) is a record error and
+    the run goes on; copies of a lot, one without a release date, keep the store path's."""
+    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
+
+    good = orjson.dumps(_record(random.Random(5), 2))
+    others = tmp_path / "others.jsonl"
+    others.write_bytes(good + b"\n[1]\n123\n" + b'"text"\n')
+
+    def copy(date: str | None, green: bool) -> bytes:
+        lot: dict[str, Any] = {"id": "L1", "value": {"amount": 101.0 + green, "currency": "EUR"}}
+        if green:
+            lot["sustainability"] = [{"goal": "environmental.climateChangeMitigation"}]
+        release: dict[str, Any] = {
+            "ocid": "ocds-u-1",
+            "id": "1",
+            "tag": ["compiled"],
+            "tender": {"id": "T", "tenderPeriod": {"startDate": "2024-01-01"}, "lots": [lot]},
+        }
+        if date is not None:
+            release["date"] = date
+        return orjson.dumps(release)
+
+    for name, lines in (
+        ("undated-first.jsonl", [copy(None, False), copy("2024-06-01", True)]),
+        ("undated-last.jsonl", [copy("2024-06-01", True), copy(None, False)]),
+    ):
+        path = tmp_path / name
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        store = tmp_path / f"{name}.duckdb"
+        ingest([path], store)
+        stored = compute_indicators(store, []).totals["green_share"].records()[0]
+        fast = indicators_from_compiled([path], []).totals["green_share"].records()[0]
+        assert (fast["green_lots"], fast["estimated_value"]) == (
+            stored["green_lots"],
+            stored["estimated_value"],
+        ), name
+    store = tmp_path / "others.duckdb"
+    ingest([others], store)
+    result = indicators_from_compiled([others], [])
+    assert (result.errors, result.lot_rows) == (3, compute_indicators(store, []).lot_rows)
+    assert compute_indicators(store, []).errors == 3
+    assert [w.params["count"] for w in result.warnings] == [3]

@@ -102,15 +102,16 @@ DIALECTS: Mapping[str, Mapping[str, str]] = {
     "duckdb": {
         "explode": "unnest",
         "distinct_list": "list_distinct",
-        # the numbers of a text, in order, padded to compare as numbers (``line 10,
-        # releases[2]``: ['00...010', '00...002'])
+        # the numbers of a text, in order, as numbers of up to 38 digits (``line 10,
+        # releases[2]``: [10, 2])
         "numbers": "list_transform(regexp_extract_all({text}, '([0-9]+)', 1), "
-        "lambda n: lpad(n, 40, '0'))",
+        "lambda n: TRY_CAST(n AS DECIMAL(38, 0)))",
     },
     "spark": {
         "explode": "explode",
         "distinct_list": "array_distinct",
-        "numbers": "transform(regexp_extract_all({text}, '([0-9]+)', 1), n -> lpad(n, 40, '0'))",
+        "numbers": "transform(regexp_extract_all({text}, '([0-9]+)', 1), "
+        "n -> TRY_CAST(n AS DECIMAL(38, 0)))",
     },
 }
 

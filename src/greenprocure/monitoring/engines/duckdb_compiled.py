@@ -413,8 +413,8 @@ def _has_ties(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether two kept rows are the same lot with the same date from the same file."""
     found = con.execute(
         "SELECT 1 FROM gp_rows WHERE skip_reason IS NULL "
-        "GROUP BY ocid, lot_id, coalesce(release_date, date), date, source_file "
-        "HAVING COUNT(*) > 1 LIMIT 1"
+        # (copies of one lot date: more ties than the ranking has, which is safe)
+        "GROUP BY ocid, lot_id, date, source_file HAVING COUNT(*) > 1 LIMIT 1"
     ).fetchone()
     return found is not None
 
@@ -494,10 +494,10 @@ def indicators_from_compiled(
         except ParseError as error:
             # a package spread over several lines is not JSON Lines either: say what it is
             _refuse_packages(con, files, given=True)
-            if not _malformed_lines(error):
-                raise  # an encoding, a byte-order mark, a value of the wrong type
-            # some lines are not JSON objects: read again leniently (each such line a record
-            # without an ocid, skipped and counted) and say so, file by file
+            if _encoding(error):
+                raise  # a byte-order mark or text that is not UTF-8: monitor ingest reads it
+            # if some lines are not JSON objects: read again leniently (each such line a
+            # record without an ocid, skipped and counted) and say so, file by file
             warnings = _lenient_warnings(con, files, error)
             con.execute("DROP TABLE IF EXISTS gp_rows")
             counts = make_rows(con, queries(lenient=True), files, _FAILURE)
@@ -511,11 +511,11 @@ def indicators_from_compiled(
         con.close()
 
 
-def _malformed_lines(error: ParseError) -> bool:
-    """Whether DuckDB's strict read failed on a line that is not JSON (which the lenient read
-    takes as a record error), not on the file's encoding or a value of the wrong type."""
+def _encoding(error: ParseError) -> bool:
+    """Whether DuckDB's strict read failed on the file's encoding (a byte-order mark, text
+    that is not UTF-8), which a lenient read would take as malformed lines."""
     reason = str(error.params.get("reason", ""))
-    return "Malformed JSON" in reason and "byte order mark" not in reason and "UTF-8" not in reason
+    return "byte order mark (BOM) is not supported" in reason or "invalid UTF-8" in reason
 
 
 def _lenient_warnings(
@@ -523,7 +523,9 @@ def _lenient_warnings(
 ) -> list[ParseError]:
     """The warnings of a lenient read, one per file with lines that are not JSON objects.
     A file none of whose lines is a JSON object is not JSON Lines, and a file with
-    packages holds no compiled releases: either stops the run with an error naming it."""
+    packages holds no compiled releases: either stops the run with an error naming it; so
+    does ``error``, the strict read's, when every line is a JSON object (the strict read
+    failed on a value of the wrong type, which the store path reports record by record)."""
     from greenprocure.monitoring.engines.duckdb_packages import line_counts
 
     try:
@@ -538,6 +540,8 @@ def _lenient_warnings(
             raise ParseError(_PACKAGES, file=file, count=found.packages)
         if found.others and not found.objects:
             raise ParseError(_NO_OBJECT, file=file)
+    if not any(found.others for found in counts.values()):
+        raise error  # every line is an object: a value of the wrong type, say
     return [
         ParseError(_LENIENT, file=file, count=counts[file].others)
         for file in dict.fromkeys(files)

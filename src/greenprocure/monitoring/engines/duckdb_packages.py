@@ -42,21 +42,23 @@ _SNIFF_BYTES = 64 * 1024
 
 def json_lines(path: str) -> bool:
     """Whether file ``path`` (plain or gzip) starts like a JSON Lines file of objects: its
-    first non-blank character opens an object, or one of the five lines after the first
-    is a whole object. The reader of JSON Lines is then tried first; what it cannot read
-    falls back to ``read_json_objects``."""
+    first non-blank character opens an object, or (a damaged first line) the next line
+    that is not blank does, within the first 64 KB. The reader of JSON Lines is then tried
+    first; what it cannot read falls back to ``read_json_objects``."""
     try:
         with plain_opener(Path(path))() as stream:
             head = stream.read(_SNIFF_BYTES)
     except (OSError, EOFError):
         return False
     # (a byte-order mark is skipped: DuckDB's CSV reader skips it too)
-    text = head.removeprefix(b"\xef\xbb\xbf")
-    if text.lstrip(b" \t\r\n").startswith(b"{"):
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if text.startswith(b"{"):
         return True
-    # a damaged first line: one of the next lines is a whole object
-    lines = [line.strip() for line in text.split(b"\n")[1:-1] if line.strip()]
-    return any(line.startswith(b"{") and line.endswith(b"}") for line in lines[:5])
+    if text.startswith(b"["):
+        return False  # a JSON array (of packages, one per line or not)
+    # a damaged first line: the next line that is not blank opens an object
+    _first, _, rest = text.partition(b"\n")
+    return rest.lstrip(b" \t\r\n").startswith(b"{")
 
 
 def package_sources(files: Sequence[str], structure: str, file_hash: str) -> list[str]:
@@ -93,7 +95,10 @@ def _line_reader(listing: str) -> str:
 
 
 #: A line (``json``) that is not blank (the CSV reader gives an empty line as NULL).
-_NOT_BLANK = "nullif(trim(json, ' \t\r'), '') IS NOT NULL"
+_NOT_BLANK = (
+    "json IS NOT NULL AND CASE WHEN ascii(json) IN (32, 9, 13) "
+    "THEN trim(json, ' \t\r') <> '' ELSE true END"
+)
 
 #: A line (``json``) that is a JSON object: valid JSON that opens with a brace.
 _IS_OBJECT = "(json_valid(json) AND starts_with(ltrim(json, ' \t\r'), '{'))"
