@@ -80,6 +80,9 @@ def test_json_lines_is_told_from_other_json(tmp_path: Path) -> None:
     array = tmp_path / "array.json"
     array.write_bytes(orjson.dumps(_packages()))
     assert not json_lines(str(array))
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b" \n")
+    assert json_lines(str(empty))  # no line: it keeps no other file from the line reader
     assert not json_lines(str(tmp_path / "missing.jsonl"))
     broken = tmp_path / "broken.jsonl.gz"
     broken.write_bytes(b"not gzip")
@@ -168,6 +171,7 @@ def test_blank_lines_a_byte_order_mark_and_a_damaged_first_line_read_as_ingest_r
     from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
 
     first, second = (orjson.dumps(p) for p in _packages())
+    (tmp_path / "empty.json").write_bytes(b"")
     files = {
         "spaces.jsonl": first + b"\n   \n\t\n{cut\n" + second + b"\n",
         "bom.jsonl": b"\xef\xbb\xbf" + first + b"\nnot json\n" + second + b"\n",
@@ -179,7 +183,8 @@ def test_blank_lines_a_byte_order_mark_and_a_damaged_first_line_read_as_ingest_r
         store = tmp_path / f"{name}.duckdb"
         ingest([path], store)
         stored = compute_indicators(store, [])
-        result = indicators_from_releases([path], [])
+        # (with an empty file beside it, which is read as no line at all)
+        result = indicators_from_releases([path, tmp_path / "empty.json"], [])
         assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (1, 3), name
         assert [w.params["count"] for w in result.warnings] == [1], name
 

@@ -43,8 +43,8 @@ _SNIFF_BYTES = 64 * 1024
 def json_lines(path: str) -> bool:
     """Whether file ``path`` (plain or gzip) starts like a JSON Lines file of objects: its
     first non-blank character opens an object, or (a damaged first line) the next line
-    that is not blank does, within the first 64 KB. The reader of JSON Lines is then tried
-    first; what it cannot read falls back to ``read_json_objects``."""
+    that is not blank does, within the first 64 KB; or it is empty. The reader of JSON
+    Lines is then tried first; what it cannot read falls back to ``read_json_objects``."""
     try:
         with plain_opener(Path(path))() as stream:
             head = stream.read(_SNIFF_BYTES)
@@ -52,8 +52,8 @@ def json_lines(path: str) -> bool:
         return False
     # (a byte-order mark is skipped: DuckDB's CSV reader skips it too)
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
-    if text.startswith(b"{"):
-        return True
+    if not text or text.startswith(b"{"):
+        return True  # (an empty file is no line at all: it does not keep others from it)
     if text.startswith(b"["):
         return False  # a JSON array (of packages, one per line or not)
     # a damaged first line: the next line that is not blank opens an object
