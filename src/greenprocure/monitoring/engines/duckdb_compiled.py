@@ -526,27 +526,26 @@ def _lenient_warnings(
     packages holds no compiled releases: either stops the run with an error naming it; so
     does ``error``, the strict read's, when every line is a JSON object (the strict read
     failed on a value of the wrong type, which the store path reports record by record)."""
-    from greenprocure.monitoring.engines.duckdb_packages import line_counts
+    from greenprocure.monitoring.engines.duckdb_packages import (
+        damaged_files,
+        line_counts,
+        without_objects,
+    )
 
     try:
         counts = line_counts(con, files)
     except duckdb.Error:
         raise error from None  # not even lines of text: the strict read's error stands
     for file in files:
-        found = counts.get(file)
-        if found is None:
-            continue
-        if found.packages:
-            raise ParseError(_PACKAGES, file=file, count=found.packages)
-        if found.others and not found.objects:
-            raise ParseError(_NO_OBJECT, file=file)
-    if not any(found.others for found in counts.values()):
+        if file in counts and counts[file].packages:
+            raise ParseError(_PACKAGES, file=file, count=counts[file].packages)
+    unreadable = without_objects(counts, files)
+    if unreadable is not None:
+        raise ParseError(_NO_OBJECT, file=unreadable)
+    damaged = damaged_files(counts, files)
+    if not damaged:
         raise error  # every line is an object: a value of the wrong type, say
-    return [
-        ParseError(_LENIENT, file=file, count=counts[file].others)
-        for file in dict.fromkeys(files)
-        if file in counts and counts[file].others
-    ]
+    return [ParseError(_LENIENT, file=file, count=count) for file, count in damaged]
 
 
 def _refuse_packages(

@@ -29,7 +29,15 @@ import duckdb
 from greenprocure.monitoring.engines.duckdb_compiled import sql_file_list
 from greenprocure.monitoring.readers._source import plain_opener
 
-__all__ = ["LineCounts", "file_table", "json_lines", "line_counts", "package_sources"]
+__all__ = [
+    "LineCounts",
+    "damaged_files",
+    "file_table",
+    "json_lines",
+    "line_counts",
+    "package_sources",
+    "without_objects",
+]
 
 #: The longest line the JSON Lines reader takes (``read_json_objects``'s default largest
 #: object); its buffer is twice that (DuckDB's default, 16 times the line, ran out of the
@@ -126,6 +134,23 @@ def line_counts(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> dict[st
         f"FROM {_line_reader(sql_file_list(files))} WHERE {_NOT_BLANK} GROUP BY filename"
     ).fetchall()
     return {str(row[0]): LineCounts(int(row[1]), int(row[2]), int(row[3])) for row in rows}
+
+
+def damaged_files(counts: dict[str, LineCounts], files: Sequence[str]) -> list[tuple[str, int]]:
+    """(file, lines that are not JSON objects) of each of ``files`` that has such lines, once
+    each, in the order given (``counts``: :func:`line_counts`)."""
+    return [
+        (file, counts[file].others)
+        for file in dict.fromkeys(files)
+        if file in counts and counts[file].others
+    ]
+
+
+def without_objects(counts: dict[str, LineCounts], files: Sequence[str]) -> str | None:
+    """The first of ``files`` whose lines are none of them a JSON object (not JSON Lines)."""
+    return next(
+        (f for f in files if f in counts and counts[f].others and not counts[f].objects), None
+    )
 
 
 def file_table(con: duckdb.DuckDBPyConnection, files: Sequence[str], table: str) -> str:

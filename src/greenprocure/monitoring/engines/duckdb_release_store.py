@@ -437,12 +437,11 @@ def merge_batch(lines: bytes, path: str, currency: str) -> list[MergedProcess]:
     return out
 
 
-def _replace_errors(con: duckdb.DuckDBPyConnection, digest: str) -> int:
+def _replace_errors(con: duckdb.DuckDBPyConnection, digest: str) -> None:
     """Delete what earlier files' compiles of the touched processes reported (the error at
     the process's first release in that file, :func:`~greenprocure.monitoring.lots.
     replaced_by_merge`): this file's merge of the process replaces it, as it replaces their
-    rows. Errors of single releases stay. Keep the files' error counts right; return how
-    many were deleted."""
+    rows. Errors of single releases stay. Keep the files' error counts right."""
     # (a merge names the file it was made for, a zip archive's own compile the member)
     replaced = (
         "SELECT e.file_hash, e.file, e.location, e.ocid FROM record_errors e JOIN ("
@@ -460,7 +459,7 @@ def _replace_errors(con: duckdb.DuckDBPyConnection, digest: str) -> int:
         f"SELECT file_hash, COUNT(*) FROM ({replaced}) GROUP BY file_hash", [digest]
     ).fetchall()
     if not counts:
-        return 0
+        return
     con.execute(
         f"DELETE FROM record_errors USING ({replaced}) x WHERE record_errors.file_hash = "
         "x.file_hash AND record_errors.ocid = x.ocid AND record_errors.file = x.file "
@@ -472,7 +471,6 @@ def _replace_errors(con: duckdb.DuckDBPyConnection, digest: str) -> int:
             "UPDATE gp_files SET errors = errors - ? WHERE file_hash = ?",
             [int(count), file_hash],
         )
-    return sum(int(count) for _, count in counts)
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, int]:

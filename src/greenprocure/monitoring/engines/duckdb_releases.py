@@ -92,9 +92,11 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
 )
 from greenprocure.monitoring.engines.duckdb_lot_sql import CPV_COLUMNS, NAME_COLUMNS
 from greenprocure.monitoring.engines.duckdb_packages import (
+    damaged_files,
     file_table,
     line_counts,
     package_sources,
+    without_objects,
 )
 from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
 from greenprocure.reference.library import ReferenceLibrary
@@ -783,14 +785,12 @@ def _malformed_lines(
     with no line that is a JSON object is not JSON Lines: ``failed`` (the error of the strict
     readers) is raised, naming it."""
     counts = line_counts(con, files)
-    for file in files:
-        found = counts.get(file)
-        if found is not None and found.others and not found.objects:
-            raise read_error(_FAILURE, [file], failed) from failed
+    unreadable = without_objects(counts, files)
+    if unreadable is not None:
+        raise read_error(_FAILURE, [unreadable], failed) from failed
     return [
-        ParseError(_MALFORMED_LINES, file=file, count=counts[file].others)
-        for file in dict.fromkeys(files)
-        if file in counts and counts[file].others
+        ParseError(_MALFORMED_LINES, file=file, count=count)
+        for file, count in damaged_files(counts, files)
     ]
 
 

@@ -565,22 +565,6 @@ def _live_rows(spark: SparkSession, store: Path, manifests: list[dict[str, Any]]
     return int(current_rows(spark, store, _lot_frame(spark, store, manifests), manifests).count())
 
 
-def _replaced_count(store: Path, manifests: list[dict[str, Any]]) -> int:
-    """How many stored error lines later files' merges replaced (:func:`replaced_errors`)."""
-    replaced = replaced_errors(store, manifests)
-    if not replaced:
-        return 0
-    count = 0
-    for digest in {key[0] for key in replaced}:
-        for part in (store / "lots" / digest).glob("*.errors.jsonl"):
-            for line in part.read_bytes().splitlines():
-                if line:
-                    error = orjson.loads(line)
-                    key = (digest, error["file"], error["location"], str(error.get("ocid")))
-                    count += key in replaced
-    return count
-
-
 def stored_errors(store: Path = DEFAULT_STORE) -> Iterator[dict[str, Any]]:
     """Every record error the Spark store holds (those of every run, file by file in the
     order they were stored), as the DuckDB engine's :func:`stored_errors` gives them."""
@@ -637,7 +621,8 @@ def compute_indicators(store: Path = DEFAULT_STORE, by: Sequence[str] = ()) -> I
         totals=totals,
         files=len(manifests),
         lot_rows=rows,
-        errors=sum(int(m["errors"]) for m in manifests) - _replaced_count(store, manifests),
+        errors=sum(int(m["errors"]) for m in manifests)
+        - sum(replaced_errors(store, manifests).values()),
         sources=tuple(sorted(str(m["path"]) for m in manifests)),
         computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -365,11 +366,12 @@ def current_rows(
 ErrorKey = tuple[str, str, str, str]
 
 
-def replaced_errors(store: Path, manifests: list[dict[str, Any]]) -> set[ErrorKey]:
-    """The record errors of stored files that a later file's merge replaced: what a file's
-    compile of a process reported (the error at the process's first release in that file,
-    :func:`~greenprocure.monitoring.lots.replaced_by_merge`) when a file stored after it
-    holds releases of the process too, and so merged it. The DuckDB store deletes them when
+def replaced_errors(store: Path, manifests: list[dict[str, Any]]) -> Counter[ErrorKey]:
+    """The record errors of stored files that a later file's merge replaced, each with how
+    many stored lines it has: what a file's compile of a process reported (the error at the
+    process's first release in that file, :func:`~greenprocure.monitoring.lots.
+    replaced_by_merge`) when a file stored after it holds releases of the process too, and
+    so merged it. The DuckDB store deletes them when
     it merges; here they stay in their files and are left out when read.
 
     Read with Arrow in this process: only the errors with an ocid, and the releases of those
@@ -381,7 +383,7 @@ def replaced_errors(store: Path, manifests: list[dict[str, Any]]) -> set[ErrorKe
     from greenprocure.monitoring.rows import RecordError
 
     if not any(int(m.get("merged", 0)) for m in manifests):
-        return set()
+        return Counter()
     seqs = {str(m["file_hash"]): int(m.get("seq", 0)) for m in manifests}
     paths = {str(m["file_hash"]): str(m["path"]) for m in manifests}
     candidates: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -393,7 +395,7 @@ def replaced_errors(store: Path, manifests: list[dict[str, Any]]) -> set[ErrorKe
                     key = (digest, str(error["ocid"]))
                     candidates.setdefault(key, []).append((error["file"], error["location"]))
     if not candidates:
-        return set()
+        return Counter()
     ocids = sorted({ocid for _, ocid in candidates})
     latest: dict[str, int] = {}  # ocid -> the last seq that holds a release of it
     firsts: dict[tuple[str, str], tuple[int, str, str]] = {}  # (file, ocid) -> first release
@@ -411,7 +413,7 @@ def replaced_errors(store: Path, manifests: list[dict[str, Any]]) -> set[ErrorKe
             found = firsts.get((digest, ocid))
             if found is None or pos < found[0]:
                 firsts[(digest, ocid)] = (pos, source, location)
-    replaced: set[ErrorKey] = set()
+    replaced: Counter[ErrorKey] = Counter()  # (each key: how many stored lines)
     for (digest, ocid), errors in candidates.items():
         first = firsts.get((digest, ocid))
         if first is None or latest.get(ocid, -1) <= seqs[digest]:
@@ -421,5 +423,5 @@ def replaced_errors(store: Path, manifests: list[dict[str, Any]]) -> set[ErrorKe
             merged = file == paths[digest] and location.endswith(" of earlier files)")
             place = (file, first[2]) if merged else first[1:]
             if replaced_by_merge(RecordError(file, location, ocid, ""), place):
-                replaced.add((digest, file, location, ocid))
+                replaced[(digest, file, location, ocid)] += 1
     return replaced
