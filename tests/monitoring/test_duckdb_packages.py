@@ -62,7 +62,7 @@ def _only_lines(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def first(files: list[str], structure: str, file_hash: str) -> list[str]:
         sources = package_sources(files, structure, file_hash)
-        assert len(sources) == 3
+        assert len(sources) == 2
         return sources[:1]
 
     monkeypatch.setattr(duckdb_releases, "package_sources", first)
@@ -151,6 +151,30 @@ def test_a_line_that_is_not_json_is_one_record_error_as_in_the_store_path(
         (warning,) = result.warnings
         assert warning.file == str(broken)
         assert warning.params["count"] == 2
+
+
+def test_a_pretty_printed_file_beside_damaged_json_lines_is_read_whole(tmp_path: Path) -> None:
+    """JSON Lines with a damaged line and a pretty-printed package (no JSON Lines) in one
+    run: the damaged file is read without its bad line, the other whole, as ingest reads
+    them (before, the run stopped at the pretty-printed file's first line)."""
+    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
+
+    first, second = (orjson.dumps(p) for p in _packages())
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(first + b"\n{cut\n")
+    pretty = tmp_path / "pretty.json"
+    pretty.write_bytes(orjson.dumps(_packages()[1], option=orjson.OPT_INDENT_2))
+    array = tmp_path / "array.json"  # an array of packages over several lines
+    array.write_bytes(b"[\n" + second + b"\n]\n")
+    for inputs in ([broken, pretty], [pretty, broken], [array, broken]):
+        store = tmp_path / f"{inputs[0].stem}.duckdb"
+        ingest(inputs, store)
+        for by in ([], ["country", "year"]):
+            result = indicators_from_releases(inputs, by)
+            stored = compute_indicators(store, by)
+            assert_same(stored, result)
+            assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (1, 3)
+            assert [(w.file, w.params["count"]) for w in result.warnings] == [(str(broken), 1)]
 
 
 def test_the_file_table_holds_each_file_once_with_distinct_hashes() -> None:

@@ -11,9 +11,11 @@ releases of a package), one JSON object at a time:
 - Anything else (one document, concatenated or pretty-printed JSON), and any JSON Lines
   file the first reader fails on, is read by ``read_json_objects``, which also gives the
   error reported for malformed input.
-- JSON Lines files that both fail on are read a third time by the line reader, without the
-  lines that are not JSON objects (:func:`line_counts` counts them, file by file, so that
-  each is one record error, as in the store path).
+- When both fail, each file that ``read_json_objects`` cannot read whole is told
+  (:func:`whole_files`): if it is JSON Lines, it is read a third time by the line reader,
+  without the lines that are not JSON objects (:func:`line_counts` counts them, file by
+  file, so that each is one record error, as in the store path), and the other files by
+  ``read_json_objects`` (:func:`lenient_source`).
 
 Why written by hand: DuckDB offers both readers; choosing between them per input is ours.
 """
@@ -34,8 +36,10 @@ __all__ = [
     "damaged_files",
     "file_table",
     "json_lines",
+    "lenient_source",
     "line_counts",
     "package_sources",
+    "whole_files",
     "without_objects",
 ]
 
@@ -71,25 +75,72 @@ def json_lines(path: str) -> bool:
 
 def package_sources(files: Sequence[str], structure: str, file_hash: str) -> list[str]:
     """The relations (``fh``, ``releases``) of packages ``files`` to try in turn: when every
-    file looks like JSON Lines, the JSON Lines reader, then ``read_json_objects``, then the
-    JSON Lines reader without the lines that are not JSON objects; otherwise
-    ``read_json_objects``.
+    file looks like JSON Lines, the JSON Lines reader, then ``read_json_objects``;
+    otherwise ``read_json_objects`` (should all fail, :func:`lenient_source`).
 
     ``structure`` is the ``json_transform`` structure of a package (quoted for SQL) and
     ``file_hash`` the SQL of ``fh`` from ``filename``."""
-    listing = sql_file_list(files)
-    transform = f"json_transform(json, '{structure}').releases AS releases"
-    objects = (
-        f"(SELECT {file_hash} AS fh, {transform} "
-        f"FROM read_json_objects({listing}, format='auto', filename=true))"
-    )
+    objects = _objects(files, structure, file_hash)
     if not all(json_lines(f) for f in files):
         return [objects]
-    # a blank line is skipped (read_json_objects skips it too)
-    lines = (
-        f"(SELECT {file_hash} AS fh, {transform} FROM {_line_reader(listing)} WHERE {_NOT_BLANK}"
+    return [_lines(files, structure, file_hash), objects]
+
+
+def lenient_source(
+    whole: Sequence[str], by_lines: Sequence[str], structure: str, file_hash: str
+) -> str:
+    """The relation (``fh``, ``releases``) of the packages of files ``whole`` (each read
+    by ``read_json_objects``) and of JSON Lines files ``by_lines`` read without their lines
+    that are not JSON objects (:func:`whole_files` tells them apart)."""
+    parts = [_lines(by_lines, structure, file_hash, lenient=True)] if by_lines else []
+    if whole:
+        parts.append(_objects(whole, structure, file_hash))
+    return "(" + " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts) + ")"
+
+
+def whole_files(
+    con: duckdb.DuckDBPyConnection, files: Sequence[str]
+) -> dict[str, duckdb.Error | None]:
+    """The files of ``files`` that ``read_json_objects`` cannot read as JSON objects, file
+    by file, each with its error (``None``: JSON, but some value is no object). Only run
+    once every reader failed: each file is parsed once more."""
+    broken: dict[str, duckdb.Error | None] = {}
+    for file in dict.fromkeys(files):
+        try:
+            row = con.execute(
+                "SELECT count(*) FROM read_json_objects(?, format='auto') "
+                "WHERE json_type(json) <> 'OBJECT'",
+                [file],
+            ).fetchone()
+        except duckdb.Error as error:
+            broken[file] = error
+            continue
+        if row is not None and row[0]:
+            broken[file] = None
+    return broken
+
+
+def _objects(files: Sequence[str], structure: str, file_hash: str) -> str:
+    """``read_json_objects``'s relation (``fh``, ``releases``) of ``files``."""
+    return (
+        f"(SELECT {file_hash} AS fh, {_transform(structure)} "
+        f"FROM read_json_objects({sql_file_list(files)}, format='auto', filename=true))"
     )
-    return [f"{lines})", objects, f"{lines} AND {_IS_OBJECT})"]
+
+
+def _lines(files: Sequence[str], structure: str, file_hash: str, *, lenient: bool = False) -> str:
+    """The JSON Lines reader's relation (``fh``, ``releases``) of ``files``: blank lines
+    skipped (``read_json_objects`` skips them too) and, ``lenient``, lines that are not
+    JSON objects."""
+    where = f"{_NOT_BLANK} AND {_IS_OBJECT}" if lenient else _NOT_BLANK
+    return (
+        f"(SELECT {file_hash} AS fh, {_transform(structure)} "
+        f"FROM {_line_reader(sql_file_list(files))} WHERE {where})"
+    )
+
+
+def _transform(structure: str) -> str:
+    return f"json_transform(json, '{structure}').releases AS releases"
 
 
 def _line_reader(listing: str) -> str:

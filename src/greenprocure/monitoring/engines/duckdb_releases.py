@@ -94,8 +94,11 @@ from greenprocure.monitoring.engines.duckdb_lot_sql import CPV_COLUMNS, NAME_COL
 from greenprocure.monitoring.engines.duckdb_packages import (
     damaged_files,
     file_table,
+    json_lines,
+    lenient_source,
     line_counts,
     package_sources,
+    whole_files,
     without_objects,
 )
 from greenprocure.monitoring.indicators import IndicatorResult, parse_group_keys
@@ -706,9 +709,9 @@ def indicators_from_releases(
     try:
         warnings: list[ParseError] = []
         try:
-            sources = package_sources(files, structure, file_table(con, files, _FILES))
+            fh = file_table(con, files, _FILES)
             failures: list[duckdb.Error] = []
-            for number, packages in enumerate(sources, start=1):
+            for packages in package_sources(files, structure, fh):
                 try:
                     con.execute(
                         f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages, cpv=fields.cpv)}"
@@ -718,14 +721,10 @@ def indicators_from_releases(
                     # what the JSON Lines reader cannot read, read_json_objects reads or
                     # reports
                     failures.append(error)
-                    if number == len(sources):
-                        # read_json_objects's error says best what is wrong (JSON, encoding)
-                        raise failures[min(1, len(failures) - 1)] from None
                     con.execute("DROP TABLE IF EXISTS gp_stage.keyed")
-            failed = failures[-1] if failures else None  # read_json_objects's, if tried
-            if number == 3 and failed is not None:
+            else:
                 # read without the lines that are not JSON: each is a record error
-                warnings = _malformed_lines(con, files, failed)
+                warnings = _read_leniently(con, files, structure, fh, fields, failures)
             con.execute("CHECKPOINT gp_stage")  # written out, so its pages can leave memory
             not_packages = con.execute(
                 "SELECT f.filename, count(*) FROM gp_stage.keyed k "
@@ -777,20 +776,44 @@ def indicators_from_releases(
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _malformed_lines(
-    con: duckdb.DuckDBPyConnection, files: Sequence[str], failed: duckdb.Error
+def _read_leniently(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[str],
+    structure: str,
+    fh: str,
+    fields: ReleaseFields,
+    failures: Sequence[duckdb.Error],
 ) -> list[ParseError]:
-    """The warnings of JSON Lines ``files`` read without their lines that are not JSON
-    objects, one per file with such lines (``count``: how many, each a record error). A file
-    with no line that is a JSON object is not JSON Lines: ``failed`` (the error of the strict
-    readers) is raised, naming it."""
-    counts = line_counts(con, files)
-    unreadable = without_objects(counts, files)
+    """Stage the packages of ``files`` after every strict reader failed (``failures``):
+    JSON Lines files that ``read_json_objects`` cannot read whole without their lines that
+    are not JSON objects, the other files whole; return the warnings, one per file read
+    without some lines (``count``: how many, each a record error). A file that is not JSON
+    Lines, or none of whose lines is a JSON object, stops the run with its error."""
+    # read_json_objects's error (encodings, JSON) says best what is wrong
+    failed = failures[min(1, len(failures) - 1)]
+    broken = whole_files(con, files)
+    for file, error in broken.items():
+        if not json_lines(file):
+            raise read_error(_FAILURE, [file], error or failed) from error or failed
+    if not broken:
+        raise failed  # every file reads whole: the strict readers failed on something else
+    try:
+        counts = line_counts(con, list(broken))
+    except duckdb.Error:
+        raise failed from None  # not even lines of text
+    unreadable = without_objects(counts, list(broken))
     if unreadable is not None:
-        raise read_error(_FAILURE, [unreadable], failed) from failed
+        error = broken[unreadable] or failed
+        raise read_error(_FAILURE, [unreadable], error) from error
+    whole = [f for f in dict.fromkeys(files) if f not in broken]
+    source = lenient_source(whole, list(broken), structure, fh)
+    try:
+        con.execute(f"CREATE TABLE gp_stage.keyed AS {stage_sql(source, cpv=fields.cpv)}")
+    except duckdb.Error:
+        raise failed from None
     return [
         ParseError(_MALFORMED_LINES, file=file, count=count)
-        for file, count in damaged_files(counts, files)
+        for file, count in damaged_files(counts, list(broken))
     ]
 
 
