@@ -88,6 +88,11 @@ def test_json_lines_is_told_from_other_json(tmp_path: Path) -> None:
     broken.write_bytes(b"not gzip")
     assert not json_lines(str(broken))
     assert len(package_sources([str(plain), str(array)], "{}", "0")) == 1
+    cut = tmp_path / "cut.jsonl"  # a first line cut at its start, over 64 KB long
+    cut.write_bytes(b'ut": "' + b"x" * 100_000 + b'"}\n \n' + plain.read_bytes())
+    assert json_lines(str(cut))
+    cut.write_bytes(b'ut": "' + b"x" * 100_000 + b'"}\n \n[1]\n')
+    assert not json_lines(str(cut))
 
 
 def test_the_line_reader_gives_what_read_json_objects_gives(
@@ -200,17 +205,21 @@ def test_blank_lines_a_byte_order_mark_and_a_damaged_first_line_read_as_ingest_r
         "spaces.jsonl": first + b"\n   \n\t\n{cut\n" + second + b"\n",
         "bom.jsonl": b"\xef\xbb\xbf" + first + b"\nnot json\n" + second + b"\n",
         "first.jsonl": b"not json\n" + first + b"\n" + second + b"\n",
+        # a first line cut at its start, longer than what is read at a time to tell JSON
+        # Lines
+        "long.jsonl": b'ut": "' + b"x" * 200_000 + b"\n\n" + first + b"\n" + second + b"\n",
     }
     for name, content in files.items():
         path = tmp_path / name
         path.write_bytes(content)
         store = tmp_path / f"{name}.duckdb"
-        ingest([path], store)
+        # (with an empty file beside it: one record error, which keeps no file from the
+        # line reader)
+        ingest([path, tmp_path / "empty.json"], store)
         stored = compute_indicators(store, [])
-        # (with an empty file beside it, which is read as no line at all)
         result = indicators_from_releases([path, tmp_path / "empty.json"], [])
-        assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (1, 3), name
-        assert [w.params["count"] for w in result.warnings] == [1], name
+        assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (2, 3), name
+        assert [w.params.get("count") for w in result.warnings] == [1, None], name
 
 
 def test_a_damaged_json_array_of_packages_is_an_error_not_lines(tmp_path: Path) -> None:

@@ -415,3 +415,45 @@ def test_lines_of_json_that_are_not_objects_and_undated_copies_read_as_ingest_re
     assert (result.errors, result.lot_rows) == (3, compute_indicators(store, []).lot_rows)
     assert compute_indicators(store, []).errors == 3
     assert [w.params["count"] for w in result.warnings] == [3]
+
+
+def _empty_files(folder: Path) -> list[Path]:
+    """An empty file, one of blank lines, and an empty gzip file."""
+    import gzip
+
+    empty, blank, zipped = folder / "empty.jsonl", folder / "blank.jsonl", folder / "e.jsonl.gz"
+    empty.write_bytes(b"")
+    blank.write_bytes(b"\n  \n\t\n")
+    zipped.write_bytes(gzip.compress(b""))
+    return [empty, blank, zipped]
+
+
+def test_an_empty_file_is_one_record_error_as_in_the_store_path(tmp_path: Path) -> None:
+    """Each empty file (plain, blank lines only, gzip) is a record error on every path, with
+    a warning naming it on the fast path and the pipeline; other files are read as ever."""
+    from greenprocure.monitoring.engines.duckdb_engine import indicators_from_releases
+
+    release: dict[str, Any] = {
+        "ocid": "ocds-e-1",
+        "id": "1",
+        "date": "2024-03-01T00:00:00Z",
+        "tag": ["compiled"],
+        "tender": {"id": "T", "value": {"amount": 10.0, "currency": "EUR"}},
+    }
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(orjson.dumps(release) + b"\n")
+    empties = _empty_files(tmp_path)
+    store = tmp_path / "m.duckdb"
+    ingest([good, *empties], store)
+    stored = compute_indicators(store, [])
+    fast = indicators_from_compiled([good, *empties], [])
+    assert_same(stored, fast)
+    assert (fast.errors, fast.lot_rows) == (stored.errors, stored.lot_rows) == (3, 1)
+    assert [w.file for w in fast.warnings] == [str(p) for p in empties]
+    assert all("empty" in str(w) for w in fast.warnings)
+    package = tmp_path / "package.jsonl"
+    release["tag"] = ["tender"]
+    package.write_bytes(orjson.dumps({"uri": "u", "releases": [release]}) + b"\n")
+    pipeline = indicators_from_releases([package, *empties], [])
+    assert (pipeline.errors, pipeline.lot_rows) == (3, 1)
+    assert [w.file for w in pipeline.warnings] == [str(p) for p in empties]

@@ -325,3 +325,26 @@ def test_deduplication_keeps_the_same_copy_as_duckdb(spark: Any) -> None:
         for r in cursor.fetchall()
     ]
     assert spark_rows == duck_rows == [(f"d{n}", 1, 1) for n in range(1, 6)]
+
+
+def test_an_empty_file_is_one_record_error_as_on_duckdb(spark: Any, tmp_path: Path) -> None:
+    """Empty files (plain, blank lines, gzip) beside compiled releases: one record error
+    each on both engines' fast paths and in the store, the other file read alike."""
+    import gzip
+
+    from greenprocure.monitoring.engines import duckdb_engine, spark_engine
+
+    compiled = tmp_path / "compiled.jsonl"
+    generate(60, compiled, form="compiled", seed=5, workers=1)
+    empties = [tmp_path / "empty.jsonl", tmp_path / "blank.jsonl", tmp_path / "e.jsonl.gz"]
+    empties[0].write_bytes(b"")
+    empties[1].write_bytes(b"\n \n\t\n")
+    empties[2].write_bytes(gzip.compress(b""))
+    spark_result = spark_engine.indicators_from_compiled([compiled, *empties], ("country",))
+    duck = duckdb_engine.indicators_from_compiled([compiled, *empties], ("country",))
+    store = tmp_path / "m.duckdb"
+    duckdb_engine.ingest([compiled, *empties], store)
+    stored = duckdb_engine.compute_indicators(store, ("country",))
+    assert spark_result.errors == duck.errors == stored.errors == 3
+    assert spark_result.lot_rows == duck.lot_rows == stored.lot_rows > 0
+    assert_same(spark_result, duck)

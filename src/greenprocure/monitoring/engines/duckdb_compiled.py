@@ -76,6 +76,7 @@ __all__ = [
     "reference_rates",
     "resolve_country_names",
     "sql_file_list",
+    "with_empty_files",
 ]
 
 #: The temporary table of country names (casefolded) and their ISO codes.
@@ -503,12 +504,33 @@ def indicators_from_compiled(
             counts = make_rows(con, queries(lenient=True), files, _FAILURE)
         if counts.skipped and not warnings:  # (a lenient read looked for packages by line)
             _refuse_packages(con, files)
+        counts, warnings = with_empty_files(counts, warnings, files)
         result = indicators_from_made_rows(
             con, counts, keys, reporting_currency=currency, files=files
         )
         return dataclasses.replace(result, warnings=tuple(warnings)) if warnings else result
     finally:
         con.close()
+
+
+#: The warning of an empty file (one record error, as the store path counts it).
+_EMPTY_FILE = N_(
+    "this file is empty: it is counted as one record error, as monitor ingest counts it"
+)
+
+
+def with_empty_files(
+    counts: RowCounts, warnings: list[ParseError], files: Sequence[str]
+) -> tuple[RowCounts, list[ParseError]]:
+    """``counts`` and ``warnings`` with each of ``files`` that is empty counted as one
+    skipped record and warned of, as the store path and Spark count it."""
+    from greenprocure.monitoring.engines.duckdb_packages import empty_files
+
+    empty = empty_files(files)
+    if not empty:
+        return counts, warnings
+    counts = dataclasses.replace(counts, skipped=counts.skipped + len(empty))
+    return counts, warnings + [ParseError(_EMPTY_FILE, file=file) for file in empty]
 
 
 def _encoding(error: ParseError) -> bool:

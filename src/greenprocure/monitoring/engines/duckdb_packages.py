@@ -22,6 +22,7 @@ Why written by hand: DuckDB offers both readers; choosing between them per input
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +35,7 @@ from greenprocure.monitoring.readers._source import plain_opener
 __all__ = [
     "LineCounts",
     "damaged_files",
+    "empty_files",
     "file_table",
     "json_lines",
     "lenient_source",
@@ -48,29 +50,62 @@ __all__ = [
 #: 640 MB memory limit on two threads).
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
-#: How much of a file is looked at to tell JSON Lines.
+#: How much of a file is read at a time to tell JSON Lines.
 _SNIFF_BYTES = 64 * 1024
 
 
 def json_lines(path: str) -> bool:
     """Whether file ``path`` (plain or gzip) starts like a JSON Lines file of objects: its
-    first non-blank character opens an object, or (a damaged first line) the next line
-    that is not blank does, within the first 64 KB; or it is empty. The reader of JSON
-    Lines is then tried first; what it cannot read falls back to ``read_json_objects``."""
+    first non-blank character opens an object, or (a damaged first line, up to 16 MiB
+    long, as the store path looks) the next line that is not blank does; or it is empty.
+    The reader of JSON Lines is then tried first; what it cannot read falls back to
+    ``read_json_objects``."""
     try:
         with plain_opener(Path(path))() as stream:
-            head = stream.read(_SNIFF_BYTES)
-    except (OSError, EOFError):
+            # (a byte-order mark is skipped: DuckDB's CSV reader skips it too)
+            text = stream.read(_SNIFF_BYTES).removeprefix(b"\xef\xbb\xbf").lstrip(_BLANK)
+            if not text or text.startswith(b"{"):
+                return True  # (an empty file is no line at all: it keeps no file from it)
+            if text.startswith(b"["):
+                return False  # a JSON array (of packages, one per line or not)
+            # a damaged first line: the next line that is not blank opens an object
+            seen = len(text)
+            while (newline := text.find(b"\n")) < 0:
+                text = stream.read(_SNIFF_BYTES)
+                seen += len(text)
+                if not text or seen > MAX_LINE_BYTES:
+                    return False
+            text = text[newline + 1 :].lstrip(_BLANK)
+            while not text:
+                text = stream.read(_SNIFF_BYTES)
+                if not text:
+                    return False
+                text = text.lstrip(_BLANK)
+            return text.startswith(b"{")
+    except (OSError, EOFError, zlib.error):
         return False
-    # (a byte-order mark is skipped: DuckDB's CSV reader skips it too)
-    text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
-    if not text or text.startswith(b"{"):
-        return True  # (an empty file is no line at all: it does not keep others from it)
-    if text.startswith(b"["):
-        return False  # a JSON array (of packages, one per line or not)
-    # a damaged first line: the next line that is not blank opens an object
-    _first, _, rest = text.partition(b"\n")
-    return rest.lstrip(b" \t\r\n").startswith(b"{")
+
+
+#: What separates lines of JSON Lines without being part of one.
+_BLANK = b" \t\r\n"
+
+
+def empty_files(files: Sequence[str]) -> list[str]:
+    """The files of ``files`` (plain or gzip, each once) that hold nothing but white space:
+    the store path counts each as one record error (``reasons.EMPTY_FILE``), where DuckDB's
+    readers read no row from it and say nothing."""
+    empty: list[str] = []
+    for file in dict.fromkeys(files):
+        try:
+            with plain_opener(Path(file))() as stream:
+                while chunk := stream.read(_SNIFF_BYTES):
+                    if chunk.strip():
+                        break
+                else:
+                    empty.append(file)
+        except (OSError, EOFError, zlib.error):
+            continue  # unreadable: the readers say so
+    return empty
 
 
 def package_sources(files: Sequence[str], structure: str, file_hash: str) -> list[str]:

@@ -89,6 +89,7 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
     needed_columns,
     read_error,
     reference_rates,
+    with_empty_files,
 )
 from greenprocure.monitoring.engines.duckdb_lot_sql import CPV_COLUMNS, NAME_COLUMNS
 from greenprocure.monitoring.engines.duckdb_packages import (
@@ -762,6 +763,7 @@ def indicators_from_releases(
         if warnings:
             malformed = sum(int(w.params["count"]) for w in warnings)
             counts = dataclasses.replace(counts, skipped=counts.skipped + malformed)
+        counts, warnings = with_empty_files(counts, warnings, files)
         # the indicators read the narrow lot rows only: running out of memory there is not
         # helped by more buckets
         try:
