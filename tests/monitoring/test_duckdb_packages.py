@@ -171,7 +171,9 @@ def test_a_pretty_printed_file_beside_damaged_json_lines_is_read_whole(tmp_path:
     pretty.write_bytes(orjson.dumps(_packages()[1], option=orjson.OPT_INDENT_2))
     array = tmp_path / "array.json"  # an array of packages over several lines
     array.write_bytes(b"[\n" + second + b"\n]\n")
-    for inputs in ([broken, pretty], [pretty, broken], [array, broken]):
+    minified = tmp_path / "minified.json"  # and on one line
+    minified.write_bytes(b"[" + second + b"]")
+    for inputs in ([broken, pretty], [pretty, broken], [array, broken], [minified, broken]):
         store = tmp_path / f"{inputs[0].stem}.duckdb"
         ingest(inputs, store)
         for by in ([], ["country", "year"]):

@@ -335,6 +335,29 @@ def test_array_of_packages(tmp_path: Path) -> None:
     ]
 
 
+def test_an_array_on_one_line_is_read_item_by_item(tmp_path: Path) -> None:
+    """A minified JSON array (one line, of packages or releases) is one document, as the
+    same array over several lines is; JSON Lines whose lines are arrays stay lines."""
+    packages = [
+        {"releases": [_release("ocds-m-1", "1", "2020"), _release("ocds-m-2", "1", "2020")]},
+        _release("ocds-m-3", "1", "2020"),
+    ]
+    path = tmp_path / "minified.json"
+    path.write_bytes(orjson.dumps(packages) + b"\n")
+    docs, errors = _split(list(iter_documents(path)))
+    assert errors == []
+    assert [(d.ocid, d.location) for d in docs] == [
+        ("ocds-m-1", "item[0], releases[0]"),
+        ("ocds-m-2", "item[0], releases[1]"),
+        ("ocds-m-3", "item[1]"),
+    ]
+    lines = tmp_path / "lines.jsonl"
+    lines.write_bytes(orjson.dumps(packages[1]) + b"\n[1, 2]\n")
+    docs, errors = _split(list(iter_documents(lines)))
+    assert [d.ocid for d in docs] == ["ocds-m-3"]
+    assert [e.location for e in errors] == ["line 2"]
+
+
 def test_integers_beyond_64_bits_in_documents(tmp_path: Path) -> None:
     """yajl refuses them; the reader falls back to ijson's Python backend, nothing repeated."""
     import json

@@ -22,7 +22,8 @@ Accepted layouts, detected from the content (not the file name):
 
 JSON Lines is recognised when the first non-empty line is a whole JSON value, or when a later
 one of the first three is a whole JSON object and the first is not a lone ``{`` or ``[`` (so
-a malformed first line does not turn a JSON Lines file into one unreadable document).
+a malformed first line does not turn a JSON Lines file into one unreadable document). A file
+whose only line is a JSON array (minified) is one document, read item by item.
 
 Files may be plain, ``.gz`` or ``.zip`` (each member read in turn), UTF-8 or a declared or
 detected legacy encoding (see :mod:`._source`).
@@ -152,7 +153,10 @@ def _read_source(source: Source) -> Iterator[Item]:
             # counted as a record error, so that a run says it read nothing from this file
             yield RecordError(source.name, "file", None, reasons.EMPTY_FILE)
             return
-        if complete and texts and _looks_like_lines(texts):
+        # (a file that is one JSON array on one line is one document, read item by item,
+        # as the same array written over several lines is)
+        one_array = ended and len(texts) == 1 and texts[0].startswith(b"[")
+        if complete and texts and not one_array and _looks_like_lines(texts):
             yield from _read_lines(source, stream, head)
             return
     yield from _read_document(source)
