@@ -235,3 +235,49 @@ def test_a_damaged_json_array_of_packages_is_an_error_not_lines(tmp_path: Path) 
     with pytest.raises(ParseError, match="cannot read the release packages") as caught:
         indicators_from_releases([damaged], [])
     assert str(damaged) in str(caught.value)
+
+
+def test_values_that_are_not_objects_and_mixed_line_ends_read_as_ingest_reads_them(
+    tmp_path: Path,
+) -> None:
+    """JSON values that are not objects (lines `[1]`, `123`, a file of a number or of
+    arrays), with or without a damaged file beside them, and lines ending in a mix of
+    newlines and carriage returns: the run goes on with the store path's counts, each
+    file's warning naming it."""
+    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
+
+    first, second = (orjson.dumps(p) for p in _packages())
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(first + b"\n{cut\n")
+    files = {
+        "values.jsonl": (first + b"\n[1]\n123\n" + second + b"\n", 2),
+        "number.json": (b"123\n", 1),
+        "arrays.json": (b"[1, 2]", 2),
+        "nested.json": (b"[[" + first + b"], [" + second + b"]]", 2),
+        "crlf.jsonl": (first + b"\r\n{cut\n" + second + b"\n", 1),
+    }
+    for name, (content, errors) in files.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        for inputs in ([path], [path, broken]):
+            store = tmp_path / f"{name}-{len(inputs)}.duckdb"
+            ingest(inputs, store)
+            stored = compute_indicators(store, [])
+            result = indicators_from_releases(inputs, [])
+            assert_same(stored, result)
+            assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows), name
+            assert result.errors == errors + len(inputs) - 1, name
+            warned = {w.file: w.params["count"] for w in result.warnings}
+            assert warned.get(str(path)) == errors, name
+
+
+def test_a_damaged_array_after_many_blank_lines_is_still_an_error(tmp_path: Path) -> None:
+    """More than a chunk of blank lines before a damaged JSON array: not JSON Lines, so the
+    run stops with an error naming the file (no line read as a package)."""
+    first, second = (orjson.dumps(p) for p in _packages())
+    damaged = tmp_path / "array.json"
+    damaged.write_bytes(b" " * 70_000 + b"\n[\n" + first + b",\n{cut,\n" + second + b"\n]\n")
+    assert not json_lines(str(damaged))
+    with pytest.raises(ParseError, match="cannot read the release packages") as caught:
+        indicators_from_releases([damaged], [])
+    assert str(damaged) in str(caught.value)

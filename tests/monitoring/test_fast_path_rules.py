@@ -418,14 +418,24 @@ def test_lines_of_json_that_are_not_objects_and_undated_copies_read_as_ingest_re
 
 
 def _empty_files(folder: Path) -> list[Path]:
-    """An empty file, one of blank lines, and an empty gzip file."""
+    """Files that hold no JSON: empty, blank lines (mixed line ends, a form feed), a
+    byte-order mark alone, an empty gzip file and a gzip file of no byte at all."""
     import gzip
 
-    empty, blank, zipped = folder / "empty.jsonl", folder / "blank.jsonl", folder / "e.jsonl.gz"
-    empty.write_bytes(b"")
-    blank.write_bytes(b"\n  \n\t\n")
-    zipped.write_bytes(gzip.compress(b""))
-    return [empty, blank, zipped]
+    contents = {
+        "empty.jsonl": b"",
+        "blank.jsonl": b"\n  \n\t\n",
+        "mixed.jsonl": b"\n\r\n",
+        "feed.jsonl": b"\x0c\n",
+        "bom.jsonl": b"\xef\xbb\xbf \n",
+        "e.jsonl.gz": gzip.compress(b""),
+        "zero.jsonl.gz": b"",
+    }
+    paths = []
+    for name, content in contents.items():
+        paths.append(folder / name)
+        paths[-1].write_bytes(content)
+    return paths
 
 
 def test_an_empty_file_is_one_record_error_as_in_the_store_path(tmp_path: Path) -> None:
@@ -446,14 +456,43 @@ def test_an_empty_file_is_one_record_error_as_in_the_store_path(tmp_path: Path) 
     store = tmp_path / "m.duckdb"
     ingest([good, *empties], store)
     stored = compute_indicators(store, [])
+    count = len(empties)
     fast = indicators_from_compiled([good, *empties], [])
     assert_same(stored, fast)
-    assert (fast.errors, fast.lot_rows) == (stored.errors, stored.lot_rows) == (3, 1)
+    assert (fast.errors, fast.lot_rows) == (count, 1)
+    # (to the store, the two files of no byte are one content, ingested once)
+    assert (stored.errors, stored.lot_rows) == (count - 1, 1)
     assert [w.file for w in fast.warnings] == [str(p) for p in empties]
     assert all("empty" in str(w) for w in fast.warnings)
+    # beside a file with a damaged line (read again leniently), and with no other file
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_bytes(good.read_bytes() + b"{cut\n")
+    fast = indicators_from_compiled([damaged, *empties], [])
+    assert (fast.errors, fast.lot_rows) == (count + 1, 1)
+    assert indicators_from_compiled(empties, []).errors == count
     package = tmp_path / "package.jsonl"
     release["tag"] = ["tender"]
     package.write_bytes(orjson.dumps({"uri": "u", "releases": [release]}) + b"\n")
     pipeline = indicators_from_releases([package, *empties], [])
-    assert (pipeline.errors, pipeline.lot_rows) == (3, 1)
+    assert (pipeline.errors, pipeline.lot_rows) == (count, 1)
     assert [w.file for w in pipeline.warnings] == [str(p) for p in empties]
+    pipeline = indicators_from_releases(empties, [])
+    assert (pipeline.errors, pipeline.lot_rows) == (count, 0)
+
+
+def test_names_with_wildcards_are_refused_and_a_file_given_twice_is_read_once(
+    tmp_path: Path,
+) -> None:
+    """DuckDB would read a name with * or ? as a pattern (other files too): refused, naming
+    it; the same file given twice (under two spellings) counts once, as in the store."""
+    from greenprocure.errors import InputError
+
+    good = orjson.dumps(_record(random.Random(6), 1)) + b"\n"
+    (tmp_path / "a*.jsonl").write_bytes(good)
+    (tmp_path / "ab.jsonl").write_bytes(good)
+    with pytest.raises(InputError, match="pattern") as caught:
+        indicators_from_compiled([tmp_path / "a*.jsonl"], [])
+    assert "a*.jsonl" in str(caught.value)
+    once = indicators_from_compiled([tmp_path / "ab.jsonl"], [])
+    twice = indicators_from_compiled([tmp_path / "ab.jsonl", tmp_path / "." / "ab.jsonl"], [])
+    assert (twice.errors, twice.lot_rows, twice.files) == (once.errors, once.lot_rows, 1)

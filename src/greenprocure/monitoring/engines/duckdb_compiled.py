@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,7 @@ __all__ = [
     "compiled_lot_rows_sql",
     "create_country_table",
     "duckdb_indicator_tables",
+    "existing_files",
     "indicators_from_compiled",
     "indicators_from_made_rows",
     "make_rows",
@@ -202,12 +204,25 @@ def read_compiled_sql(
     return "(" + " UNION ALL ".join(parts) + ")"
 
 
-def _existing(paths: Sequence[str | Path]) -> list[str]:
-    files = [os.fspath(p) for p in paths]
-    for file in files:
+def existing_files(paths: Sequence[str | Path]) -> list[str]:
+    """``paths`` as DuckDB's readers are given them: each an existing file, each once (by
+    its resolved path), none whose name holds ``*`` or ``?`` (DuckDB would take it for a
+    pattern and read other files too)."""
+    files: dict[str, str] = {}
+    for path in paths:
+        file = os.fspath(path)
         if not Path(file).is_file():
             raise InputError(N_("no such file or folder"), file=file)
-    return files
+        if "*" in file or "?" in file:
+            raise InputError(
+                N_(
+                    "DuckDB's readers would take * or ? in this file name for a pattern: "
+                    "rename the file, or use monitor ingest"
+                ),
+                file=file,
+            )
+        files.setdefault(os.path.realpath(file), file)
+    return list(files.values())
 
 
 def sql_file_list(files: Sequence[str]) -> str:
@@ -472,14 +487,22 @@ def indicators_from_compiled(
     in ``errors``; ``lot_rows`` counts the lots of the other records.
     """
     from greenprocure.monitoring.engines.duckdb_engine import limit_resources
+    from greenprocure.monitoring.engines.duckdb_packages import empty_files
 
     keys = parse_group_keys(by)
     currency = reporting_currency.strip().upper()
-    files = _existing(paths)
+    given = existing_files(paths)
+    # empty files are not read (DuckDB fails on some: an empty gzip file, a byte-order mark
+    # alone): each is a record error; with no other file, an empty file of ours is read
+    empty = empty_files(given)
+    files = [f for f in given if f not in empty]
+    nothing = None if files else _nothing()
     con = duckdb.connect()
     try:
         limit_resources(con, threads=threads)
         rates, known = reference_rates(currency, library)
+        if nothing is not None:
+            files = [nothing]
 
         def queries(lenient: bool) -> RowQueries:
             def query(lean: bool = False, numbered: bool = False) -> str:
@@ -504,13 +527,24 @@ def indicators_from_compiled(
             counts = make_rows(con, queries(lenient=True), files, _FAILURE)
         if counts.skipped and not warnings:  # (a lenient read looked for packages by line)
             _refuse_packages(con, files)
-        counts, warnings = with_empty_files(counts, warnings, files)
+        counts, warnings = with_empty_files(counts, warnings, empty)
         result = indicators_from_made_rows(
-            con, counts, keys, reporting_currency=currency, files=files
+            con, counts, keys, reporting_currency=currency, files=given
         )
         return dataclasses.replace(result, warnings=tuple(warnings)) if warnings else result
     finally:
         con.close()
+        if nothing is not None:
+            os.unlink(nothing)
+
+
+def _nothing() -> str:
+    """An empty file for DuckDB to read when every file given is empty."""
+    from greenprocure.monitoring.engines.duckdb_engine import temp_folder
+
+    handle, name = tempfile.mkstemp(suffix=".jsonl", dir=temp_folder())
+    os.close(handle)
+    return name
 
 
 #: The warning of an empty file (one record error, as the store path counts it).
@@ -520,13 +554,10 @@ _EMPTY_FILE = N_(
 
 
 def with_empty_files(
-    counts: RowCounts, warnings: list[ParseError], files: Sequence[str]
+    counts: RowCounts, warnings: list[ParseError], empty: Sequence[str]
 ) -> tuple[RowCounts, list[ParseError]]:
-    """``counts`` and ``warnings`` with each of ``files`` that is empty counted as one
-    skipped record and warned of, as the store path and Spark count it."""
-    from greenprocure.monitoring.engines.duckdb_packages import empty_files
-
-    empty = empty_files(files)
+    """``counts`` and ``warnings`` with each of files ``empty`` (left unread) counted as one
+    skipped record and warned of, as the store path and Spark count an empty file."""
     if not empty:
         return counts, warnings
     counts = dataclasses.replace(counts, skipped=counts.skipped + len(empty))

@@ -63,7 +63,11 @@ def json_lines(path: str) -> bool:
     try:
         with plain_opener(Path(path))() as stream:
             # (a byte-order mark is skipped: DuckDB's CSV reader skips it too)
-            text = stream.read(_SNIFF_BYTES).removeprefix(b"\xef\xbb\xbf").lstrip(_BLANK)
+            chunk = stream.read(_SNIFF_BYTES).removeprefix(_BOM)
+            text = chunk.lstrip(_BLANK)
+            while chunk and not text:  # blank lines, perhaps more than a chunk of them
+                chunk = stream.read(_SNIFF_BYTES)
+                text = chunk.lstrip(_BLANK)
             if not text or text.startswith(b"{"):
                 return True  # (an empty file is no line at all: it keeps no file from it)
             if text.startswith(b"["):
@@ -89,18 +93,24 @@ def json_lines(path: str) -> bool:
 #: What separates lines of JSON Lines without being part of one.
 _BLANK = b" \t\r\n"
 
+#: UTF-8's byte-order mark.
+_BOM = b"\xef\xbb\xbf"
+
 
 def empty_files(files: Sequence[str]) -> list[str]:
     """The files of ``files`` (plain or gzip, each once) that hold nothing but white space:
     the store path counts each as one record error (``reasons.EMPTY_FILE``), where DuckDB's
-    readers read no row from it and say nothing."""
+    readers read no row from it (or fail: an empty gzip file, a byte-order mark alone)."""
     empty: list[str] = []
     for file in dict.fromkeys(files):
         try:
             with plain_opener(Path(file))() as stream:
-                while chunk := stream.read(_SNIFF_BYTES):
+                # (a byte-order mark alone is empty too)
+                chunk = stream.read(_SNIFF_BYTES).removeprefix(_BOM)
+                while chunk:
                     if chunk.strip():
                         break
+                    chunk = stream.read(_SNIFF_BYTES)
                 else:
                     empty.append(file)
         except (OSError, EOFError, zlib.error):
@@ -125,21 +135,22 @@ def lenient_source(
     whole: Sequence[str], by_lines: Sequence[str], structure: str, file_hash: str
 ) -> str:
     """The relation (``fh``, ``releases``) of the packages of files ``whole`` (each read
-    by ``read_json_objects``) and of JSON Lines files ``by_lines`` read without their lines
-    that are not JSON objects (:func:`whole_files` tells them apart)."""
+    by ``read_json_objects``, without the values that are not objects) and of JSON Lines
+    files ``by_lines`` read without their lines that are not JSON objects
+    (:func:`whole_files` tells them apart)."""
     parts = [_lines(by_lines, structure, file_hash, lenient=True)] if by_lines else []
     if whole:
-        parts.append(_objects(whole, structure, file_hash))
+        parts.append(_objects(whole, structure, file_hash, lenient=True))
     return "(" + " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts) + ")"
 
 
 def whole_files(
     con: duckdb.DuckDBPyConnection, files: Sequence[str]
-) -> dict[str, duckdb.Error | None]:
-    """The files of ``files`` that ``read_json_objects`` cannot read as JSON objects, file
-    by file, each with its error (``None``: JSON, but some value is no object). Only run
-    once every reader failed: each file is parsed once more."""
-    broken: dict[str, duckdb.Error | None] = {}
+) -> dict[str, duckdb.Error | int]:
+    """The files of ``files`` that ``read_json_objects`` does not read as JSON objects
+    alone, file by file: with its error, or with how many of its values (JSON) are not
+    objects. Only run once a strict read failed: each file is parsed once more."""
+    broken: dict[str, duckdb.Error | int] = {}
     for file in dict.fromkeys(files):
         try:
             row = con.execute(
@@ -151,15 +162,17 @@ def whole_files(
             broken[file] = error
             continue
         if row is not None and row[0]:
-            broken[file] = None
+            broken[file] = int(row[0])
     return broken
 
 
-def _objects(files: Sequence[str], structure: str, file_hash: str) -> str:
-    """``read_json_objects``'s relation (``fh``, ``releases``) of ``files``."""
+def _objects(files: Sequence[str], structure: str, file_hash: str, *, lenient: bool = False) -> str:
+    """``read_json_objects``'s relation (``fh``, ``releases``) of ``files`` (``lenient``:
+    without the values that are not objects)."""
+    where = " WHERE json_type(json) = 'OBJECT'" if lenient else ""
     return (
         f"(SELECT {file_hash} AS fh, {_transform(structure)} "
-        f"FROM read_json_objects({sql_file_list(files)}, format='auto', filename=true))"
+        f"FROM read_json_objects({sql_file_list(files)}, format='auto', filename=true){where})"
     )
 
 
@@ -170,7 +183,7 @@ def _lines(files: Sequence[str], structure: str, file_hash: str, *, lenient: boo
     where = f"{_NOT_BLANK} AND {_IS_OBJECT}" if lenient else _NOT_BLANK
     return (
         f"(SELECT {file_hash} AS fh, {_transform(structure)} "
-        f"FROM {_line_reader(sql_file_list(files))} WHERE {where})"
+        f"FROM {_line_reader(sql_file_list(files), lenient=lenient)} WHERE {where})"
     )
 
 
@@ -178,13 +191,15 @@ def _transform(structure: str) -> str:
     return f"json_transform(json, '{structure}').releases AS releases"
 
 
-def _line_reader(listing: str) -> str:
+def _line_reader(listing: str, *, lenient: bool = False) -> str:
     """DuckDB's CSV reader splitting ``listing``'s files into lines (``filename``, ``json``),
-    with no delimiter or quote that JSON text can hold."""
+    with no delimiter or quote that JSON text can hold; ``lenient``, also files whose lines
+    end in a mix of ``\\n`` and ``\\r\\n`` (which the strict reader refuses)."""
     return (
         f"read_csv({listing}, columns={{'json': 'VARCHAR'}}, delim=chr(1), quote='', "
         f"escape='', header=false, auto_detect=false, max_line_size={MAX_LINE_BYTES}, "
-        f"buffer_size={2 * MAX_LINE_BYTES}, filename=true)"
+        f"buffer_size={2 * MAX_LINE_BYTES}, filename=true"
+        + (", strict_mode=false)" if lenient else ")")
     )
 
 
@@ -217,7 +232,8 @@ def line_counts(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> dict[st
     rows = con.execute(
         f"SELECT filename, count(*) FILTER (WHERE {_IS_OBJECT}), "
         f"count(*) FILTER (WHERE NOT {_IS_OBJECT}), count(*) FILTER (WHERE {package}) "
-        f"FROM {_line_reader(sql_file_list(files))} WHERE {_NOT_BLANK} GROUP BY filename"
+        f"FROM {_line_reader(sql_file_list(files), lenient=True)} WHERE {_NOT_BLANK} "
+        "GROUP BY filename"
     ).fetchall()
     return {str(row[0]): LineCounts(int(row[1]), int(row[2]), int(row[3])) for row in rows}
 

@@ -77,13 +77,14 @@ from typing import Any
 
 import duckdb
 
-from greenprocure.errors import InputError, ParseError
+from greenprocure.errors import ParseError
 from greenprocure.i18n import N_
 from greenprocure.monitoring.engines.duckdb_compiled import (
     COUNTRY_TABLE,
     RowCounts,
     RowQueries,
     compiled_lot_rows_sql,
+    existing_files,
     indicators_from_made_rows,
     make_rows,
     needed_columns,
@@ -93,7 +94,9 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
 )
 from greenprocure.monitoring.engines.duckdb_lot_sql import CPV_COLUMNS, NAME_COLUMNS
 from greenprocure.monitoring.engines.duckdb_packages import (
+    LineCounts,
     damaged_files,
+    empty_files,
     file_table,
     json_lines,
     lenient_source,
@@ -698,63 +701,33 @@ def indicators_from_releases(
 
     keys = parse_group_keys(by)
     currency = reporting_currency.strip().upper()
-    files = [os.fspath(p) for p in paths]
-    for file in files:
-        if not Path(file).is_file():
-            raise InputError(N_("no such file or folder"), file=file)
+    files = existing_files(paths)
     rates, known = reference_rates(currency, library)
     fields = ReleaseFields.for_columns(needed_columns(keys))
     structure = json.dumps({"releases": [release_structure(fields)]}).replace("'", "''")
     stage = Path(tempfile.mkdtemp(prefix="releases-", dir=temp_folder()))
     con = _stage_connection(stage, threads)
     try:
-        warnings: list[ParseError] = []
+        # empty files are not read (DuckDB fails on some: an empty gzip file, a byte-order
+        # mark alone): each is a record error; with no other file, an empty file of ours
+        empty = empty_files(files)
+        readable = [f for f in files if f not in empty] or [_nothing(stage)]
         try:
-            fh = file_table(con, files, _FILES)
-            failures: list[duckdb.Error] = []
-            for packages in package_sources(files, structure, fh):
-                try:
-                    con.execute(
-                        f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages, cpv=fields.cpv)}"
-                    )
-                    break
-                except duckdb.Error as error:
-                    # what the JSON Lines reader cannot read, read_json_objects reads or
-                    # reports
-                    failures.append(error)
-                    con.execute("DROP TABLE IF EXISTS gp_stage.keyed")
-            else:
-                # read without the lines that are not JSON: each is a record error
-                warnings = _read_leniently(con, files, structure, fh, fields, failures)
+            warnings = _stage(con, readable, structure, fields)
             con.execute("CHECKPOINT gp_stage")  # written out, so its pages can leave memory
-            not_packages = con.execute(
-                "SELECT f.filename, count(*) FROM gp_stage.keyed k "
-                f"LEFT JOIN {_FILES} f USING (fh) WHERE k.position = 0 "
-                "GROUP BY f.filename ORDER BY f.filename LIMIT 1"
-            ).fetchone()
         except duckdb.Error as error:
-            raise read_error(_FAILURE, files, error) from error
-        if not_packages is not None:
-            raise ParseError(
-                N_(
-                    "not release packages: {count} JSON object(s) without a releases array "
-                    "(record packages and bare releases: use monitor ingest; compiled "
-                    "releases: --compiled)"
-                ),
-                file=str(not_packages[0]),
-                count=int(not_packages[1]),
-            )
-        buckets = _bucket_count(sum(map(os.path.getsize, files)), fields)
+            raise read_error(_FAILURE, readable, error) from error
+        buckets = _bucket_count(sum(map(os.path.getsize, readable)), fields)
         while True:
             try:
-                counts = _merged_rows(con, buckets, fields, keys, currency, rates, known, files)
+                counts = _merged_rows(con, buckets, fields, keys, currency, rates, known, readable)
                 break
             except ParseError as error:
                 if buckets >= _MAX_BUCKETS or not _out_of_memory(error.__cause__):
                     raise
             except duckdb.Error as error:
                 if buckets >= _MAX_BUCKETS or not _out_of_memory(error):
-                    raise read_error(_FAILURE, files, error) from error
+                    raise read_error(_FAILURE, readable, error) from error
             # a fresh connection on the same staged releases: the failed try's bucket tables
             # (temporary) go with the old one
             con.close()
@@ -763,7 +736,7 @@ def indicators_from_releases(
         if warnings:
             malformed = sum(int(w.params["count"]) for w in warnings)
             counts = dataclasses.replace(counts, skipped=counts.skipped + malformed)
-        counts, warnings = with_empty_files(counts, warnings, files)
+        counts, warnings = with_empty_files(counts, warnings, empty)
         # the indicators read the narrow lot rows only: running out of memory there is not
         # helped by more buckets
         try:
@@ -778,6 +751,64 @@ def indicators_from_releases(
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def _nothing(folder: Path) -> str:
+    """An empty file in ``folder``, for DuckDB to read when every file given is empty."""
+    path = folder / "nothing.jsonl"
+    path.write_bytes(b"")
+    return os.fspath(path)
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection, files: Sequence[str], structure: str, fields: ReleaseFields
+) -> list[ParseError]:
+    """Parse the packages of ``files`` into table ``gp_stage.keyed``; return the warnings of
+    the files read without some lines or values (each a record error). A JSON object
+    without a ``releases`` array stops the run with an error naming its file."""
+    fh = file_table(con, files, _FILES)
+    failures: list[duckdb.Error] = []
+    warnings: list[ParseError] = []
+    for packages in package_sources(files, structure, fh):
+        try:
+            con.execute(f"CREATE TABLE gp_stage.keyed AS {stage_sql(packages, cpv=fields.cpv)}")
+            break
+        except duckdb.Error as error:
+            # what the JSON Lines reader cannot read, read_json_objects reads or reports
+            failures.append(error)
+            con.execute("DROP TABLE IF EXISTS gp_stage.keyed")
+    else:
+        # read without the lines that are not JSON objects: each is a record error
+        warnings = _read_leniently(con, files, structure, fh, fields, failures)
+    not_packages = _not_packages(con)
+    if not_packages is not None and not warnings:
+        # perhaps values that are JSON but no object (a line `[1]`, `123`), which the strict
+        # readers take as objects without releases: read without them, if so
+        broken = whole_files(con, files)
+        if any(type(problem) is int for problem in broken.values()):
+            con.execute("DROP TABLE gp_stage.keyed")
+            warnings = _read_leniently(con, files, structure, fh, fields, failures, broken)
+            not_packages = _not_packages(con)
+    if not_packages is not None:
+        raise ParseError(
+            N_(
+                "not release packages: {count} JSON object(s) without a releases array "
+                "(record packages and bare releases: use monitor ingest; compiled "
+                "releases: --compiled)"
+            ),
+            file=str(not_packages[0]),
+            count=int(not_packages[1]),
+        )
+    return warnings
+
+
+def _not_packages(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
+    """(file, how many) of the first file with staged objects without releases."""
+    return con.execute(
+        "SELECT f.filename, count(*) FROM gp_stage.keyed k "
+        f"LEFT JOIN {_FILES} f USING (fh) WHERE k.position = 0 "
+        "GROUP BY f.filename ORDER BY f.filename LIMIT 1"
+    ).fetchone()
+
+
 def _read_leniently(
     con: duckdb.DuckDBPyConnection,
     files: Sequence[str],
@@ -785,38 +816,57 @@ def _read_leniently(
     fh: str,
     fields: ReleaseFields,
     failures: Sequence[duckdb.Error],
+    broken: dict[str, duckdb.Error | int] | None = None,
 ) -> list[ParseError]:
-    """Stage the packages of ``files`` after every strict reader failed (``failures``):
-    JSON Lines files that ``read_json_objects`` cannot read whole without their lines that
-    are not JSON objects, the other files whole; return the warnings, one per file read
-    without some lines (``count``: how many, each a record error). A file that is not JSON
-    Lines, or none of whose lines is a JSON object, stops the run with its error."""
+    """Stage the packages of ``files`` leniently, after a strict read failed (``failures``,
+    the strict readers' errors) or read values that are not objects: JSON Lines files that
+    ``read_json_objects`` cannot read whole without their lines that are not JSON objects,
+    the other files whole without their values that are not objects; return the warnings,
+    one per file read without some lines or values (``count``: how many, each a record
+    error). A file that cannot be read and is not JSON Lines, or none of whose lines is a
+    JSON object, stops the run with its own error."""
+    if broken is None:
+        broken = whole_files(con, files)
     # read_json_objects's error (encodings, JSON) says best what is wrong
-    failed = failures[min(1, len(failures) - 1)]
-    broken = whole_files(con, files)
-    for file, error in broken.items():
+    failed = failures[min(1, len(failures) - 1)] if failures else None
+    by_lines = [f for f, problem in broken.items() if not isinstance(problem, int)]
+    for file in by_lines:
         if not json_lines(file):
-            raise read_error(_FAILURE, [file], error or failed) from error or failed
-    if not broken:
+            error = broken[file]
+            assert isinstance(error, duckdb.Error)
+            raise read_error(_FAILURE, [file], error) from error
+    if not broken and failed is not None:
         raise failed  # every file reads whole: the strict readers failed on something else
-    try:
-        counts = line_counts(con, list(broken))
-    except duckdb.Error:
-        raise failed from None  # not even lines of text
-    unreadable = without_objects(counts, list(broken))
-    if unreadable is not None:
-        error = broken[unreadable] or failed
-        raise read_error(_FAILURE, [unreadable], error) from error
-    whole = [f for f in dict.fromkeys(files) if f not in broken]
-    source = lenient_source(whole, list(broken), structure, fh)
+    counts: dict[str, LineCounts] = {}
+    if by_lines:
+        try:
+            counts = line_counts(con, by_lines)
+        except duckdb.Error:
+            if failed is None:
+                raise
+            raise failed from None  # not even lines of text
+        unreadable = without_objects(counts, by_lines)
+        if unreadable is not None:
+            error = broken[unreadable]
+            assert isinstance(error, duckdb.Error)
+            raise read_error(_FAILURE, [unreadable], error) from error
+    whole = [f for f in dict.fromkeys(files) if f not in by_lines]
+    source = lenient_source(whole, by_lines, structure, fh)
     try:
         con.execute(f"CREATE TABLE gp_stage.keyed AS {stage_sql(source, cpv=fields.cpv)}")
     except duckdb.Error:
+        if failed is None:
+            raise
         raise failed from None
-    return [
-        ParseError(_MALFORMED_LINES, file=file, count=count)
-        for file, count in damaged_files(counts, list(broken))
-    ]
+    lines = dict(damaged_files(counts, by_lines))
+    warnings = []
+    for file in dict.fromkeys(files):
+        problem = broken.get(file)
+        if file in lines:
+            warnings.append(ParseError(_MALFORMED_LINES, file=file, count=lines[file]))
+        elif isinstance(problem, int):
+            warnings.append(ParseError(_NOT_OBJECTS, file=file, count=problem))
+    return warnings
 
 
 def _merged_rows(
@@ -983,6 +1033,12 @@ _FAILURE = N_("cannot read the release packages: {reason}")
 _MALFORMED_LINES = N_(
     "{count} line(s) of this file are not JSON objects: each is counted as a record error "
     "and the other lines are read; monitor ingest lists them"
+)
+
+#: The warning of a file read without its JSON values that are not objects.
+_NOT_OBJECTS = N_(
+    "{count} JSON value(s) of this file are not objects: each is counted as a record error "
+    "and the other values are read; monitor ingest lists them"
 )
 
 #: Releases of the processes merged entry by entry per query of a bucket (half of it with
