@@ -306,3 +306,28 @@ def test_an_unsupported_lang_is_refused_in_the_environments_language(
             main(["--lang", "xx", "factors", "list"])
         assert raised.value.code == 2
         assert capsys.readouterr().err.startswith(expected)
+
+
+def test_python_m_greenprocure_and_a_lang_with_no_value_after_a_command() -> None:
+    """``python -m greenprocure`` is the command; a ``--lang`` left at the end of a
+    command's line says that it needs a value (not that the command has no such option)."""
+    env = {"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}
+    version = subprocess.run(
+        [sys.executable, "-m", "greenprocure", "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"greenprocure {__version__}"
+    bare = subprocess.run(
+        [sys.executable, "-m", "greenprocure", "monitor", "indicators", "--lang"],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "200"},
+        check=False,
+    )
+    assert bare.returncode == 2
+    assert "'--lang' needs a value" in bare.stderr
+    assert "No such option" not in bare.stderr

@@ -27,13 +27,14 @@ gettext message id with ``{placeholders}``; ``str(error)`` renders it in English
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "ComputationError",
     "ConfigurationError",
     "DatasetVersionError",
     "FactorNotFoundError",
+    "FailureEntry",
     "GreenProcureError",
     "InputError",
     "ParseError",
@@ -44,6 +45,7 @@ __all__ = [
     "UnsafeInputError",
     "UnsupportedLanguageError",
     "ValidationError",
+    "failure_entry",
     "failure_reason",
 ]
 
@@ -177,3 +179,22 @@ def failure_reason(error: BaseException, path: str) -> str:
         return str(error)
     # an error no check foresaw (a bug met by this file): its kind tells where to look
     return f"{type(error).__name__}: {error}"
+
+
+class FailureEntry(NamedTuple):
+    """A file's failure as the errors file of a run lists it: where in the file (empty when
+    the file as a whole) and why, in English (a log that scripts read)."""
+
+    location: str
+    reason: str
+
+
+def failure_entry(error: BaseException, path: str) -> FailureEntry:
+    """Why file ``path`` could not be read, for the errors file: the record's location
+    apart (``character 0``), the reason in English, without the file's name."""
+    if isinstance(error, InputError) and error.file == path:
+        bare = InputError(error.message, field=error.field, **error.params)
+        return FailureEntry(error.record or "", str(bare))
+    if isinstance(error, GreenProcureError | OSError):
+        return FailureEntry("", str(error))
+    return FailureEntry("", f"{type(error).__name__}: {error}")

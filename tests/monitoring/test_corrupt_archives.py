@@ -281,3 +281,22 @@ def test_damaged_files_with_workers(
     assert "File is not a zip file" in reasons[str(not_zip)]
     assert _stored(store)[2] == [str(good)]
     assert not list(tmp_path.glob("gp-ingest-*"))  # no scratch file left
+
+
+def test_the_errors_file_lists_an_unreadable_file_in_english_with_its_location(
+    tmp_path: Path,
+) -> None:
+    """Whatever the run's language (its summary is in it), the errors file says why a file
+    could not be read in English, with where it breaks as the location."""
+    bad = tmp_path / "notjson.json"
+    bad.write_bytes(b"hello world")
+    errors = tmp_path / "errors.jsonl"
+    with use_language("zh"):
+        summary = ingest([bad], tmp_path / "m.duckdb", errors_file=errors)
+    [(name, reason)] = summary.failures
+    assert name == str(bad)
+    assert "不是 JSON" in reason
+    [line] = [orjson.loads(text) for text in errors.read_bytes().splitlines()]
+    assert line["file"] == str(bad)
+    assert line["location"] == "character 0"
+    assert line["reason"].startswith("not JSON: ")

@@ -496,3 +496,29 @@ def test_names_with_wildcards_are_refused_and_a_file_given_twice_is_read_once(
     once = indicators_from_compiled([tmp_path / "ab.jsonl"], [])
     twice = indicators_from_compiled([tmp_path / "ab.jsonl", tmp_path / "." / "ab.jsonl"], [])
     assert (twice.errors, twice.lot_rows, twice.files) == (once.errors, once.lot_rows, 1)
+
+
+def test_a_file_that_is_not_text_is_named_whatever_file_duckdb_meets_first(
+    tmp_path: Path,
+) -> None:
+    """A binary file beside a file with a damaged line: the error names the binary file,
+    with its own reason, run after run (DuckDB reads the files in parallel and its error
+    on them all names whichever it met first)."""
+    from greenprocure.errors import ParseError
+    from greenprocure.monitoring.engines.duckdb_engine import indicators_from_releases
+
+    good = orjson.dumps(_record(random.Random(8), 1))
+    damaged = tmp_path / "compiled.jsonl"
+    damaged.write_bytes(good + b'\n{"bad json\n')
+    binary = tmp_path / "bin.json"
+    binary.write_bytes(b"\xff\xfe\x00\x01abc\x00" * 100)
+    packages = tmp_path / "packages.jsonl"
+    packages.write_bytes(b'{"releases": [' + good + b']}\n{"bad json\n')
+    for _ in range(3):
+        for run, inputs in (
+            (indicators_from_compiled, [damaged, binary]),
+            (indicators_from_releases, [packages, binary]),
+        ):
+            with pytest.raises(ParseError) as caught:
+                run(inputs, [])
+            assert caught.value.file == str(binary)

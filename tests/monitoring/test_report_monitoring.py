@@ -70,6 +70,9 @@ def test_report_of_an_empty_store(tmp_path: Path) -> None:
     data = report_data(store, ["year"])
     html = render_monitoring_report(data, "ko")
     assert "로트가 없습니다." in html
+    # no share of no lots (not "0.0 % of lots are green: 0 of 0")
+    assert "읽은 로트가 없습니다" in html
+    assert "0 of 0" not in render_monitoring_report(data, "en")
     assert data.breakdown.computed_at is not None
     assert data.breakdown.computed_at.date() <= dt.datetime.now(dt.UTC).date()
 

@@ -121,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         set_language(detect_language())
         typer.echo(f"{_('Error')}{colon()}{error.localized()}", err=True)
         raise SystemExit(2) from error
+    if rest and rest[-1] == "--lang" and "--" not in rest:
+        # a --lang with no value after any command: the root option says that it needs one
+        # (left to the command, it would be an option the command does not know)
+        rest = ["--lang"]
     app = build_app(_group_named(rest))
     app(args=rest, prog_name="greenprocure")
 

@@ -98,17 +98,27 @@ class IngestTally:
         if copy_of is not None:
             self.copies.setdefault(copy_of, []).append(path)
 
-    def fail(self, path: str, reason: str, *, error_line: bool = True) -> None:
-        """A file that could not be stored; with ``error_line``, also a line of the errors
-        file. Its copies in this run fail with it (not "already in the store")."""
+    def fail(
+        self,
+        path: str,
+        reason: str,
+        *,
+        error_line: bool = True,
+        entry: tuple[str, str] | None = None,
+    ) -> None:
+        """A file that could not be stored (``reason``: in the run's language); with
+        ``error_line``, also a line of the errors file, with ``entry`` (location, reason in
+        English: :func:`~greenprocure.errors.failure_entry`) when given. Its copies in this
+        run fail with it (not "already in the store")."""
         self.failed.append(path)
         self.failures.append((path, reason))
         if error_line:
-            line = {"file": path, "location": "", "ocid": None, "reason": reason}
+            location, logged = entry if entry is not None else ("", reason)
+            line = {"file": path, "location": location, "ocid": None, "reason": logged}
             self.error_lines.append(orjson.dumps(line))
         for copy in self.copies.pop(path, ()):
             self.skipped.remove(copy)
-            self.fail(copy, reason, error_line=error_line)
+            self.fail(copy, reason, error_line=error_line, entry=entry)
 
     def stored(
         self, path: str, lot_rows: int, errors: int, size: int, merged: int = 0, replaced: int = 0

@@ -582,13 +582,18 @@ def _lenient_warnings(
     from greenprocure.monitoring.engines.duckdb_packages import (
         damaged_files,
         line_counts,
+        unreadable_file,
         without_objects,
     )
 
     try:
         counts = line_counts(con, files)
     except duckdb.Error:
-        raise error from None  # not even lines of text: the strict read's error stands
+        # not even lines of text: the first such file, with its own error
+        found = unreadable_file(con, files)
+        if found is None:
+            raise error from None
+        raise read_error(_FAILURE, [found[0]], found[1]) from found[1]
     for file in files:
         if file in counts and counts[file].packages:
             raise ParseError(_PACKAGES, file=file, count=counts[file].packages)

@@ -43,7 +43,13 @@ from typing import Any
 import duckdb
 import orjson
 
-from greenprocure.errors import GreenProcureError, StoreError, failure_reason
+from greenprocure.errors import (
+    FailureEntry,
+    GreenProcureError,
+    StoreError,
+    failure_entry,
+    failure_reason,
+)
 from greenprocure.i18n import N_, get_language, use_language
 from greenprocure.monitoring.engines._common import (
     IngestTally,
@@ -114,6 +120,11 @@ SCHEMA_VERSION = "4"
 _UPGRADABLE = ("2", "3")
 
 _BATCH = 20_000
+
+
+#: Why a file read in a worker could not be stored: in the run's language, and as the
+#: errors file lists it.
+_Failure = tuple[str, FailureEntry]
 
 
 def connect_store(
@@ -404,12 +415,12 @@ PARALLEL_MIN_BYTES = 128 * 1024 * 1024
 
 def _prepare_file(
     path: str, currency: str, scratch: str, encoding: str | None = None, language: str = "en"
-) -> tuple[int, list[dict[str, Any]], str | None, tuple[int, int]]:
+) -> tuple[int, list[dict[str, Any]], _Failure | None, tuple[int, int]]:
     """In a worker process: write the lot rows of ``path`` to ``scratch`` (JSON Lines) and
     its releases to ``scratch`` + ``.releases`` (:class:`ReleaseLog`).
 
-    Returns (rows written, record errors, reason the file cannot be read, in ``language``,
-    or None, (releases, longest release line)).
+    Returns (rows written, record errors, why the file cannot be read (in ``language``, and
+    for the errors file) or None, (releases, longest release line)).
     """
     count = 0
     errors: list[dict[str, Any]] = []
@@ -433,8 +444,8 @@ def _prepare_file(
         log.discard()
         if isinstance(error, GreenProcureError):
             with use_language(language):
-                return 0, [], failure_reason(error, path), (0, 0)
-        return 0, [], failure_reason(error, path), (0, 0)
+                return 0, [], (failure_reason(error, path), failure_entry(error, path)), (0, 0)
+        return 0, [], (failure_reason(error, path), failure_entry(error, path)), (0, 0)
     log.close()
     return count, errors, None, (log.count, log.longest)
 
@@ -549,9 +560,9 @@ def ingest(
             done = _ingest_parallel(
                 con, todo, currency, workers, store.parent, progress, pacer, encoding
             )
-            for path, count, record_errors, reason, merged in done:
-                if reason is not None:
-                    tally.fail(os.fspath(path), reason)
+            for path, count, record_errors, failed, merged in done:
+                if failed is not None:
+                    tally.fail(os.fspath(path), failed[0], entry=failed[1])
                     continue
                 tally.stored(
                     os.fspath(path), count, len(record_errors), path.stat().st_size, *merged
@@ -579,7 +590,11 @@ def ingest(
                 raise  # the store or the process cannot go on: stop the run
             except Exception as error:  # any other failure fails this file, not the run
                 # (its transaction is rolled back: the store is as it was before the file)
-                tally.fail(os.fspath(path), failure_reason(error, os.fspath(path)))
+                tally.fail(
+                    os.fspath(path),
+                    failure_reason(error, os.fspath(path)),
+                    entry=failure_entry(error, os.fspath(path)),
+                )
                 continue
             finally:
                 log.discard()
@@ -599,13 +614,13 @@ def _ingest_parallel(
     progress: ProgressCallback | None,
     pacer: CheckpointPacer,
     encoding: str | None = None,
-) -> list[tuple[Path, int, list[RecordError], str | None, tuple[int, int]]]:
+) -> list[tuple[Path, int, list[RecordError], _Failure | None, tuple[int, int]]]:
     """Read files in worker processes; commit each here, in order, one transaction each.
 
-    Returns per file (path, lot rows, record errors, reason it failed or None, (processes
+    Returns per file (path, lot rows, record errors, why it failed or None, (processes
     merged, earlier files' rows replaced)).
     """
-    results: list[tuple[Path, int, list[RecordError], str | None, tuple[int, int]]] = []
+    results: list[tuple[Path, int, list[RecordError], _Failure | None, tuple[int, int]]] = []
     stamp = f"{os.getpid()}-{time.monotonic_ns()}"
     scratches = [scratch_folder / f"gp-ingest-{stamp}-{n}.jsonl" for n in range(len(todo))]
     context = multiprocessing.get_context("spawn")

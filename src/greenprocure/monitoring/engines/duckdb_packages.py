@@ -41,6 +41,7 @@ __all__ = [
     "lenient_source",
     "line_counts",
     "package_sources",
+    "unreadable_file",
     "whole_files",
     "without_objects",
 ]
@@ -236,6 +237,27 @@ def line_counts(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> dict[st
         "GROUP BY filename"
     ).fetchall()
     return {str(row[0]): LineCounts(int(row[1]), int(row[2]), int(row[3])) for row in rows}
+
+
+def unreadable_file(
+    con: duckdb.DuckDBPyConnection, files: Sequence[str]
+) -> tuple[str, duckdb.Error] | None:
+    """The first of ``files``, in the order given, that is not even lines of text (its
+    lines cannot be counted: :func:`line_counts` failed on them all), with the error that
+    says best why: ``read_json_objects``'s (which names encodings), else the line
+    reader's. DuckDB reads files in parallel: its error on them all may name any."""
+    for file in dict.fromkeys(files):
+        try:
+            line_counts(con, [file])
+        except duckdb.Error as error:
+            try:
+                con.execute(
+                    "SELECT count(*) FROM read_json_objects(?, format='auto')", [file]
+                ).fetchone()
+            except duckdb.Error as reason:
+                return file, reason
+            return file, error
+    return None
 
 
 def damaged_files(counts: dict[str, LineCounts], files: Sequence[str]) -> list[tuple[str, int]]:

@@ -102,6 +102,7 @@ from greenprocure.monitoring.engines.duckdb_packages import (
     lenient_source,
     line_counts,
     package_sources,
+    unreadable_file,
     whole_files,
     without_objects,
 )
@@ -841,15 +842,17 @@ def _read_leniently(
     if by_lines:
         try:
             counts = line_counts(con, by_lines)
-        except duckdb.Error:
-            if failed is None:
-                raise
-            raise failed from None  # not even lines of text
+        except duckdb.Error as lines_error:
+            # not even lines of text: the first such file, with its own error
+            found = unreadable_file(con, by_lines)
+            if found is not None:
+                raise read_error(_FAILURE, [found[0]], found[1]) from found[1]
+            raise failed or lines_error from None
         unreadable = without_objects(counts, by_lines)
         if unreadable is not None:
-            error = broken[unreadable]
-            assert isinstance(error, duckdb.Error)
-            raise read_error(_FAILURE, [unreadable], error) from error
+            own = broken[unreadable]
+            assert isinstance(own, duckdb.Error)
+            raise read_error(_FAILURE, [unreadable], own) from own
     whole = [f for f in dict.fromkeys(files) if f not in by_lines]
     source = lenient_source(whole, by_lines, structure, fh)
     try:

@@ -49,7 +49,7 @@ import orjson
 from pyspark.sql import DataFrame, SparkSession, functions
 from pyspark.sql import types as spark_types
 
-from greenprocure.errors import failure_reason
+from greenprocure.errors import failure_entry, failure_reason
 from greenprocure.monitoring.engines._common import (
     IngestTally,
     ProgressCallback,
@@ -254,7 +254,11 @@ def _whole_file_task(task: _FileTask) -> dict[str, Any]:
         shutil.rmtree(releases, ignore_errors=True)
         if isinstance(error, MemoryError):
             raise
-        return {"path": path, "failed": failure_reason(error, os.fspath(path))}
+        return {
+            "path": path,
+            "failed": failure_reason(error, os.fspath(path)),
+            "entry": tuple(failure_entry(error, os.fspath(path))),
+        }
     shutil.rmtree(final, ignore_errors=True)
     scratch.replace(final)
     return _manifest(task, written["rows"], written["errors"], int(written.get("releases", 0)))
@@ -373,7 +377,7 @@ def ingest(
         try:
             for manifest in _run_tasks(small, large, split_bytes):
                 if "failed" in manifest:
-                    tally.fail(manifest["path"], manifest["failed"])
+                    tally.fail(manifest["path"], manifest["failed"], entry=manifest["entry"])
                 elif manifest["releases"]:
                     pending.append(manifest)
                 else:
