@@ -44,3 +44,27 @@ def test_damaged_gz_and_zip_fail_and_the_run_goes_on(spark: Any, tmp_path: Path)
     # nothing of the failed files is left: one file's rows and manifest
     assert len(list((store / "lots").iterdir())) == 1
     assert len(list((store / "files").glob("*.json"))) == 1
+
+
+def test_a_file_that_cannot_be_read_is_told_in_the_runs_language_and_logged_in_english(
+    spark: Any, tmp_path: Path
+) -> None:
+    """Spark's workers have a language of their own: the summary still gives the reason in
+    the run's language, and the errors file in English with the location apart."""
+    import orjson
+
+    from greenprocure.i18n import use_language
+    from greenprocure.monitoring.engines import spark_engine
+
+    notes = tmp_path / "notes.json"
+    notes.write_text("notes, not JSON\n")
+    errors = tmp_path / "errors.jsonl"
+    with use_language("ja"):
+        summary = spark_engine.ingest([notes], tmp_path / "store", errors_file=errors)
+    [(name, reason)] = summary.failures
+    assert name == str(notes)
+    assert "JSON ではありません" in reason
+    [line] = [orjson.loads(text) for text in errors.read_bytes().splitlines()]
+    assert line["file"] == str(notes)
+    assert line["location"] == "character 0"
+    assert line["reason"].startswith("not JSON: ")

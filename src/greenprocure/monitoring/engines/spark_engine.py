@@ -50,6 +50,7 @@ from pyspark.sql import DataFrame, SparkSession, functions
 from pyspark.sql import types as spark_types
 
 from greenprocure.errors import failure_entry, failure_reason
+from greenprocure.i18n import get_language, use_language
 from greenprocure.monitoring.engines._common import (
     IngestTally,
     ProgressCallback,
@@ -236,8 +237,10 @@ def _release_folder(store_text: str, digest: str) -> Path:
     return folder
 
 
-def _whole_file_task(task: _FileTask) -> dict[str, Any]:
-    """Runs in a Spark task: one file's lot rows (any format) into ``lots/<hash>/``."""
+def _whole_file_task(task: _FileTask, language: str = "en") -> dict[str, Any]:
+    """Runs in a Spark task: one file's lot rows (any format) into ``lots/<hash>/``; why the
+    file cannot be read, if so, in ``language`` (the run's: Spark's workers have their own)
+    and in English for the errors file."""
     from greenprocure.monitoring.engines.spark_lots import materialise_file
 
     path, digest, _size, currency, store_text, encoding, seq = task
@@ -254,11 +257,9 @@ def _whole_file_task(task: _FileTask) -> dict[str, Any]:
         shutil.rmtree(releases, ignore_errors=True)
         if isinstance(error, MemoryError):
             raise
-        return {
-            "path": path,
-            "failed": failure_reason(error, os.fspath(path)),
-            "entry": tuple(failure_entry(error, os.fspath(path))),
-        }
+        with use_language(language):
+            shown = failure_reason(error, os.fspath(path))
+        return {"path": path, "failed": shown, "entry": tuple(failure_entry(error, path))}
     shutil.rmtree(final, ignore_errors=True)
     scratch.replace(final)
     return _manifest(task, written["rows"], written["errors"], int(written.get("releases", 0)))
@@ -470,7 +471,8 @@ def _run_tasks(
         for index, task in enumerate(ordered):
             buckets[index % slices].append(task)
         rdd = spark.sparkContext.parallelize(buckets, numSlices=slices)
-        tasks = rdd.flatMap(lambda bucket: [_whole_file_task(task) for task in bucket])
+        language = get_language()
+        tasks = rdd.flatMap(lambda bucket: [_whole_file_task(task, language) for task in bucket])
         yield from tasks.toLocalIterator(prefetchPartitions=True)
     for task in large:
         yield _split_file(spark, task, split_bytes)
