@@ -41,3 +41,22 @@ def test_failure_reason_leaves_out_the_file_it_is_listed_with() -> None:
     with use_language("zh_Hans"):
         located = UnitError("unknown unit {unit!r}", file="a.csv", record="row 2", unit="xx")
         assert "，" in located.localized()  # the parts of the place, with a full-width comma
+
+
+def test_a_failure_entry_keeps_where_apart_and_english() -> None:
+    """The errors file's entry of a file that cannot be read: the record, and a zip member
+    the error names, as the location; the reason without the file's name, in English."""
+    from greenprocure.errors import InputError, failure_entry
+    from greenprocure.i18n import N_, use_language
+
+    with use_language("zh"):
+        own = failure_entry(
+            InputError(N_("not JSON: {reason}"), file="a.json", record="character 0", reason="x"),
+            "a.json",
+        )
+        member = failure_entry(
+            InputError(N_("no such file or folder"), file="z.zip!m.json"), "z.zip"
+        )
+    assert own == ("character 0", "not JSON: x")
+    assert member == ("z.zip!m.json", "no such file or folder")
+    assert failure_entry(OSError("denied"), "a.json") == ("", "denied")

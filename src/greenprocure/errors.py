@@ -190,11 +190,14 @@ class FailureEntry(NamedTuple):
 
 
 def failure_entry(error: BaseException, path: str) -> FailureEntry:
-    """Why file ``path`` could not be read, for the errors file: the record's location
-    apart (``character 0``), the reason in English, without the file's name."""
-    if isinstance(error, InputError) and error.file == path:
+    """Why file ``path`` could not be read, for the errors file: where apart (the record,
+    ``character 0``; a zip member or another file the error names, before it), the reason
+    in English without the file's name."""
+    if isinstance(error, InputError):
         bare = InputError(error.message, field=error.field, **error.params)
-        return FailureEntry(error.record or "", str(bare))
+        named = error.file if error.file != path else None
+        where = ", ".join(part for part in (named, error.record) if part)
+        return FailureEntry(where, str(bare))
     if isinstance(error, GreenProcureError | OSError):
         return FailureEntry("", str(error))
     return FailureEntry("", f"{type(error).__name__}: {error}")

@@ -281,3 +281,25 @@ def test_a_damaged_array_after_many_blank_lines_is_still_an_error(tmp_path: Path
     with pytest.raises(ParseError, match="cannot read the release packages") as caught:
         indicators_from_releases([damaged], [])
     assert str(damaged) in str(caught.value)
+
+
+def test_a_byte_order_mark_before_values_that_are_not_objects(tmp_path: Path) -> None:
+    """JSON Lines with a byte-order mark and a line `42` read as the store path reads them;
+    an array of packages after a byte-order mark (which DuckDB reads as one value) stops
+    the run with an error naming the file instead of losing its packages."""
+    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
+
+    first, second = (orjson.dumps(p) for p in _packages())
+    lines = tmp_path / "bom.jsonl"
+    lines.write_bytes(b"\xef\xbb\xbf" + first + b"\n42\n" + second + b"\n")
+    store = tmp_path / "m.duckdb"
+    ingest([lines], store)
+    stored = compute_indicators(store, [])
+    result = indicators_from_releases([lines], [])
+    assert_same(stored, result)
+    assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (1, 3)
+    array = tmp_path / "bom-array.json"
+    array.write_bytes(b"\xef\xbb\xbf[" + first + b", " + second + b"]")
+    with pytest.raises(ParseError, match="byte-order mark") as caught:
+        indicators_from_releases([array], [])
+    assert caught.value.file == str(array)

@@ -480,21 +480,41 @@ def test_an_empty_file_is_one_record_error_as_in_the_store_path(tmp_path: Path) 
     assert (pipeline.errors, pipeline.lot_rows) == (count, 0)
 
 
-def test_names_with_wildcards_are_refused_and_a_file_given_twice_is_read_once(
+def test_names_with_pattern_characters_are_read_as_themselves_and_a_file_given_twice_once(
     tmp_path: Path,
 ) -> None:
-    """DuckDB would read a name with * or ? as a pattern (other files too): refused, naming
-    it; the same file given twice (under two spellings) counts once, as in the store."""
-    from greenprocure.errors import InputError
+    """DuckDB's readers take *, ? and [ for a pattern (``p[q]`` would read ``pq``): each
+    such file is read itself, on the fast path and the pipeline; the same file given twice
+    (under two spellings) counts once, as in the store."""
+    from greenprocure.monitoring.engines.duckdb_engine import indicators_from_releases
 
-    good = orjson.dumps(_record(random.Random(6), 1)) + b"\n"
-    (tmp_path / "a*.jsonl").write_bytes(good)
-    (tmp_path / "ab.jsonl").write_bytes(good)
-    with pytest.raises(InputError, match="pattern") as caught:
-        indicators_from_compiled([tmp_path / "a*.jsonl"], [])
-    assert "a*.jsonl" in str(caught.value)
-    once = indicators_from_compiled([tmp_path / "ab.jsonl"], [])
-    twice = indicators_from_compiled([tmp_path / "ab.jsonl", tmp_path / "." / "ab.jsonl"], [])
+    records = [
+        {
+            "ocid": f"ocds-w-{n}",
+            "id": "1",
+            "date": "2024-03-01T00:00:00Z",
+            "tag": ["compiled"],
+            "tender": {"id": "T", "lots": [{"id": f"L{k}"} for k in range(n + 1)]},
+        }
+        for n in range(3)
+    ]
+    for name, sibling in (("p[q].jsonl", "pq.jsonl"), ("a*b.jsonl", "axb.jsonl"), ("c?d", "cxd")):
+        folder = tmp_path / sibling
+        folder.mkdir()
+        (folder / name).write_bytes(orjson.dumps(records[0]) + b"\n" + orjson.dumps(records[1]))
+        (folder / sibling).write_bytes(orjson.dumps(records[2]) + b"\n")
+        fast = indicators_from_compiled([folder / name], [])
+        assert (fast.lot_rows, fast.errors) == (3, 0), name  # (1 + 2 lots; the sibling's 3)
+        release = {**records[0], "tag": ["tender"]}
+        packages = folder / f"packages-{name}"
+        packages.write_bytes(orjson.dumps({"uri": "u", "releases": [release]}) + b"\n")
+        (folder / f"packages-{sibling}").write_bytes(b"not json\n")
+        pipeline = indicators_from_releases([packages], [])
+        assert (pipeline.lot_rows, pipeline.errors) == (1, 0), name
+    once = indicators_from_compiled([tmp_path / "pq.jsonl" / "pq.jsonl"], [])
+    twice = indicators_from_compiled(
+        [tmp_path / "pq.jsonl" / "pq.jsonl", tmp_path / "pq.jsonl" / "." / "pq.jsonl"], []
+    )
     assert (twice.errors, twice.lot_rows, twice.files) == (once.errors, once.lot_rows, 1)
 
 

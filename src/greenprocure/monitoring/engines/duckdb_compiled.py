@@ -41,6 +41,7 @@ from greenprocure.monitoring.engines.duckdb_lot_sql import (
     compiled_lot_rows_sql,
     sql_string,
 )
+from greenprocure.monitoring.engines.duckdb_paths import literal_path
 from greenprocure.monitoring.engines.duckdb_spill import rows_of
 from greenprocure.monitoring.indicators import (
     INDICATOR_COLUMNS,
@@ -205,29 +206,21 @@ def read_compiled_sql(
 
 
 def existing_files(paths: Sequence[str | Path]) -> list[str]:
-    """``paths`` as DuckDB's readers are given them: each an existing file, each once (by
-    its resolved path), none whose name holds ``*`` or ``?`` (DuckDB would take it for a
-    pattern and read other files too)."""
+    """``paths`` as the readers are given them: each an existing file, each once (by its
+    resolved path)."""
     files: dict[str, str] = {}
     for path in paths:
         file = os.fspath(path)
         if not Path(file).is_file():
             raise InputError(N_("no such file or folder"), file=file)
-        if "*" in file or "?" in file:
-            raise InputError(
-                N_(
-                    "DuckDB's readers would take * or ? in this file name for a pattern: "
-                    "rename the file, or use monitor ingest"
-                ),
-                file=file,
-            )
         files.setdefault(os.path.realpath(file), file)
     return list(files.values())
 
 
 def sql_file_list(files: Sequence[str]) -> str:
-    """``files`` as an SQL list of string literals (for DuckDB's readers)."""
-    return "[" + ", ".join(sql_string(f) for f in files) + "]"
+    """``files`` as an SQL list of string literals for DuckDB's readers (each read as
+    itself: :func:`~.duckdb_paths.literal_path`)."""
+    return "[" + ", ".join(sql_string(literal_path(f)) for f in files) + "]"
 
 
 def needed_columns(keys: Sequence[str], *, lean: bool = False) -> tuple[str, ...]:
@@ -628,7 +621,7 @@ def _refuse_packages(
             "WHERE json_type(json, '$.releases') = 'ARRAY' "
             "OR json_type(json, '$.records') = 'ARRAY' "
             "GROUP BY filename ORDER BY filename LIMIT 1",
-            [list(files)],
+            [[literal_path(f) for f in files]],
         ).fetchone()
     except duckdb.Error as error:
         if given:

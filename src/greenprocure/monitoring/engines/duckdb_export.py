@@ -17,6 +17,7 @@ import orjson
 
 from greenprocure.errors import ValidationError
 from greenprocure.i18n import N_
+from greenprocure.monitoring.engines.duckdb_paths import literal_path
 from greenprocure.monitoring.engines.duckdb_spill import ParquetRows
 from greenprocure.monitoring.indicators import IndicatorResult, IndicatorTable
 
@@ -63,7 +64,7 @@ def _write_parquet(table: IndicatorTable, path: Path) -> None:
                 out.write(orjson.dumps(record) + b"\n")
         columns = ", ".join(f"'{c}': '{column_type(c)}'" for c in table.columns)
         source = f"read_json(?, format='newline_delimited', columns={{{columns}}})"
-        parameter = os.fspath(scratch)
+        parameter = literal_path(os.fspath(scratch))
     try:
         con = duckdb.connect()
         try:

@@ -30,6 +30,7 @@ from typing import NamedTuple
 import duckdb
 
 from greenprocure.monitoring.engines.duckdb_compiled import sql_file_list
+from greenprocure.monitoring.engines.duckdb_paths import literal_path
 from greenprocure.monitoring.readers._source import plain_opener
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "lenient_source",
     "line_counts",
     "package_sources",
+    "starts_with_bom",
     "unreadable_file",
     "whole_files",
     "without_objects",
@@ -119,6 +121,15 @@ def empty_files(files: Sequence[str]) -> list[str]:
     return empty
 
 
+def starts_with_bom(path: str) -> bool:
+    """Whether file ``path`` (plain or gzip) starts with UTF-8's byte-order mark."""
+    try:
+        with plain_opener(Path(path))() as stream:
+            return bool(stream.read(len(_BOM)) == _BOM)
+    except (OSError, EOFError, zlib.error):
+        return False
+
+
 def package_sources(files: Sequence[str], structure: str, file_hash: str) -> list[str]:
     """The relations (``fh``, ``releases``) of packages ``files`` to try in turn: when every
     file looks like JSON Lines, the JSON Lines reader, then ``read_json_objects``;
@@ -150,14 +161,15 @@ def whole_files(
 ) -> dict[str, duckdb.Error | int]:
     """The files of ``files`` that ``read_json_objects`` does not read as JSON objects
     alone, file by file: with its error, or with how many of its values (JSON) are not
-    objects. Only run once a strict read failed: each file is parsed once more."""
+    objects. Only run once a strict read failed, or read objects without releases: each
+    file is parsed once more."""
     broken: dict[str, duckdb.Error | int] = {}
     for file in dict.fromkeys(files):
         try:
             row = con.execute(
                 "SELECT count(*) FROM read_json_objects(?, format='auto') "
                 "WHERE json_type(json) <> 'OBJECT'",
-                [file],
+                [literal_path(file)],
             ).fetchone()
         except duckdb.Error as error:
             broken[file] = error
@@ -252,7 +264,8 @@ def unreadable_file(
         except duckdb.Error as error:
             try:
                 con.execute(
-                    "SELECT count(*) FROM read_json_objects(?, format='auto')", [file]
+                    "SELECT count(*) FROM read_json_objects(?, format='auto')",
+                    [literal_path(file)],
                 ).fetchone()
             except duckdb.Error as reason:
                 return file, reason

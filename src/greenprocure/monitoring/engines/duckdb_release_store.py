@@ -29,6 +29,7 @@ import duckdb
 import orjson
 
 from greenprocure.monitoring.currency import CurrencyConverter
+from greenprocure.monitoring.engines.duckdb_paths import literal_path
 from greenprocure.monitoring.engines.duckdb_rows import insert_lot_rows, row_json
 from greenprocure.monitoring.lots import json_bytes, replaced_by_merge, rows_across_files
 from greenprocure.monitoring.readers import Document
@@ -144,7 +145,7 @@ def store_releases(
             "release::VARCHAR, strlen(release::VARCHAR) "
             f"FROM read_json(?, format='newline_delimited', columns={_RELEASE_COLUMNS}, "
             f"maximum_object_size={size})",
-            [digest, seq, os.fspath(scratch)],
+            [digest, seq, literal_path(os.fspath(scratch))],
         )
 
 

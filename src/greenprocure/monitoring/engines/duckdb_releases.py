@@ -102,6 +102,7 @@ from greenprocure.monitoring.engines.duckdb_packages import (
     lenient_source,
     line_counts,
     package_sources,
+    starts_with_bom,
     unreadable_file,
     whole_files,
     without_objects,
@@ -783,8 +784,9 @@ def _stage(
     if not_packages is not None and not warnings:
         # perhaps values that are JSON but no object (a line `[1]`, `123`), which the strict
         # readers take as objects without releases: read without them, if so
+        # (or JSON Lines that read_json_objects cannot read: a byte-order mark, say)
         broken = whole_files(con, files)
-        if any(type(problem) is int for problem in broken.values()):
+        if broken:
             con.execute("DROP TABLE gp_stage.keyed")
             warnings = _read_leniently(con, files, structure, fh, fields, failures, broken)
             not_packages = _not_packages(con)
@@ -831,6 +833,11 @@ def _read_leniently(
     # read_json_objects's error (encodings, JSON) says best what is wrong
     failed = failures[min(1, len(failures) - 1)] if failures else None
     by_lines = [f for f, problem in broken.items() if not isinstance(problem, int)]
+    for file, problem in broken.items():
+        if isinstance(problem, int) and starts_with_bom(file):
+            # read_json_objects reads an array after a byte-order mark as one value: its
+            # elements would be lost as "not objects"
+            raise ParseError(_BOM_VALUES, file=file, count=problem)
     for file in by_lines:
         if not json_lines(file):
             error = broken[file]
@@ -864,11 +871,10 @@ def _read_leniently(
     lines = dict(damaged_files(counts, by_lines))
     warnings = []
     for file in dict.fromkeys(files):
-        problem = broken.get(file)
         if file in lines:
             warnings.append(ParseError(_MALFORMED_LINES, file=file, count=lines[file]))
-        elif isinstance(problem, int):
-            warnings.append(ParseError(_NOT_OBJECTS, file=file, count=problem))
+        elif isinstance(values := broken.get(file), int):
+            warnings.append(ParseError(_NOT_OBJECTS, file=file, count=values))
     return warnings
 
 
@@ -1042,6 +1048,12 @@ _MALFORMED_LINES = N_(
 _NOT_OBJECTS = N_(
     "{count} JSON value(s) of this file are not objects: each is counted as a record error "
     "and the other values are read; monitor ingest lists them"
+)
+
+#: The error of a file with a byte-order mark and JSON values that are not objects.
+_BOM_VALUES = N_(
+    "{count} JSON value(s) of this file after its byte-order mark are not objects (an array "
+    "of packages after the mark is read as one value): remove the mark, or use monitor ingest"
 )
 
 #: Releases of the processes merged entry by entry per query of a bucket (half of it with

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import orjson
 
+from greenprocure.monitoring.engines.duckdb_paths import literal_path
 from greenprocure.monitoring.rows import LOT_COLUMNS
 
 __all__ = ["insert_lot_rows", "row_json", "struct_columns"]
@@ -38,5 +39,5 @@ def insert_lot_rows(con: duckdb.DuckDBPyConnection, digest: str, scratch: Path) 
     con.execute(
         f"INSERT INTO lot_rows SELECT ? AS file_hash, {names} FROM read_json(?, "
         f"format='newline_delimited', columns={struct_columns(LOT_COLUMNS)})",
-        [digest, os.fspath(scratch)],
+        [digest, literal_path(os.fspath(scratch))],
     )
