@@ -298,6 +298,14 @@ def test_a_byte_order_mark_before_values_that_are_not_objects(tmp_path: Path) ->
     result = indicators_from_releases([lines], [])
     assert_same(stored, result)
     assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (1, 3)
+    # lines [1], [] or "s" (which read_json_objects reads as values beside the mark)
+    others = tmp_path / "bom-others.jsonl"
+    others.write_bytes(b"\xef\xbb\xbf" + first + b'\n[1]\n[]\n"s"\n' + second + b"\n")
+    store = tmp_path / "others.duckdb"
+    ingest([others], store)
+    stored = compute_indicators(store, [])
+    result = indicators_from_releases([others], [])
+    assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (3, 3)
     array = tmp_path / "bom-array.json"
     array.write_bytes(b"\xef\xbb\xbf[" + first + b", " + second + b"]")
     with pytest.raises(ParseError, match="byte-order mark") as caught:

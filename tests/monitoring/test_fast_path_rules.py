@@ -511,6 +511,34 @@ def test_names_with_pattern_characters_are_read_as_themselves_and_a_file_given_t
         (folder / f"packages-{sibling}").write_bytes(b"not json\n")
         pipeline = indicators_from_releases([packages], [])
         assert (pipeline.lot_rows, pipeline.errors) == (1, 0), name
+    # a name DuckDB reads as a pattern, spelt with "..", "." and "//" (DuckDB names the
+    # file it reads with them resolved): its bad line is still counted, and named
+    folder = tmp_path / "pq.jsonl"
+    damaged = folder / "bad[1].jsonl"
+    damaged.write_bytes(orjson.dumps(records[0]) + b"\n{cut\n")
+    for spelling in (
+        f"{folder}/../pq.jsonl/bad[1].jsonl",
+        f"{folder}/./bad[1].jsonl",
+        f"{folder}//bad[1].jsonl",
+    ):
+        result = indicators_from_compiled([spelling], [])
+        assert (result.errors, result.lot_rows) == (1, 1), spelling
+        assert [w.file for w in result.warnings] == [str(damaged)]
+    # a backslash is left unescaped (no pattern class expresses it): read as before
+    slashed = folder / "b\\x[1].jsonl"
+    slashed.write_bytes(orjson.dumps(records[1]) + b"\n")
+    assert indicators_from_compiled([slashed], []).lot_rows == 2
+    # a gzip file with ? in its path: DuckDB would not decompress it
+    import gzip
+
+    from greenprocure.errors import InputError
+
+    question = tmp_path / "q?d" / "f.jsonl.gz"
+    question.parent.mkdir()
+    question.write_bytes(gzip.compress(orjson.dumps(records[0]) + b"\n"))
+    with pytest.raises(InputError, match="gzip") as caught:
+        indicators_from_compiled([question], [])
+    assert caught.value.file == str(question)
     once = indicators_from_compiled([tmp_path / "pq.jsonl" / "pq.jsonl"], [])
     twice = indicators_from_compiled(
         [tmp_path / "pq.jsonl" / "pq.jsonl", tmp_path / "pq.jsonl" / "." / "pq.jsonl"], []

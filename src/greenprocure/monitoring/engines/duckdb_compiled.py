@@ -207,12 +207,26 @@ def read_compiled_sql(
 
 def existing_files(paths: Sequence[str | Path]) -> list[str]:
     """``paths`` as the readers are given them: each an existing file, each once (by its
-    resolved path)."""
+    resolved path). A name that DuckDB reads as a pattern (:mod:`.duckdb_paths`) is given
+    with ``.``, ``..`` and repeated separators resolved, as DuckDB names the file it
+    reads (its ``filename``), so that the names agree. A gzip file whose path holds ``?``
+    is refused: DuckDB takes what follows ``?`` for a URL's query and would not
+    decompress it."""
     files: dict[str, str] = {}
     for path in paths:
         file = os.fspath(path)
         if not Path(file).is_file():
             raise InputError(N_("no such file or folder"), file=file)
+        if "?" in file and file.lower().endswith(".gz"):
+            raise InputError(
+                N_(
+                    "DuckDB cannot read a gzip file whose path holds ?: rename it, or use "
+                    "monitor ingest"
+                ),
+                file=file,
+            )
+        if literal_path(file) != file:
+            file = os.path.normpath(file)
         files.setdefault(os.path.realpath(file), file)
     return list(files.values())
 

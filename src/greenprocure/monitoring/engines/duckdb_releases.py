@@ -835,13 +835,16 @@ def _read_leniently(
     by_lines = [f for f, problem in broken.items() if not isinstance(problem, int)]
     for file, problem in broken.items():
         if isinstance(problem, int) and starts_with_bom(file):
-            # read_json_objects reads an array after a byte-order mark as one value: its
-            # elements would be lost as "not objects"
-            raise ParseError(_BOM_VALUES, file=file, count=problem)
+            # read_json_objects reads an array after a byte-order mark as one value (its
+            # elements would be lost as "not objects"): JSON Lines go to the line reader,
+            # which skips the mark; anything else stops the run
+            if not json_lines(file):
+                raise ParseError(_BOM_VALUES, file=file, count=problem)
+            by_lines.append(file)
     for file in by_lines:
         if not json_lines(file):
             error = broken[file]
-            assert isinstance(error, duckdb.Error)
+            assert isinstance(error, duckdb.Error)  # (the others are JSON Lines)
             raise read_error(_FAILURE, [file], error) from error
     if not broken and failed is not None:
         raise failed  # every file reads whole: the strict readers failed on something else
@@ -858,7 +861,8 @@ def _read_leniently(
         unreadable = without_objects(counts, by_lines)
         if unreadable is not None:
             own = broken[unreadable]
-            assert isinstance(own, duckdb.Error)
+            if isinstance(own, int):
+                raise ParseError(_BOM_VALUES, file=unreadable, count=own)
             raise read_error(_FAILURE, [unreadable], own) from own
     whole = [f for f in dict.fromkeys(files) if f not in by_lines]
     source = lenient_source(whole, by_lines, structure, fh)
