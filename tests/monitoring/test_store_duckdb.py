@@ -360,3 +360,17 @@ def test_running_out_of_memory_stops_the_run(
     with pytest.raises(MemoryError):
         ingest(sample[1:], store)
     assert _counts(store) == before
+
+
+def test_a_store_path_with_a_question_mark_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """DuckDB takes ? in a database path for a URL's query (the first commit then failed
+    with a raw TransactionException): refused with an error naming the store."""
+    from greenprocure.monitoring.engines.duckdb_engine import connect_store
+
+    store = tmp_path / "a?b" / "m.duckdb"
+    with pytest.raises(StoreError, match=r"holds \?") as caught:
+        connect_store(store)
+    assert str(store) in str(caught.value)
+    assert not store.parent.exists()

@@ -133,6 +133,13 @@ def connect_store(
     """Open (and if needed create) the store; check its version and reporting currency."""
     if read_only and not store.is_file():
         raise no_store(store)
+    if "?" in os.fspath(store):
+        # DuckDB takes what follows ? for a URL's query: the store's write-ahead log would
+        # be looked for elsewhere and the first commit fail
+        raise StoreError(
+            N_("DuckDB cannot keep a store whose path holds ?: choose another: {store}"),
+            store=os.fspath(store),
+        )
     if not read_only:
         store.parent.mkdir(parents=True, exist_ok=True)
     try:
