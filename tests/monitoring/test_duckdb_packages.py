@@ -207,6 +207,9 @@ def test_blank_lines_a_byte_order_mark_and_a_damaged_first_line_read_as_ingest_r
         "spaces.jsonl": first + b"\n   \n\t\n{cut\n" + second + b"\n",
         "bom.jsonl": b"\xef\xbb\xbf" + first + b"\nnot json\n" + second + b"\n",
         "first.jsonl": b"not json\n" + first + b"\n" + second + b"\n",
+        # a damaged first line that opens an array, and one that is an array
+        "bracket.jsonl": b"[1, 2\n" + first + b"\n" + second + b"\n",
+        "array-line.jsonl": b"[1, 2]\n" + first + b"\n" + second + b"\n",
         # a first line cut at its start, longer than what is read at a time to tell JSON
         # Lines
         "long.jsonl": b'ut": "' + b"x" * 200_000 + b"\n\n" + first + b"\n" + second + b"\n",

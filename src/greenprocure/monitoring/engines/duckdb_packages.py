@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
+import orjson
 
 from greenprocure.monitoring.engines.duckdb_compiled import sql_file_list
 from greenprocure.monitoring.engines.duckdb_paths import literal_path
@@ -60,7 +61,8 @@ _SNIFF_BYTES = 64 * 1024
 def json_lines(path: str) -> bool:
     """Whether file ``path`` (plain or gzip) starts like a JSON Lines file of objects: its
     first non-blank character opens an object, or (a damaged first line, up to 16 MiB
-    long, as the store path looks) the next line that is not blank does; or it is empty.
+    long, as the store path looks) the next line that is not blank does (a first line
+    that opens an array: see :func:`_damaged_first_line`); or it is empty.
     The reader of JSON Lines is then tried first; what it cannot read falls back to
     ``read_json_objects``."""
     try:
@@ -74,7 +76,11 @@ def json_lines(path: str) -> bool:
             if not text or text.startswith(b"{"):
                 return True  # (an empty file is no line at all: it keeps no file from it)
             if text.startswith(b"["):
-                return False  # a JSON array (of packages, one per line or not)
+                # a JSON array (of packages, one per line or not), unless, as the store
+                # path tells it, a damaged first line of JSON Lines: not a lone "[", nor an
+                # array going on (ending in "," or ":"), the next line (within the first
+                # 64 KB) a whole JSON object
+                return _damaged_first_line(text)
             # a damaged first line: the next line that is not blank opens an object
             seen = len(text)
             while (newline := text.find(b"\n")) < 0:
@@ -90,6 +96,21 @@ def json_lines(path: str) -> bool:
                 text = text.lstrip(_BLANK)
             return text.startswith(b"{")
     except (OSError, EOFError, zlib.error):
+        return False
+
+
+def _damaged_first_line(text: bytes) -> bool:
+    """Whether ``text``, which starts with "[", starts with a damaged line of JSON Lines
+    (see :func:`json_lines`)."""
+    end = text.find(b"\n")
+    first = text[: max(end, 0)].strip()
+    if end < 0 or first == b"[" or first.endswith((b",", b":")):
+        return False
+    rest = text[end + 1 :].lstrip(_BLANK)
+    line = rest.split(b"\n", 1)[0]
+    try:
+        return type(orjson.loads(line)) is dict
+    except orjson.JSONDecodeError:
         return False
 
 
