@@ -69,6 +69,7 @@ __all__ = [
     "compiled_lot_rows_sql",
     "create_country_table",
     "duckdb_indicator_tables",
+    "empty_placeholder",
     "existing_files",
     "indicators_from_compiled",
     "indicators_from_made_rows",
@@ -503,7 +504,7 @@ def indicators_from_compiled(
     # alone): each is a record error; with no other file, an empty file of ours is read
     empty = empty_files(given)
     files = [f for f in given if f not in empty]
-    nothing = None if files else _nothing()
+    nothing = None if files else empty_placeholder()
     con = duckdb.connect()
     try:
         limit_resources(con, threads=threads)
@@ -545,11 +546,12 @@ def indicators_from_compiled(
             os.unlink(nothing)
 
 
-def _nothing() -> str:
-    """An empty file for DuckDB to read when every file given is empty."""
+def empty_placeholder(folder: Path | None = None) -> str:
+    """A new empty file in ``folder`` (default: DuckDB's temporary folder) for DuckDB to
+    read when every file given is empty; the caller removes it."""
     from greenprocure.monitoring.engines.duckdb_engine import temp_folder
 
-    handle, name = tempfile.mkstemp(suffix=".jsonl", dir=temp_folder())
+    handle, name = tempfile.mkstemp(suffix=".jsonl", dir=folder or temp_folder())
     os.close(handle)
     return name
 

@@ -84,6 +84,7 @@ from greenprocure.monitoring.engines.duckdb_compiled import (
     RowCounts,
     RowQueries,
     compiled_lot_rows_sql,
+    empty_placeholder,
     existing_files,
     indicators_from_made_rows,
     make_rows,
@@ -713,7 +714,7 @@ def indicators_from_releases(
         # empty files are not read (DuckDB fails on some: an empty gzip file, a byte-order
         # mark alone): each is a record error; with no other file, an empty file of ours
         empty = empty_files(files)
-        readable = [f for f in files if f not in empty] or [_nothing(stage)]
+        readable = [f for f in files if f not in empty] or [empty_placeholder(stage)]
         try:
             warnings = _stage(con, readable, structure, fields)
             con.execute("CHECKPOINT gp_stage")  # written out, so its pages can leave memory
@@ -751,13 +752,6 @@ def indicators_from_releases(
     finally:
         con.close()
         shutil.rmtree(stage, ignore_errors=True)
-
-
-def _nothing(folder: Path) -> str:
-    """An empty file in ``folder``, for DuckDB to read when every file given is empty."""
-    path = folder / "nothing.jsonl"
-    path.write_bytes(b"")
-    return os.fspath(path)
 
 
 def _stage(
