@@ -35,6 +35,28 @@ def store(tmp_path: Path) -> Path:
     return path
 
 
+def test_a_store_in_another_currency_takes_more_files_without_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "cny.duckdb"
+    files = sorted(p for p in (SAMPLE / "eforms").glob("*.xml"))
+    code, output = _run(
+        "monitor", "ingest", str(files[0]), "--store", str(path), "--currency", "cny"
+    )
+    assert code == 0, output
+    # the second run takes the store's currency (it was refused as EUR)
+    code, output = _run("monitor", "ingest", *map(str, files[1:]), "--store", str(path))
+    assert code == 0, output
+    code, output = _run("monitor", "indicators", "--store", str(path), "--format", "json")
+    assert code == 0, output
+    result = orjson.loads(output[output.index("{") :])
+    assert result["reporting_currency"] == "CNY"
+    assert result["files"] == len(files)
+    code, output = _run(
+        "monitor", "ingest", str(files[0]), "--store", str(path), "--currency", "USD"
+    )
+    assert code == 2
+    assert "holds values in CNY" in " ".join(output.split())
+
+
 def test_ingest_again_adds_nothing(store: Path) -> None:
     code, output = _run(
         "monitor", "ingest", str(SAMPLE / "eforms" / "*.xml"), "--store", str(store)

@@ -46,6 +46,27 @@ def test_malformed_xml_is_a_record_error(tmp_path: Path) -> None:
     assert "malformed XML" in error.reason
 
 
+@pytest.mark.parametrize(
+    ("content", "element"),
+    [
+        (
+            b'<TED_EXPORT xmlns="http://publications.europa.eu/resource/schema/ted/R2.0.9/'
+            b'publication"><CODED_DATA_SECTION/></TED_EXPORT>',
+            "TED_EXPORT",
+        ),
+        (b"<foo><cbc:ID xmlns:cbc='x'>1</cbc:ID></foo>", "foo"),
+    ],
+)
+def test_xml_that_is_no_eforms_notice_says_so(tmp_path: Path, content: bytes, element: str) -> None:
+    path = tmp_path / "other.xml"
+    path.write_bytes(b'<?xml version="1.0"?>' + content)
+    (error,) = list(iter_notices(path))
+    assert isinstance(error, RecordError)
+    assert error.reason.startswith("not an eForms notice: its root element is ")
+    assert element in error.reason
+    assert "BT-701" not in error.reason
+
+
 def test_every_real_notice_reads_without_a_crash(shared_data: Path) -> None:
     files = sorted((shared_data / "eforms").rglob("*.xml"))
     assert len(files) > 180

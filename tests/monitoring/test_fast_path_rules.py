@@ -370,6 +370,20 @@ def test_only_lines_that_are_not_json_make_the_fast_path_read_leniently(tmp_path
     ]
 
 
+def test_records_one_per_line_are_refused_as_packages(tmp_path: Path) -> None:
+    """A record has an ocid but no date of its own: read as a compiled release it was a
+    record error without a word (helper-31, on the real record-package_package_1.1.json)."""
+    from greenprocure.errors import ParseError
+
+    compiled = _record(random.Random(4), 1)
+    record = {"ocid": compiled["ocid"], "releases": [], "compiledRelease": compiled}
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(orjson.dumps(record) + b"\n" + orjson.dumps(record) + b"\n")
+    with pytest.raises(ParseError, match="not compiled releases: 2 JSON object") as caught:
+        indicators_from_compiled([path], [])
+    assert caught.value.file == str(path)
+
+
 def test_lines_of_json_that_are_not_objects_and_undated_copies_read_as_ingest_reads_them(
     tmp_path: Path,
 ) -> None:

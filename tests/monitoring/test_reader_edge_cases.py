@@ -196,3 +196,60 @@ def test_a_json_lines_file_whose_first_line_is_cut_keeps_its_other_lines(
     path.write_bytes(b"\n".join([cut, *lines]) + b"\n")
     items = list(iter_documents(path))
     assert [type(i).__name__ for i in items] == ["RecordError"] + ["Document"] * 4
+
+
+def _deep(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def test_a_line_nested_too_deep_is_one_record_error(tmp_path: Path) -> None:
+    # orjson parses 1,000 levels, but neither the store nor the standard library's writer
+    # keeps them: the line is a record error, the next line is read
+    deep = orjson.dumps(_release("o-deep"))[:-1] + b',"extra":' + _deep(1000) + b"}"
+    path = tmp_path / "deep.jsonl"
+    path.write_bytes(deep + b"\n" + orjson.dumps(_release("o-ok")) + b"\n")
+    first, second = list(iter_documents(path))
+    assert not isinstance(first, Document)
+    assert (first.location, first.ocid) == ("line 1", "o-deep")
+    assert "nested deeper than 255 levels" in first.reason
+    assert isinstance(second, Document)
+    assert second.ocid == "o-ok"
+
+
+def test_a_line_with_many_brackets_but_little_depth_is_read(tmp_path: Path) -> None:
+    wide = {**_release("o-wide"), "tender": {"id": "t", "items": [{"a": []}] * 400}}
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes(orjson.dumps(wide) + b"\n")
+    (item,) = list(iter_documents(path))
+    assert isinstance(item, Document)
+    assert item.ocid == "o-wide"
+
+
+def test_a_document_nested_too_deep_stops_in_bounded_memory(tmp_path: Path) -> None:
+    # ijson keeps a path per level: 100,000 levels took more than 20 GB before the guard
+    path = tmp_path / "deep.json"
+    release = orjson.dumps(_release("o-deep"))[:-1] + b',"extra":' + _deep(100_000) + b"}"
+    path.write_bytes(b'{"releases":[' + orjson.dumps(_release("o-ok")) + b"," + release + b"]}")
+    with pytest.raises(InputError, match="nested deeper than 4096 levels by byte") as caught:
+        list(iter_documents(path))
+    assert caught.value.file == str(path)
+
+
+@pytest.mark.parametrize("name", ["package.json", "concatenated.json"])
+def test_a_release_of_a_document_nested_too_deep_is_one_record_error(
+    tmp_path: Path, name: str
+) -> None:
+    # 1,000 levels: the document is read, the release is a record error, the next is kept
+    deep = orjson.dumps(_release("o-deep"))[:-1] + b',"extra":' + _deep(1000) + b"}"
+    ok = orjson.dumps(_release("o-ok"))
+    path = tmp_path / name
+    if name == "package.json":
+        path.write_bytes(b'{"releases":[' + deep + b"," + ok + b"]}")
+    else:
+        path.write_bytes(b'{"releases":[' + ok + b"]}\n" + deep + b"\n" + ok)
+    items = list(iter_documents(path))
+    errors = [i for i in items if not isinstance(i, Document)]
+    assert [(e.ocid, "nested deeper than 255 levels" in e.reason) for e in errors] == [
+        ("o-deep", True)
+    ]
+    assert [i.ocid for i in items if isinstance(i, Document)] == ["o-ok"] * (len(items) - 1)

@@ -374,3 +374,25 @@ def test_a_store_path_with_a_question_mark_is_refused_before_anything_is_written
         connect_store(store)
     assert str(store) in str(caught.value)
     assert not store.parent.exists()
+
+
+@pytest.mark.parametrize("name", ["lots.csv", "lots.parquet", "notes.json", "other.duckdb"])
+def test_a_file_that_is_no_duckdb_database_is_not_taken_for_a_store(
+    sample: list[Path], tmp_path: Path, name: str
+) -> None:
+    # DuckDB opened a CSV, Parquet or JSON file as a database in memory: the run said
+    # "stored" and kept nothing
+    path = tmp_path / name
+    path.write_bytes(b"a,b\n1,2\n")
+    with pytest.raises(StoreError, match="is not a monitoring store"):
+        ingest(sample[:1], path)
+    with pytest.raises(StoreError, match="is not a monitoring store"):
+        compute_indicators(path)
+    assert path.read_bytes() == b"a,b\n1,2\n"
+
+
+def test_a_new_store_may_have_any_name(sample: list[Path], tmp_path: Path) -> None:
+    store = tmp_path / "lots.csv"  # absent: made as a DuckDB database, kept on disk
+    summary = ingest(sample[:1], store)
+    assert summary.lot_rows > 0
+    assert _counts(store)[1] == summary.lot_rows

@@ -299,6 +299,10 @@ def register(app: typer.Typer) -> None:
     currency_option = typer.Option(
         "--currency", help=_("Reporting currency values are converted to.")
     )
+    ingest_currency_option = typer.Option(
+        "--currency",
+        help=_("Reporting currency values are converted to (default: the store's, else EUR)."),
+    )
 
     @group.command(
         "ingest",
@@ -316,7 +320,7 @@ def register(app: typer.Typer) -> None:
         ],
         engine: Annotated[Engine, engine_option] = Engine.duckdb,
         store: Annotated[Path | None, store_option] = None,
-        currency: Annotated[str, currency_option] = "EUR",
+        currency: Annotated[str | None, ingest_currency_option] = None,
         errors: Annotated[
             Path | None,
             typer.Option(
@@ -348,8 +352,10 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        currency = _reporting_currency(currency)
         module = load_engine(engine.value)
+        store = _store(engine, store)
+        # a store keeps its currency: a run into it need not name it again
+        currency = _reporting_currency(currency or module.store_currency(store) or "EUR")
         files = expand_inputs(paths)
         extra: dict[str, Any] = {"encoding": encoding}
         if engine is Engine.duckdb:
@@ -373,7 +379,7 @@ def register(app: typer.Typer) -> None:
 
             summary: IngestSummary = module.ingest(
                 files,
-                _store(engine, store),
+                store,
                 reporting_currency=currency,
                 errors_file=errors,
                 progress=advance,

@@ -17,6 +17,7 @@ LONG_LINE = N_(
 )
 MALFORMED_JSON = N_("malformed JSON: {detail}")
 NOT_AN_OBJECT = N_("not a JSON object")
+TOO_DEEP = N_("JSON nested deeper than {limit} levels: no OCDS data is")
 RELEASE_NOT_AN_OBJECT = N_("release is not a JSON object")
 RECORD_NOT_AN_OBJECT = N_("record is not a JSON object")
 NO_OCID = N_("field ocid: missing or not a non-empty string")

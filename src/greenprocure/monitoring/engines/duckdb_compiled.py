@@ -622,12 +622,15 @@ def _refuse_packages(
     as compiled releases, each would be one record without an ocid, skipped without saying
     why; a package written over several lines cannot be read as JSON Lines at all).
 
-    Looked for only when some record has no ocid, or (``given``) when the files could not
-    be read, so that the usual run does not read its input twice. When the files cannot
-    be read as JSON objects either, nothing is raised here (the caller's error stands)."""
+    Looked for only when some record has no ocid or no date (a record, one per line, has
+    an ocid but no date of its own), or (``given``) when the files could not be read, so
+    that the usual run does not read its input twice. When the files cannot be read as
+    JSON objects either, nothing is raised here (the caller's error stands)."""
     if (
         not given
-        and con.execute("SELECT 1 FROM gp_rows WHERE skip_reason = 'no ocid' LIMIT 1").fetchone()
+        and con.execute(
+            "SELECT 1 FROM gp_rows WHERE skip_reason IN ('no ocid', 'no release date') LIMIT 1"
+        ).fetchone()
         is None
     ):
         return

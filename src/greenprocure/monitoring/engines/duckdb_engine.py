@@ -103,6 +103,7 @@ __all__ = [
     "ingest",
     "limit_resources",
     "run_indicators",
+    "store_currency",
     "stored_errors",
     "struct_columns",
 ]
@@ -140,6 +141,13 @@ def connect_store(
             N_("DuckDB cannot keep a store whose path holds ?: choose another: {store}"),
             store=os.fspath(store),
         )
+    if not _duckdb_file(store):
+        # DuckDB opens a CSV, Parquet or JSON file as a database in memory: what the run
+        # stored would be lost without a word, and the file would not be a store after it
+        raise StoreError(
+            N_("{store} is not a monitoring store (a DuckDB database file): choose another path"),
+            store=os.fspath(store),
+        )
     if not read_only:
         store.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -168,6 +176,32 @@ def connect_store(
             "INSERT INTO gp_meta VALUES ('reporting_currency', ?)", [reporting_currency.upper()]
         )
     return con
+
+
+def store_currency(store: Path) -> str | None:
+    """The reporting currency of the store at ``store``, or None (no store there, or none
+    that can be read now: opening it for the run says why)."""
+    if not store.is_file() or not _duckdb_file(store) or "?" in os.fspath(store):
+        return None
+    try:
+        with duckdb.connect(os.fspath(store), read_only=True) as con:
+            found = con.execute(
+                "SELECT value FROM gp_meta WHERE key = 'reporting_currency'"
+            ).fetchone()
+    except duckdb.Error:
+        return None
+    return str(found[0]) if found and found[0] else None
+
+
+def _duckdb_file(store: Path) -> bool:
+    """Whether ``store`` is absent, empty or a DuckDB database file (``DUCK`` after the first
+    8 bytes); an empty file is left for DuckDB to refuse with its own reason."""
+    try:
+        with open(store, "rb") as handle:
+            head = handle.read(12)
+    except OSError:
+        return True  # absent, a folder, unreadable: DuckDB creates it or says why
+    return not head or head[8:12] == b"DUCK"
 
 
 def _upgrade(

@@ -86,6 +86,7 @@ __all__ = [
     "lot_schema",
     "run_indicators",
     "spark_session",
+    "store_currency",
     "stored_errors",
 ]
 
@@ -217,6 +218,17 @@ def _open_store(store: Path, reporting_currency: str | None, *, create: bool) ->
     if reporting_currency and stored and stored != reporting_currency:
         raise currency_conflict(store, str(stored), reporting_currency)
     return meta
+
+
+def store_currency(store: Path) -> str | None:
+    """The reporting currency of the store at ``store``, or None (no store there, or its
+    ``meta.json`` cannot be read now: opening it for the run says why)."""
+    try:
+        meta = orjson.loads((store / "meta.json").read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    found = meta.get("reporting_currency") if isinstance(meta, dict) else None
+    return str(found) if found else None
 
 
 def _manifests(store: Path) -> list[dict[str, Any]]:

@@ -59,7 +59,14 @@ from greenprocure.monitoring.readers._source import (
 from greenprocure.monitoring.readers.ocds import Document
 from greenprocure.monitoring.rows import RecordError
 
-__all__ = ["is_xml_name", "iter_notices", "notice_to_release", "parse_notice", "parse_notice_bytes"]
+__all__ = [
+    "NOTICE_ROOTS",
+    "is_xml_name",
+    "iter_notices",
+    "notice_to_release",
+    "parse_notice",
+    "parse_notice_bytes",
+]
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -70,6 +77,12 @@ NS = {
     "efext": "http://data.europa.eu/p27/eforms-ubl-extensions/1",
 }
 _MAX_BYTES = 64 * 1024 * 1024
+
+#: The root elements of the eForms notices this reader maps (SDK 1.x, UBL 2.3).
+NOTICE_ROOTS = frozenset(
+    f"{{urn:oasis:names:specification:ubl:schema:xsd:{kind}-2}}{kind}"
+    for kind in ("ContractNotice", "ContractAwardNotice", "PriorInformationNotice")
+)
 
 #: BT-105 procedure types as the OCDS for eForms mapping guidance maps them to
 #: ``tender.procurementMethod`` (``../shared/data/eforms/ocds-mapping/guidance.yaml``,
@@ -466,8 +479,17 @@ def notice_to_release(root: Any) -> dict[str, Any]:
 
     Raises :class:`~greenprocure.errors.ValidationError` for a notice without any identifier
     (it cannot be a contracting process: the SDK's ``INVALID_*_empty`` examples) or with an
-    amount that is not a number.
+    amount that is not a number, and for XML that is no eForms notice (its root element not
+    one of :data:`NOTICE_ROOTS`: a TED schema export, another document).
     """
+    if root.tag not in NOTICE_ROOTS:
+        raise ValidationError(
+            N_(
+                "not an eForms notice: its root element is {element} (an eForms notice is a "
+                "ContractNotice, ContractAwardNotice or PriorInformationNotice of UBL 2)"
+            ),
+            element=str(root.tag),
+        )
     notice_id = _text(root, "cbc:ID[@schemeName='notice-id']") or _text(root, "cbc:ID") or ""
     procedure_id = _text(root, "cbc:ContractFolderID") or notice_id
     if not procedure_id:

@@ -52,6 +52,12 @@ from greenprocure.errors import GreenProcureError, InputError, ParseError
 from greenprocure.i18n import N_
 from greenprocure.monitoring import reasons
 from greenprocure.monitoring.compile import compile_releases, unversion
+from greenprocure.monitoring.readers._depth import (
+    MAX_DEPTH,
+    MAX_DOCUMENT_DEPTH,
+    DepthGuard,
+    TooDeepError,
+)
 from greenprocure.monitoring.readers._source import Source, iter_sources
 from greenprocure.monitoring.rows import RecordError
 
@@ -103,6 +109,17 @@ def iter_documents(
             yield from _read_source(source)
         except InputError:
             raise
+        except TooDeepError as error:
+            # no item of the document can be told from the next past this point
+            raise InputError(
+                N_(
+                    "JSON nested deeper than {limit} levels by byte {offset}: no OCDS data "
+                    "is; the file is not read"
+                ),
+                file=source.name,
+                limit=MAX_DOCUMENT_DEPTH,
+                offset=error.offset,
+            ) from error
         except (OSError, EOFError, ValueError) as error:
             # A read error of the disk or of the text's encoding: the rest of this source
             # cannot be read, so none of it is kept (a run again reads it whole)
@@ -227,13 +244,52 @@ def _read_lines(source: Source, stream: IO[bytes], head: list[bytes]) -> Iterato
                             reasons.MALFORMED_JSON.format(detail=error),
                         )
                     else:
-                        yield from _classify(value, name, location)
+                        if text.count(b"[") + text.count(b"{") > MAX_DEPTH and _too_deep(value):
+                            yield RecordError(
+                                name,
+                                location,
+                                _guess_ocid(text),
+                                reasons.TOO_DEEP.format(limit=MAX_DEPTH),
+                            )
+                        else:
+                            yield from _classify(value, name, location)
             line = pending.pop(0) if pending else stream.readline(limit)
     except InputError as error:
         # damaged compressed data (see ._source): say which line it cut
         if error.record is None:
             error.record = f"line {number + 1}"
         raise
+
+
+def _shallow(items: Iterator[Item], guard: DepthGuard) -> Iterator[Item]:
+    """``items``, each release nested deeper than :data:`MAX_DEPTH` a record error instead
+    (looked for once the document went that deep: ``guard.deepest``)."""
+    for item in items:
+        if isinstance(item, Document) and guard.deepest > MAX_DEPTH and _too_deep(item.data):
+            yield RecordError(
+                item.file,
+                item.location,
+                _text_ocid(item.data),
+                reasons.TOO_DEEP.format(limit=MAX_DEPTH),
+            )
+        else:
+            yield item
+
+
+def _text_ocid(data: dict[str, Any]) -> str | None:
+    ocid = data.get("ocid")
+    return ocid if type(ocid) is str else None
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` is nested deeper than orjson writes (:data:`MAX_DEPTH`): the store
+    could not keep it, nor the standard library's writer (its recursion limit) when deeper
+    still. Asked only of a line with more brackets than that."""
+    try:
+        orjson.dumps(value)
+    except TypeError as error:
+        return "Recursion limit" in str(error)
+    return False
 
 
 def _guess_ocid(text: bytes) -> str | None:
@@ -256,7 +312,7 @@ def _layout(source: Source, backend: Any = ijson) -> str:
     """
     with source.open() as stream:
         started = False
-        for prefix, event, value in backend.parse(stream, multiple_values=True):
+        for prefix, event, value in backend.parse(DepthGuard(stream), multiple_values=True):
             if not started:
                 if event == "start_array":
                     return "item"
@@ -315,13 +371,16 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
         index = -1
         with source.open(counted=attempt is backend) as stream:
             try:
-                for index, value in enumerate(attempt.items(stream, prefix, use_float=True)):
+                guard = DepthGuard(stream)
+                values = attempt.items(guard, prefix, use_float=True)
+                for index, value in enumerate(values):
                     if index < done:
                         continue
                     if label == "records":
-                        yield from _record(value, name, f"records[{index}]")
+                        items = _record(value, name, f"records[{index}]")
                     else:
-                        yield from _classify(value, name, f"{label}[{index}]")
+                        items = _classify(value, name, f"{label}[{index}]")
+                    yield from _shallow(items, guard)
                     done = index + 1
                 return
             except InputError as error:
@@ -434,13 +493,15 @@ def _following_values(source: Source, backend: Any) -> Iterator[Item]:
         produced = 0
         done = 0  # the last value read to its end
         with source.open() as stream:
-            events = iter(attempt.basic_parse(stream, multiple_values=True, use_float=True))
+            guard = DepthGuard(stream)
+            events = iter(attempt.basic_parse(guard, multiple_values=True, use_float=True))
             try:
                 for number, (event, value) in enumerate(events):
                     if number == 0:
                         _skip(event, events)
                         continue
-                    for item in _streamed_value(event, value, events, name, f"value[{number}]"):
+                    streamed = _streamed_value(event, value, events, name, f"value[{number}]")
+                    for item in _shallow(streamed, guard):
                         produced += 1
                         if produced > emitted:
                             emitted = produced
