@@ -27,7 +27,8 @@ def test_synth_writes_release_packages(tmp_path: Path, capsys: pytest.CaptureFix
 def test_synth_compiled_in_japanese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "compiled.jsonl"
     with pytest.raises(SystemExit):
-        main(["monitor", "synth", "--releases", "90", "--output", str(target),
+        # (-o, as the other commands take it)
+        main(["monitor", "synth", "--releases", "90", "-o", str(target),
               "--form", "compiled", "--lang", "ja"])  # fmt: skip
     assert len(target.read_bytes().splitlines()) == 30
     # a compiled release per process: the summary counts them, not the releases they merge

@@ -48,7 +48,7 @@ def register(group: typer.Typer) -> None:
         releases: Annotated[
             int, typer.Option("--releases", help=_("How many releases to write (about)."))
         ],
-        output: Annotated[Path, typer.Option("--output", help=_("File to write."))],
+        output: Annotated[Path, typer.Option("--output", "-o", help=_("File to write."))],
         form: Annotated[
             SynthForm,
             typer.Option("--form", help=_("release-package (one package per line) or compiled.")),
