@@ -17,6 +17,7 @@ RENDERED = {
     reasons.LONG_LINE: {"limit": 16777216},
     reasons.MALFORMED_JSON: {"detail": "unexpected character: line 1 column 9 (char 8)"},
     reasons.NOT_AN_OBJECT: {},
+    reasons.TOO_DEEP: {"limit": 255},
     reasons.RELEASE_NOT_AN_OBJECT: {},
     reasons.RECORD_NOT_AN_OBJECT: {},
     reasons.NO_OCID: {},
