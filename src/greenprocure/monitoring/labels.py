@@ -25,7 +25,7 @@ __all__ = [
 
 #: Names of the environmental goals (sustainability extension codelist).
 GOAL_LABELS: Mapping[str, str] = {
-    "environmental": N_("Environmental (unspecified)"),
+    "environmental": N_("Environmental (general aim)"),
     "environmental.biodiversityProtectionRestoration": N_(
         "Biodiversity protection and restoration"
     ),
