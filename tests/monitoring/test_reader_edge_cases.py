@@ -211,7 +211,7 @@ def test_a_line_nested_too_deep_is_one_record_error(tmp_path: Path) -> None:
     first, second = list(iter_documents(path))
     assert not isinstance(first, Document)
     assert (first.location, first.ocid) == ("line 1", "o-deep")
-    assert "nested deeper than 255 levels" in first.reason
+    assert "nested deeper than 254 levels" in first.reason
     assert isinstance(second, Document)
     assert second.ocid == "o-ok"
 
@@ -249,7 +249,29 @@ def test_a_release_of_a_document_nested_too_deep_is_one_record_error(
         path.write_bytes(b'{"releases":[' + ok + b"]}\n" + deep + b"\n" + ok)
     items = list(iter_documents(path))
     errors = [i for i in items if not isinstance(i, Document)]
-    assert [(e.ocid, "nested deeper than 255 levels" in e.reason) for e in errors] == [
+    assert [(e.ocid, "nested deeper than 254 levels" in e.reason) for e in errors] == [
         ("o-deep", True)
     ]
     assert [i.ocid for i in items if isinstance(i, Document)] == ["o-ok"] * (len(items) - 1)
+
+
+def _at_depth(ocid: str, depth: int) -> bytes:
+    """A release nested ``depth`` levels deep (itself the first)."""
+    return orjson.dumps(_release(ocid))[:-1] + b',"extra":' + _deep(depth - 1) + b"}"
+
+
+@pytest.mark.parametrize("layout", ["one line", "over lines"])
+def test_the_depth_limit_is_per_release_and_exact(tmp_path: Path, layout: str) -> None:
+    """254 levels are kept (orjson writes them), 255 are a record error naming that
+    release; the package around them adds no level, on one line or over several."""
+    releases = [_at_depth("o-254", 254), _at_depth("o-255", 255), _at_depth("o-3", 3)]
+    separator = b"," if layout == "one line" else b",\n"
+    path = tmp_path / "package.jsonl"
+    path.write_bytes(b'{"uri":"u","releases":[' + separator.join(releases) + b"]}\n")
+    items = list(iter_documents(path))
+    assert [(type(i).__name__, i.ocid) for i in items] == [
+        ("Document", "o-254"),
+        ("RecordError", "o-255"),
+        ("Document", "o-3"),
+    ]
+    assert "nested deeper than 254 levels" in items[1].reason  # type: ignore[union-attr]

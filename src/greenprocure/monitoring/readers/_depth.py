@@ -21,8 +21,8 @@ import numpy as np
 
 __all__ = ["MAX_DEPTH", "MAX_DOCUMENT_DEPTH", "DepthGuard", "TooDeepError"]
 
-#: Levels of arrays and objects a record may have (orjson writes at most 255).
-MAX_DEPTH = 255
+#: Levels of arrays and objects a release may have (orjson writes 254, not 255).
+MAX_DEPTH = 254
 
 #: Levels a document is read to: ijson's paths then take some 40 MB.
 MAX_DOCUMENT_DEPTH = 4096
@@ -57,6 +57,10 @@ class DepthGuard:
         self._in_string = 0  # 1 inside a string
         self._carry = b""
         self._read = 0
+
+    def deep(self) -> bool:
+        """Whether what was read went deeper than a release may (:data:`MAX_DEPTH`)."""
+        return self.deepest > MAX_DEPTH
 
     def read(self, size: int = -1) -> bytes:
         data = self._stream.read(size)

@@ -244,15 +244,11 @@ def _read_lines(source: Source, stream: IO[bytes], head: list[bytes]) -> Iterato
                             reasons.MALFORMED_JSON.format(detail=error),
                         )
                     else:
-                        if text.count(b"[") + text.count(b"{") > MAX_DEPTH and _too_deep(value):
-                            yield RecordError(
-                                name,
-                                location,
-                                _guess_ocid(text),
-                                reasons.TOO_DEEP.format(limit=MAX_DEPTH),
-                            )
-                        else:
-                            yield from _classify(value, name, location)
+                        items = _classify(value, name, location)
+                        if text.count(b"[") + text.count(b"{") > MAX_DEPTH:
+                            # (each release of a package on one line on its own)
+                            items = _shallow(items, lambda: True)
+                        yield from items
             line = pending.pop(0) if pending else stream.readline(limit)
     except InputError as error:
         # damaged compressed data (see ._source): say which line it cut
@@ -261,11 +257,12 @@ def _read_lines(source: Source, stream: IO[bytes], head: list[bytes]) -> Iterato
         raise
 
 
-def _shallow(items: Iterator[Item], guard: DepthGuard) -> Iterator[Item]:
+def _shallow(items: Iterator[Item], maybe_deep: Callable[[], bool]) -> Iterator[Item]:
     """``items``, each release nested deeper than :data:`MAX_DEPTH` a record error instead
-    (looked for once the document went that deep: ``guard.deepest``)."""
+    (looked for while ``maybe_deep()``: a document's guard went that deep, a line has that
+    many brackets)."""
     for item in items:
-        if isinstance(item, Document) and guard.deepest > MAX_DEPTH and _too_deep(item.data):
+        if isinstance(item, Document) and maybe_deep() and _too_deep(item.data):
             yield RecordError(
                 item.file,
                 item.location,
@@ -284,7 +281,7 @@ def _text_ocid(data: dict[str, Any]) -> str | None:
 def _too_deep(value: Any) -> bool:
     """Whether ``value`` is nested deeper than orjson writes (:data:`MAX_DEPTH`): the store
     could not keep it, nor the standard library's writer (its recursion limit) when deeper
-    still. Asked only of a line with more brackets than that."""
+    still."""
     try:
         orjson.dumps(value)
     except TypeError as error:
@@ -380,7 +377,7 @@ def _read_document(source: Source, backend: Any = _FAST) -> Iterator[Item]:
                         items = _record(value, name, f"records[{index}]")
                     else:
                         items = _classify(value, name, f"{label}[{index}]")
-                    yield from _shallow(items, guard)
+                    yield from _shallow(items, guard.deep)
                     done = index + 1
                 return
             except InputError as error:
@@ -501,7 +498,7 @@ def _following_values(source: Source, backend: Any) -> Iterator[Item]:
                         _skip(event, events)
                         continue
                     streamed = _streamed_value(event, value, events, name, f"value[{number}]")
-                    for item in _shallow(streamed, guard):
+                    for item in _shallow(streamed, guard.deep):
                         produced += 1
                         if produced > emitted:
                             emitted = produced
