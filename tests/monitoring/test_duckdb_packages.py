@@ -21,6 +21,7 @@ from greenprocure.monitoring.engines.duckdb_packages import (
     json_lines,
     package_sources,
 )
+from greenprocure.monitoring.indicators import IndicatorResult
 
 GREEN = [{"goal": "environmental.climateChangeMitigation", "strategies": ["awardCriteria"]}]
 
@@ -55,6 +56,16 @@ def _lines(path: Path, packages: list[dict[str, Any]], blank: bool = False) -> P
     separator = b"\n\n" if blank else b"\n"
     path.write_bytes(separator.join(orjson.dumps(p) for p in packages) + b"\n")
     return path
+
+
+def _stored_and_read(files: list[Path], store: Path) -> tuple[IndicatorResult, IndicatorResult]:
+    """The totals of ``files`` through a DuckDB store at ``store``.duckdb, and read by the
+    pipeline (``--releases``)."""
+    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
+
+    store = store.with_name(store.name + ".duckdb")
+    ingest(files, store)
+    return compute_indicators(store, []), indicators_from_releases(files, [])
 
 
 def _only_lines(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -199,7 +210,6 @@ def test_blank_lines_a_byte_order_mark_and_a_damaged_first_line_read_as_ingest_r
     """Lines of spaces or tabs are blank, not errors; a file that starts with a byte-order
     mark or with its damaged line is still read line by line: the counts of the store
     path."""
-    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
 
     first, second = (orjson.dumps(p) for p in _packages())
     (tmp_path / "empty.json").write_bytes(b"")
@@ -217,12 +227,9 @@ def test_blank_lines_a_byte_order_mark_and_a_damaged_first_line_read_as_ingest_r
     for name, content in files.items():
         path = tmp_path / name
         path.write_bytes(content)
-        store = tmp_path / f"{name}.duckdb"
         # (with an empty file beside it: one record error, which keeps no file from the
         # line reader)
-        ingest([path, tmp_path / "empty.json"], store)
-        stored = compute_indicators(store, [])
-        result = indicators_from_releases([path, tmp_path / "empty.json"], [])
+        stored, result = _stored_and_read([path, tmp_path / "empty.json"], tmp_path / name)
         assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (2, 3), name
         assert [w.params.get("count") for w in result.warnings] == [1, None], name
 
@@ -290,24 +297,17 @@ def test_a_byte_order_mark_before_values_that_are_not_objects(tmp_path: Path) ->
     """JSON Lines with a byte-order mark and a line `42` read as the store path reads them;
     an array of packages after a byte-order mark (which DuckDB reads as one value) stops
     the run with an error naming the file instead of losing its packages."""
-    from greenprocure.monitoring.engines.duckdb_engine import compute_indicators, ingest
 
     first, second = (orjson.dumps(p) for p in _packages())
     lines = tmp_path / "bom.jsonl"
     lines.write_bytes(b"\xef\xbb\xbf" + first + b"\n42\n" + second + b"\n")
-    store = tmp_path / "m.duckdb"
-    ingest([lines], store)
-    stored = compute_indicators(store, [])
-    result = indicators_from_releases([lines], [])
+    stored, result = _stored_and_read([lines], tmp_path / "m")
     assert_same(stored, result)
     assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (1, 3)
     # lines [1], [] or "s" (which read_json_objects reads as values beside the mark)
     others = tmp_path / "bom-others.jsonl"
     others.write_bytes(b"\xef\xbb\xbf" + first + b'\n[1]\n[]\n"s"\n' + second + b"\n")
-    store = tmp_path / "others.duckdb"
-    ingest([others], store)
-    stored = compute_indicators(store, [])
-    result = indicators_from_releases([others], [])
+    stored, result = _stored_and_read([others], tmp_path / "others")
     assert (result.errors, result.lot_rows) == (stored.errors, stored.lot_rows) == (3, 3)
     array = tmp_path / "bom-array.json"
     array.write_bytes(b"\xef\xbb\xbf[" + first + b", " + second + b"]")
